@@ -1,0 +1,2 @@
+//! The momo-pos command line (placeholder until the CLI lands).
+fn main() {}

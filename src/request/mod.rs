@@ -1,0 +1,159 @@
+//! Signed requests for the pos payment, the status query and the confirm call.
+//!
+//! Each message is one private body struct: the raw signature is computed
+//! from that struct's fields and the JSON body is that same struct
+//! serialized, so what is signed and what is sent cannot drift apart.
+
+mod confirm;
+mod pos;
+mod query;
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::signature::RawSignature;
+
+pub use confirm::{Confirm, ConfirmAction};
+pub use pos::{Item, PosPayment, UserInfo};
+pub use query::StatusQuery;
+
+/// MoMo documents that every call needs a client timeout of at least 30 s.
+pub const MIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The `Content-Type` MoMo expects on every call.
+pub const CONTENT_TYPE: &str = "application/json; charset=UTF-8";
+
+/// The three Quick Pay endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Endpoint {
+    /// `POST /v2/gateway/api/pos`: charge a scanned payment code.
+    Pos,
+    /// `POST /v2/gateway/api/query`: ask for a transaction's status.
+    Query,
+    /// `POST /v2/gateway/api/confirm`: capture or cancel an authorization.
+    Confirm,
+}
+
+impl Endpoint {
+    /// The path below the base URL.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Self::Pos => "/v2/gateway/api/pos",
+            Self::Query => "/v2/gateway/api/query",
+            Self::Confirm => "/v2/gateway/api/confirm",
+        }
+    }
+}
+
+/// A request ready to send: the host POSTs [`SignedRequest::body`] to
+/// [`SignedRequest::url`] with [`SignedRequest::headers`] and a timeout of at
+/// least [`SignedRequest::timeout`].
+///
+/// Keep it (or its bytes) until the outcome is known: if the answer is lost,
+/// the only safe retry is these exact bytes, because a rebuilt pos request
+/// carries a fresh RSA ciphertext and is a different request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    endpoint: Endpoint,
+    url: String,
+    body: Vec<u8>,
+    raw_signature: String,
+    signature: String,
+    order_id: String,
+    request_id: String,
+}
+
+impl SignedRequest {
+    /// Which endpoint this request is for.
+    pub fn endpoint(&self) -> Endpoint {
+        self.endpoint
+    }
+
+    /// The path below the base URL, e.g. `/v2/gateway/api/pos`.
+    pub fn path(&self) -> &'static str {
+        self.endpoint.path()
+    }
+
+    /// The full URL for the client's environment.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The exact JSON body to send, as UTF-8 bytes.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as text (it is always valid UTF-8).
+    pub fn body_str(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap_or_default()
+    }
+
+    /// Headers to send with the body.
+    pub fn headers(&self) -> [(&'static str, &'static str); 1] {
+        [("Content-Type", CONTENT_TYPE)]
+    }
+
+    /// The minimum client timeout MoMo documents (30 s).
+    pub fn timeout(&self) -> Duration {
+        MIN_TIMEOUT
+    }
+
+    /// The `k1=v1&…` text that was signed. It contains the accessKey but no
+    /// secret; compare it with MoMo's when a signature is refused (result 20).
+    pub fn raw_signature(&self) -> &str {
+        &self.raw_signature
+    }
+
+    /// The hex signature sent in the body.
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The orderId of the request.
+    pub fn order_id(&self) -> &str {
+        &self.order_id
+    }
+
+    /// The requestId of the request (MoMo's idempotency key).
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+}
+
+/// A request body that knows its signed fields.
+pub(crate) trait SignedBody: Serialize {
+    /// The raw signature text built from this body's own fields.
+    fn raw_signature(&self, access_key: &str) -> RawSignature;
+    fn set_signature(&mut self, signature: String);
+}
+
+/// Signs a body and serializes the very same struct.
+pub(crate) fn seal<B: SignedBody>(
+    client: &Client,
+    endpoint: Endpoint,
+    mut body: B,
+    order_id: &str,
+    request_id: &str,
+) -> Result<SignedRequest> {
+    let credentials = client.credentials();
+    let raw = body.raw_signature(credentials.access_key());
+    let signature = raw.sign(credentials.mac());
+    body.set_signature(signature.clone());
+    let bytes = serde_json::to_vec(&body).map_err(|e| Error::InvalidJson {
+        reason: e.to_string(),
+    })?;
+    Ok(SignedRequest {
+        endpoint,
+        url: format!("{}{}", client.environment().base_url(), endpoint.path()),
+        body: bytes,
+        raw_signature: raw.into_string(),
+        signature,
+        order_id: order_id.to_owned(),
+        request_id: request_id.to_owned(),
+    })
+}

@@ -1,0 +1,458 @@
+//! `POST /v2/gateway/api/pos`: charge the payment code the cashier scanned.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::{seal, Endpoint, SignedBody, SignedRequest};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::extra_data;
+use crate::lang::Lang;
+use crate::payment_code::EncryptedPaymentCode;
+use crate::rules::{
+    check_http_url, check_order_id, check_request_id, check_required_text, check_text,
+    check_unambiguous, MAX_ITEMS,
+};
+use crate::signature::RawSignature;
+
+const SIGNED_KEYS: [&str; 8] = [
+    "accessKey",
+    "amount",
+    "extraData",
+    "orderId",
+    "orderInfo",
+    "partnerCode",
+    "paymentCode",
+    "requestId",
+];
+
+/// Epoch milliseconds of 2001-09-09: anything smaller is a timestamp in seconds.
+const MIN_EPOCH_MILLIS: u64 = 1_000_000_000_000;
+
+/// One product line shown in the MoMo app. `id`, `name`, `price`,
+/// `quantity` and `total_price` are required.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    /// SKU.
+    pub id: String,
+    /// Product name.
+    pub name: String,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Product category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Link to a product image (`http(s)://`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// Manufacturer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<String>,
+    /// Unit price, VND.
+    pub price: u64,
+    /// Currency; only `VND` exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Quantity, greater than 0.
+    pub quantity: u32,
+    /// Unit of measure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// `price × quantity`.
+    pub total_price: u64,
+    /// Tax included, VND.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<u64>,
+}
+
+impl Item {
+    /// An item with its total computed (saturating: an overflow fails validation).
+    pub fn new(id: impl Into<String>, name: impl Into<String>, price: u64, quantity: u32) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            price,
+            quantity,
+            total_price: price.saturating_mul(u64::from(quantity)),
+            ..Self::default()
+        }
+    }
+
+    fn check(&self, index: usize) -> Result<()> {
+        let field = |name: &str| format!("items[{index}].{name}");
+        check_required_text(&field("id"), &self.id)?;
+        check_required_text(&field("name"), &self.name)?;
+        for (name, value) in [
+            ("description", &self.description),
+            ("category", &self.category),
+            ("manufacturer", &self.manufacturer),
+            ("unit", &self.unit),
+        ] {
+            if let Some(value) = value {
+                check_text(&field(name), value)?;
+            }
+        }
+        if let Some(url) = &self.image_url {
+            check_http_url(&field("imageUrl"), url)?;
+        }
+        if let Some(currency) = &self.currency {
+            if currency != "VND" {
+                return Err(Error::invalid(field("currency"), "must be \"VND\""));
+            }
+        }
+        if self.quantity == 0 {
+            return Err(Error::invalid(field("quantity"), "must be greater than 0"));
+        }
+        match self.price.checked_mul(u64::from(self.quantity)) {
+            Some(total) if total == self.total_price => Ok(()),
+            Some(total) => Err(Error::invalid(
+                field("totalPrice"),
+                format!("is {} but price × quantity = {total}", self.total_price),
+            )),
+            None => Err(Error::invalid(
+                field("totalPrice"),
+                "price × quantity overflows",
+            )),
+        }
+    }
+}
+
+/// The shopper, notified by MoMo by app or e-mail when given.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInfo {
+    /// Name as registered with the merchant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Phone number (digits, optional leading `+`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl UserInfo {
+    fn check(&self) -> Result<()> {
+        if let Some(name) = &self.name {
+            check_required_text("userInfo.name", name)?;
+        }
+        if let Some(phone) = &self.phone_number {
+            let digits = phone.strip_prefix('+').unwrap_or(phone);
+            if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Error::invalid(
+                    "userInfo.phoneNumber",
+                    "must be 8 to 15 digits, optionally after '+'",
+                ));
+            }
+        }
+        if let Some(email) = &self.email {
+            let shape_ok = email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && domain.contains('.') && !domain.contains('@')
+            });
+            if !shape_ok || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(Error::invalid("userInfo.email", "is not an e-mail address"));
+            }
+            check_text("userInfo.email", email)?;
+        }
+        Ok(())
+    }
+}
+
+/// A pos payment: charge `amount` VND to the shopper whose payment code was
+/// scanned and encrypted.
+///
+/// Built with [`PosPayment::new`] and the chainable setters; every rule is
+/// checked when [`Client::pos_request`] signs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PosPayment {
+    order_id: String,
+    request_id: String,
+    amount: u64,
+    payment_code: EncryptedPaymentCode,
+    order_info: String,
+    extra_data: String,
+    store_id: Option<String>,
+    store_name: Option<String>,
+    sub_partner_code: Option<String>,
+    order_group_id: Option<u64>,
+    auto_capture: bool,
+    ipn_url: Option<String>,
+    items: Vec<Item>,
+    user_info: Option<UserInfo>,
+    request_time: Option<u64>,
+    lang: Option<Lang>,
+}
+
+impl PosPayment {
+    /// The required fields. `request_id` is MoMo's idempotency key: generate
+    /// it once per payment and reuse it for any resend of the same bytes.
+    pub fn new(
+        order_id: impl Into<String>,
+        request_id: impl Into<String>,
+        amount: u64,
+        payment_code: EncryptedPaymentCode,
+    ) -> Self {
+        Self {
+            order_id: order_id.into(),
+            request_id: request_id.into(),
+            amount,
+            payment_code,
+            order_info: String::new(),
+            extra_data: String::new(),
+            store_id: None,
+            store_name: None,
+            sub_partner_code: None,
+            order_group_id: None,
+            auto_capture: true,
+            ipn_url: None,
+            items: Vec::new(),
+            user_info: None,
+            request_time: None,
+            lang: None,
+        }
+    }
+
+    /// Short description of the order (signed; shown to the shopper).
+    #[must_use]
+    pub fn order_info(mut self, order_info: impl Into<String>) -> Self {
+        self.order_info = order_info.into();
+        self
+    }
+
+    /// `extraData`: `""` or base64 of a JSON object (see [`crate::extra_data`]).
+    #[must_use]
+    pub fn extra_data(mut self, extra_data: impl Into<String>) -> Self {
+        self.extra_data = extra_data.into();
+        self
+    }
+
+    /// Store identifier.
+    #[must_use]
+    pub fn store_id(mut self, store_id: impl Into<String>) -> Self {
+        self.store_id = Some(store_id.into());
+        self
+    }
+
+    /// Store name.
+    #[must_use]
+    pub fn store_name(mut self, store_name: impl Into<String>) -> Self {
+        self.store_name = Some(store_name.into());
+        self
+    }
+
+    /// Sub-partner identifier.
+    #[must_use]
+    pub fn sub_partner_code(mut self, code: impl Into<String>) -> Self {
+        self.sub_partner_code = Some(code.into());
+        self
+    }
+
+    /// Group assigned by MoMo (a wrong one gives result 2019).
+    #[must_use]
+    pub fn order_group_id(mut self, id: u64) -> Self {
+        self.order_group_id = Some(id);
+        self
+    }
+
+    /// `false` to authorize only (result 9000), then capture or cancel with
+    /// a [`crate::Confirm`]. Defaults to `true`.
+    #[must_use]
+    pub fn auto_capture(mut self, auto_capture: bool) -> Self {
+        self.auto_capture = auto_capture;
+        self
+    }
+
+    /// URL where MoMo POSTs the payment notification (IPN).
+    #[must_use]
+    pub fn ipn_url(mut self, url: impl Into<String>) -> Self {
+        self.ipn_url = Some(url.into());
+        self
+    }
+
+    /// Products shown in the MoMo app (at most 50).
+    #[must_use]
+    pub fn items(mut self, items: Vec<Item>) -> Self {
+        self.items = items;
+        self
+    }
+
+    /// The shopper's contact details.
+    #[must_use]
+    pub fn user_info(mut self, user_info: UserInfo) -> Self {
+        self.user_info = Some(user_info);
+        self
+    }
+
+    /// When the request was made, in epoch milliseconds (the host's clock).
+    #[must_use]
+    pub fn request_time(mut self, epoch_millis: u64) -> Self {
+        self.request_time = Some(epoch_millis);
+        self
+    }
+
+    /// Language of MoMo's message (defaults to the client's).
+    #[must_use]
+    pub fn lang(mut self, lang: Lang) -> Self {
+        self.lang = Some(lang);
+        self
+    }
+
+    /// The merchant's order reference.
+    pub fn order_id(&self) -> &str {
+        &self.order_id
+    }
+
+    /// This payment's requestId.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    /// Amount in VND.
+    pub fn amount(&self) -> u64 {
+        self.amount
+    }
+
+    /// Whether MoMo captures at once (`true`) or only authorizes.
+    pub fn is_auto_capture(&self) -> bool {
+        self.auto_capture
+    }
+
+    fn check(&self, client: &Client) -> Result<()> {
+        check_order_id(&self.order_id)?;
+        check_request_id(&self.request_id)?;
+        client.amount_limits().check(self.amount)?;
+        check_text("orderInfo", &self.order_info)?;
+        extra_data::check(&self.extra_data)?;
+        for (field, value) in [
+            ("requestId", &self.request_id),
+            ("orderInfo", &self.order_info),
+        ] {
+            check_unambiguous(field, value, &SIGNED_KEYS)?;
+        }
+        for (field, value) in [
+            ("storeId", &self.store_id),
+            ("storeName", &self.store_name),
+            ("subPartnerCode", &self.sub_partner_code),
+        ] {
+            if let Some(value) = value {
+                check_required_text(field, value)?;
+            }
+        }
+        if let Some(url) = &self.ipn_url {
+            check_http_url("ipnUrl", url)?;
+        }
+        if self.items.len() > MAX_ITEMS {
+            return Err(Error::invalid(
+                "items",
+                format!("{} items; at most {MAX_ITEMS}", self.items.len()),
+            ));
+        }
+        let mut ids = HashSet::with_capacity(self.items.len());
+        for (index, item) in self.items.iter().enumerate() {
+            item.check(index)?;
+            if !ids.insert(item.id.as_str()) {
+                // MoMo answers 45 (duplicated itemId) otherwise.
+                return Err(Error::invalid(
+                    format!("items[{index}].id"),
+                    "repeats the id of an earlier item",
+                ));
+            }
+        }
+        if let Some(user_info) = &self.user_info {
+            user_info.check()?;
+        }
+        if let Some(time) = self.request_time {
+            if time < MIN_EPOCH_MILLIS {
+                return Err(Error::invalid(
+                    "requestTime",
+                    "must be epoch milliseconds (this looks like seconds)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn sign(&self, client: &Client) -> Result<SignedRequest> {
+        self.check(client)?;
+        let body = PosBody {
+            partner_code: client.credentials().partner_code(),
+            sub_partner_code: self.sub_partner_code.as_deref(),
+            store_id: self.store_id.as_deref(),
+            store_name: self.store_name.as_deref(),
+            order_id: &self.order_id,
+            order_group_id: self.order_group_id,
+            amount: self.amount,
+            request_id: &self.request_id,
+            payment_code: self.payment_code.as_str(),
+            order_info: &self.order_info,
+            auto_capture: self.auto_capture,
+            ipn_url: self.ipn_url.as_deref(),
+            extra_data: &self.extra_data,
+            items: &self.items,
+            user_info: self.user_info.as_ref(),
+            request_time: self.request_time,
+            lang: self.lang.unwrap_or(client.lang()),
+            signature: String::new(),
+        };
+        seal(
+            client,
+            Endpoint::Pos,
+            body,
+            &self.order_id,
+            &self.request_id,
+        )
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PosBody<'a> {
+    partner_code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub_partner_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    store_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    store_name: Option<&'a str>,
+    order_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_group_id: Option<u64>,
+    amount: u64,
+    request_id: &'a str,
+    payment_code: &'a str,
+    order_info: &'a str,
+    auto_capture: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ipn_url: Option<&'a str>,
+    extra_data: &'a str,
+    #[serde(skip_serializing_if = "<[Item]>::is_empty")]
+    items: &'a [Item],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_info: Option<&'a UserInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_time: Option<u64>,
+    lang: Lang,
+    signature: String,
+}
+
+impl SignedBody for PosBody<'_> {
+    fn raw_signature(&self, access_key: &str) -> RawSignature {
+        RawSignature::with_capacity(160 + self.payment_code.len() + self.order_info.len())
+            .field("accessKey", access_key)
+            .field("amount", &self.amount.to_string())
+            .field("extraData", self.extra_data)
+            .field("orderId", self.order_id)
+            .field("orderInfo", self.order_info)
+            .field("partnerCode", self.partner_code)
+            .field("paymentCode", self.payment_code)
+            .field("requestId", self.request_id)
+    }
+
+    fn set_signature(&mut self, signature: String) {
+        self.signature = signature;
+    }
+}
