@@ -18,10 +18,13 @@
 //!
 //! `is_final` is exactly the "final" column of PROTOCOL.md.
 
+use serde::Serialize;
+
 use crate::Lang;
 
 /// What the host should do after seeing a result code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum NextStep {
     /// Final: nothing more to call (paid, or declined for good: tell the shopper).
@@ -41,7 +44,8 @@ pub enum NextStep {
 }
 
 /// Broad outcome of a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Category {
     /// The payment succeeded (code 0).
@@ -58,8 +62,37 @@ pub enum Category {
     Unknown,
 }
 
+impl NextStep {
+    /// Stable snake_case name (`capture_or_cancel`), shared by every binding.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::CaptureOrCancel => "capture_or_cancel",
+            Self::Query => "query",
+            Self::RefreshPaymentCode => "refresh_payment_code",
+            Self::FixRequest => "fix_request",
+            Self::ContactMomo => "contact_momo",
+        }
+    }
+}
+
+impl Category {
+    /// Stable snake_case name (`paid`), shared by every binding.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Paid => "paid",
+            Self::Authorized => "authorized",
+            Self::Pending => "pending",
+            Self::Declined => "declined",
+            Self::Rejected => "rejected",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
 /// One row of the catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ResultCodeInfo {
     /// The numeric `resultCode` as sent by MoMo.
     pub code: i64,

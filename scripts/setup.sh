@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh machine and is a no-op when it
+# is already there. Sourced by demo.sh and test.sh; safe to run alone.
+# Only rustup, cargo and apt are used: nothing is downloaded from elsewhere.
+set -euo pipefail
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+apt_install() {
+  # $@: Debian packages. apt-get update once, only when something is missing.
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "apt-get install ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo not found: install Rust with rustup (https://rustup.rs) first" >&2
+  exit 2
+fi
+
+# rustfmt and clippy are part of the test command.
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^${component}"; then
+    say "rustup component add ${component}"
+    rustup component add "${component}"
+  fi
+done
+
+# openssl: an independent decryptor for the RSA tests; python3: the
+# signature oracle's freshness check. Both are Debian packages.
+command -v openssl >/dev/null 2>&1 || apt_install openssl
+command -v python3 >/dev/null 2>&1 || apt_install python3

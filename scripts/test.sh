@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command: sets up a fresh machine, then runs every check.
+# CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "signature vectors are what the Python oracle computes"
+python3 tests/oracle/make_vectors.py --check
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "cargo test (unit, integration, property, CLI and doc tests)"
+cargo test --all-targets --locked
+cargo test --doc --locked
