@@ -14,6 +14,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::Object;
 use crate::result_code::{explain, ResultCodeInfo};
+use crate::rules::check_order_id;
 use crate::verify::{check_signature, Kind};
 
 /// MoMo's transaction id: exact decimal digits, which may exceed 2^53 and so
@@ -167,9 +168,13 @@ pub(crate) fn verify(credentials: &Credentials, body: &[u8]) -> Result<Notificat
             field: "partnerCode",
         });
     }
+    // MoMo only accepts orderIds of this pattern, so an authentic one
+    // matches it; checking keeps `DedupeKey`'s text form unambiguous.
+    let order_id = o.str("orderId")?;
+    check_order_id(&order_id)?;
     Ok(Notification {
         partner_code,
-        order_id: o.str("orderId")?,
+        order_id,
         request_id: o.str("requestId")?,
         amount: o.u64("amount")?,
         order_info: o.str("orderInfo")?,

@@ -38,29 +38,28 @@ impl MomoPublicKey {
         if text.len() > MAX_KEY_TEXT {
             return Err(fail(KeyProblem::Malformed));
         }
-        let text = text.trim();
-        let key = match pem_label(text) {
+        // Notepad's byte-order mark and YAML indentation are not part of a key.
+        let text = text.trim_start_matches('\u{feff}').trim();
+        match pem_label(text) {
             Some("PUBLIC KEY") => {
                 let der = pem_body(text).ok_or(fail(KeyProblem::Malformed))?;
-                return Self::from_spki_der(&der);
+                Self::from_spki_der(&der)
             }
             Some("RSA PUBLIC KEY") => {
-                RsaPublicKey::from_pkcs1_pem(text).map_err(|_| fail(KeyProblem::Malformed))?
+                let der = pem_body(text).ok_or(fail(KeyProblem::Malformed))?;
+                let key =
+                    RsaPublicKey::from_pkcs1_der(&der).map_err(|_| fail(KeyProblem::Malformed))?;
+                Self::checked(key)
             }
-            Some(label) if label.contains("PRIVATE KEY") => {
-                return Err(fail(KeyProblem::PrivateKey))
-            }
-            Some(label) => {
-                return Err(fail(KeyProblem::UnsupportedPem {
-                    label: label.chars().take(40).collect(),
-                }))
-            }
+            Some(label) if label.contains("PRIVATE KEY") => Err(fail(KeyProblem::PrivateKey)),
+            Some(label) => Err(fail(KeyProblem::UnsupportedPem {
+                label: label.chars().take(40).collect(),
+            })),
             None => {
                 let der = decode_base64_lenient(text).ok_or(fail(KeyProblem::NotBase64))?;
-                return Self::from_der(&der);
+                Self::from_der(&der)
             }
-        };
-        Self::checked(key)
+        }
     }
 
     /// Parses DER: a SubjectPublicKeyInfo (MoMo's form) or a PKCS#1 RSAPublicKey.
@@ -158,11 +157,15 @@ fn pem_label(text: &str) -> Option<&str> {
     rest.get(..end)
 }
 
-/// The base64 body of a PEM block, decoded.
+/// The base64 body of a PEM block, decoded. The body starts after the
+/// BEGIN line's closing dashes, so a PEM squashed onto one line (as in an
+/// environment variable) works too.
 fn pem_body(text: &str) -> Option<Vec<u8>> {
-    let start = text.find('\n')?;
-    let end = text.rfind("-----END ")?;
-    decode_base64_lenient(text.get(start..end)?)
+    let after_begin = text.strip_prefix("-----BEGIN ")?;
+    let start = after_begin.find("-----")? + "-----".len();
+    let body = after_begin.get(start..)?;
+    let end = body.find("-----END ")?;
+    decode_base64_lenient(body.get(..end)?)
 }
 
 /// Standard base64, ignoring the line breaks and spaces of copy-pasted keys.

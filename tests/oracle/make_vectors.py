@@ -5,13 +5,15 @@ This script is deliberately written WITHOUT looking at (or sharing code with)
 the Rust implementation. It computes MoMo "Quick Pay - POS Scanner" request
 signatures and builds IPN (notification) bodies using only the Python 3.11
 standard library (json, hmac, hashlib, unicodedata, base64, plus sys/os/re for
-plumbing), and writes them to tests/vectors/signatures.json. The Rust tests
-load that file and compare their own output against it.
+plumbing), and writes them to tests/vectors/signatures.json (HMAC, requests,
+IPN bodies) and tests/vectors/responses.json (answers to the pos, query and
+confirm calls, unsigned and signed). The Rust tests load those files and
+compare their own output against them.
 
 Run from anywhere (paths are relative to this file):
 
-    python3 tests/oracle/make_vectors.py          # (re)write tests/vectors/signatures.json
-    python3 tests/oracle/make_vectors.py --check  # exit 1 if the file on disk is stale
+    python3 tests/oracle/make_vectors.py          # (re)write tests/vectors/*.json
+    python3 tests/oracle/make_vectors.py --check  # exit 1 if a file on disk is stale
 
 The output is fully deterministic (no randomness, no timestamps): re-running
 reproduces the file byte for byte. Do not hand-edit signatures.json.
@@ -26,7 +28,8 @@ Protocol (from the MoMo spec):
 Before writing, the script self-checks every vector:
   * RFC 4231 HMAC-SHA-256 test cases 1-4 against the values printed in the RFC;
   * every IPN body is run through an independent reference verifier
-    (`reference_verify` below) and its verdict must equal the case's "expect".
+    (`reference_verify` below) and its verdict must equal the case's "expect";
+  * every answer body is run through `reference_verify_response` likewise.
 """
 
 import base64
@@ -40,6 +43,7 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_PATH = os.path.normpath(os.path.join(HERE, "..", "vectors", "signatures.json"))
+RESP_OUT_PATH = os.path.normpath(os.path.join(HERE, "..", "vectors", "responses.json"))
 
 # Public MoMo sandbox credentials (published by MoMo; fine in tests).
 PARTNER_CODE = "MOMO"
@@ -579,6 +583,229 @@ def check_lenient_signatures(cases):
     assert '"amount":1000,"amount":50000,' in by["duplicate_amount_signed_last"]["body"]
 
 
+
+# ---------------------------------------------------------------------------
+# Responses (answers to pos / query / confirm) -> tests/vectors/responses.json
+# ---------------------------------------------------------------------------
+#
+# MoMo documents these answers WITHOUT a signature; live query answers have
+# been seen with "signature": null. When a signature is present it is checked
+# over the answer's documented fields, a-z after accessKey (the IPN rule):
+
+RESP_ORDER = {
+    "pos": ["accessKey", "amount", "message", "orderId", "partnerCode", "requestId",
+            "responseTime", "resultCode", "transId"],
+    "query": ["accessKey", "amount", "extraData", "message", "orderId", "partnerCode",
+              "payType", "requestId", "responseTime", "resultCode", "transId"],
+    "confirm": ["accessKey", "amount", "message", "orderId", "partnerCode", "requestId",
+                "requestType", "responseTime", "resultCode", "transId"],
+}
+RESP_NUMERIC = {"amount", "responseTime", "resultCode", "transId"}
+
+BASE_RESP = {
+    "pos": {"partnerCode": PARTNER_CODE, "orderId": "MM1540456472575",
+            "requestId": "MM1540456472575", "amount": "50000", "transId": "4088878653",
+            "resultCode": "0", "message": "Successful.", "responseTime": "1763886412345"},
+    "query": {"partnerCode": PARTNER_CODE, "orderId": "MM1540456472575",
+              "requestId": "MM1540456472575-q1", "extraData": "", "amount": "50000",
+              "transId": "4088878653", "payType": "pos", "resultCode": "0",
+              "message": "Successful.", "responseTime": "1763886413000"},
+    "confirm": {"partnerCode": PARTNER_CODE, "orderId": "MM1540456472575",
+                "requestId": "MM1540456472575-c", "amount": "50000",
+                "transId": "4088878653", "resultCode": "0", "message": "Successful.",
+                "requestType": "capture", "responseTime": "1763886414000"},
+}
+RESP_BODY_ORDER = {
+    "pos": ["partnerCode", "orderId", "requestId", "amount", "transId", "resultCode",
+            "message", "responseTime"],
+    "query": ["partnerCode", "orderId", "requestId", "extraData", "amount", "transId",
+              "payType", "resultCode", "message", "responseTime"],
+    "confirm": ["partnerCode", "orderId", "requestId", "amount", "transId", "resultCode",
+                "message", "requestType", "responseTime"],
+}
+
+PROMOTION_INFO = ('[{"amount":5000,"amountSponsor":5000,"voucherId":"VC-2026-001",'
+                  '"voucherType":"fixed","voucherName":"Gi\\u1ea3m 5k","merchantRate":"0"}]')
+REFUND_TRANS = ('[{"orderId":"MM1540456472575-r1","amount":10000,"resultCode":0,'
+                '"transId":9007199254740993,"createdTime":1763886500000},'
+                '{"orderId":"MM1540456472575-r2","amount":5000,"resultCode":1080,'
+                '"transId":4088878999,"createdTime":1763886600000}]')
+
+
+def resp_signature(kind, values) -> str:
+    v = dict(values)
+    v["accessKey"] = ACCESS_KEY
+    return sign(raw_signature(RESP_ORDER[kind], v))
+
+
+def resp_tokens(kind, values):
+    toks = []
+    for k in RESP_BODY_ORDER[kind]:
+        toks.append((k, values[k] if k in RESP_NUMERIC else jstr(values[k])))
+    return toks
+
+
+def build_responses():
+    cases = []
+
+    def add(kind, name, body, expect, why, **extra):
+        case = {"kind": kind, "name": name, "body": body, "expect": expect, "why": why}
+        case.update(extra)
+        cases.append(case)
+
+    for kind in ("pos", "query", "confirm"):
+        base = BASE_RESP[kind]
+        toks = resp_tokens(kind, base)
+        sig = resp_signature(kind, base)
+        add(kind, f"{kind}_unsigned_absent", render(toks), "unsigned",
+            "No signature key: MoMo documents this answer unsigned; never 'verified'.")
+        add(kind, f"{kind}_unsigned_null", render(toks + [("signature", "null")]), "unsigned",
+            '"signature": null, as seen live: unsigned, never verified.')
+        add(kind, f"{kind}_signed_valid", render(toks + [("signature", jstr(sig))]), "verified",
+            "Signed over the documented field set, a-z after accessKey.")
+        add(kind, f"{kind}_signed_valid_pretty", render(toks + [("signature", jstr(sig))],
+                                                        pretty=True), "verified",
+            "Same as signed_valid, pretty-printed.")
+        tampered = set_tok(toks, "amount", "50001")
+        add(kind, f"{kind}_signed_amount_tampered",
+            render(tampered + [("signature", jstr(sig))]), "signature_mismatch",
+            "amount changed from 50000 to 50001 after signing.")
+        add(kind, f"{kind}_signed_message_tampered",
+            render(set_tok(toks, "message", jstr("Successful!")) + [("signature", jstr(sig))]),
+            "signature_mismatch", "message changed after signing (message is signed).")
+        add(kind, f"{kind}_signed_other_secret",
+            render(toks + [("signature", jstr(hmac_hex(b"another-secret-key",
+                   raw_signature(RESP_ORDER[kind], {**base, "accessKey": ACCESS_KEY})
+                   .encode("utf-8"))))]),
+            "signature_mismatch", "Right field set, signed with another secretKey.")
+        add(kind, f"{kind}_sig_uppercase", render(toks + [("signature", jstr(sig.upper()))]),
+            "malformed_signature", "Correct value in uppercase hex.")
+        add(kind, f"{kind}_sig_63_chars", render(toks + [("signature", jstr(sig[:63]))]),
+            "malformed_signature", "Signature truncated to 63 characters.")
+        add(kind, f"{kind}_sig_empty", render(toks + [("signature", jstr(""))]),
+            "malformed_signature", "Signature is the empty string.")
+        add(kind, f"{kind}_sig_number", render(toks + [("signature", "12345")]),
+            "invalid_field", "Signature is a JSON number, not a string or null.")
+        add(kind, f"{kind}_signed_missing_transId",
+            render(drop_tok(toks, "transId")
+                   + [("signature", jstr(resp_signature(kind, {**base, "transId": ""})))]),
+            "missing_field", "A signed answer without transId (signed as transId= empty): "
+                             "a signed field must be present, never signed as empty.")
+        add(kind, f"{kind}_error_only_resultCode_message",
+            render([("resultCode", "20"), ("message", jstr("Bad format request."))]),
+            "unsigned", "An error answer with only resultCode and message.")
+        add(kind, f"{kind}_unsigned_resultCode_string",
+            render(set_tok(toks, "resultCode", '"0"')), "invalid_field",
+            "resultCode is a JSON string, not an integer.")
+        add(kind, f"{kind}_unsigned_missing_resultCode",
+            render(drop_tok(toks, "resultCode")), "missing_field",
+            "resultCode is the one field every answer has.")
+        add(kind, f"{kind}_duplicate_amount",
+            render(toks[:3] + [("amount", "1000")] + toks[3:] + [("signature", jstr(sig))]),
+            "duplicate_key", "amount appears twice (1000, then the signed 50000).")
+
+        big = {**base, "transId": "9007199254740993", "resultCode": "9000",
+               "message": "Giao dịch đã được cấp quyền thành công."}
+        add(kind, f"{kind}_signed_transId_above_2_53_vietnamese",
+            render(resp_tokens(kind, big) + [("signature", jstr(resp_signature(kind, big)))]),
+            "verified", "transId > 2^53 signed with its exact digits; Vietnamese message "
+                        "as raw UTF-8; resultCode 9000.")
+
+    # Query answers with the lists MoMo adds (not signed, kept as raw JSON).
+    q = BASE_RESP["query"]
+    qtoks = resp_tokens("query", q)
+    lists = [("paymentOption", jstr("momo")), ("promotionInfo", PROMOTION_INFO),
+             ("refundTrans", REFUND_TRANS)]
+    add("query", "query_signed_with_lists",
+        render(qtoks + lists + [("signature", jstr(resp_signature("query", q)))]), "verified",
+        "promotionInfo and refundTrans lists (unsigned fields) next to a valid signature.",
+        promotionInfo=PROMOTION_INFO, refundTrans=REFUND_TRANS)
+    add("query", "query_unsigned_null_with_lists",
+        render(qtoks + lists + [("signature", "null")]), "unsigned",
+        'Lists present, "signature": null.',
+        promotionInfo=PROMOTION_INFO, refundTrans=REFUND_TRANS)
+    qe = {**q, "extraData": EXTRA_DATA_B64, "payType": ""}
+    add("query", "query_signed_extraData_empty_payType",
+        render(resp_tokens("query", qe) + [("signature", jstr(resp_signature("query", qe)))]),
+        "verified", "Non-empty extraData and an empty payType are both signed as sent.")
+    add("query", "query_signed_extraData_tampered",
+        render(set_tok(resp_tokens("query", qe), "extraData", jstr(""))
+               + [("signature", jstr(resp_signature("query", qe)))]),
+        "signature_mismatch", "extraData removed (set to empty) after signing.")
+
+    # Confirm: cancel, and requestType flipped after signing.
+    c = {**BASE_RESP["confirm"], "requestType": "cancel", "requestId": "MM1540456472575-x"}
+    add("confirm", "confirm_signed_cancel",
+        render(resp_tokens("confirm", c) + [("signature", jstr(resp_signature("confirm", c)))]),
+        "verified", "A cancel answer, signed.")
+    add("confirm", "confirm_signed_requestType_flipped",
+        render(set_tok(resp_tokens("confirm", c), "requestType", jstr("capture"))
+               + [("signature", jstr(resp_signature("confirm", c)))]),
+        "signature_mismatch", "requestType changed from cancel to capture after signing.")
+
+    # A pos signature presented on a query answer: the field sets differ.
+    p = BASE_RESP["pos"]
+    add("query", "query_with_pos_field_set_signature",
+        render(qtoks + [("signature", jstr(resp_signature("pos", p)))]),
+        "signature_mismatch", "Signed over the pos field set, not the query one.")
+    return cases
+
+
+def reference_verify_response(kind, body: str) -> str:
+    """Independent reference verdict for an answer body."""
+    try:
+        try:
+            obj = json.loads(body, object_pairs_hook=_no_dupes, parse_int=JInt,
+                             parse_float=JFloat, parse_constant=_bad_constant)
+        except json.JSONDecodeError:
+            raise Reject("invalid_json")
+        if not isinstance(obj, dict):
+            raise Reject("invalid_json")
+        sig = obj.get("signature")
+        verdict = "unsigned"
+        if sig is not None:
+            if type(sig) is not str:
+                raise Reject("invalid_field")
+            values = {"accessKey": ACCESS_KEY}
+            for k in RESP_ORDER[kind][1:]:
+                if k not in obj:
+                    raise Reject("missing_field")
+                v = obj[k]
+                if k in RESP_NUMERIC:
+                    if type(v) is not JInt:
+                        raise Reject("invalid_field")
+                    if k != "resultCode" and v.startswith("-"):
+                        raise Reject("invalid_field")
+                elif type(v) is not str:
+                    raise Reject("invalid_field")
+                values[k] = str(v)
+            if not SIG_RE.fullmatch(sig):
+                raise Reject("malformed_signature")
+            if not hmac.compare_digest(sign(raw_signature(RESP_ORDER[kind], values)), sig):
+                raise Reject("signature_mismatch")
+            verdict = "verified"
+        if "resultCode" not in obj:
+            raise Reject("missing_field")
+        if type(obj["resultCode"]) is not JInt:
+            raise Reject("invalid_field")
+        return verdict
+    except Reject as r:
+        return r.kind
+
+
+def check_responses(cases):
+    names = [c["name"] for c in cases]
+    assert len(names) == len(set(names)), "duplicate response case names"
+    for c in cases:
+        got = reference_verify_response(c["kind"], c["body"])
+        assert got == c["expect"], (c["name"], got, c["expect"])
+        if "promotionInfo" in c:
+            assert c["promotionInfo"] in c["body"] and c["refundTrans"] in c["body"]
+            json.loads(c["promotionInfo"]), json.loads(c["refundTrans"])
+    kinds = {c["expect"] for c in cases}
+    assert {"unsigned", "verified", "signature_mismatch", "malformed_signature"} <= kinds
+
+
 # ---------------------------------------------------------------------------
 
 def build():
@@ -600,27 +827,45 @@ def build():
     }
     text = json.dumps(doc, ensure_ascii=True, indent=2) + "\n"
     assert json.loads(text) == doc
-    return text
+
+    responses = build_responses()
+    check_responses(responses)
+    rdoc = {
+        "comment": "Independent test vectors for momo-pos answers (pos/query/confirm), "
+                   "generated by tests/oracle/make_vectors.py (Python stdlib hmac/hashlib); "
+                   "do not edit. expect is 'verified', 'unsigned' or an error kind.",
+        "credentials": {"partnerCode": PARTNER_CODE, "accessKey": ACCESS_KEY,
+                        "secretKey": SECRET_KEY},
+        "signedFields": {k: v[1:] for k, v in RESP_ORDER.items()},
+        "responses": responses,
+    }
+    rtext = json.dumps(rdoc, ensure_ascii=True, indent=2) + "\n"
+    assert json.loads(rtext) == rdoc
+    return {OUT_PATH: text, RESP_OUT_PATH: rtext}
 
 
 def main(argv):
-    text = build()
+    outputs = build()
     if "--check" in argv[1:]:
-        try:
-            with open(OUT_PATH, "r", encoding="utf-8", newline="") as f:
-                current = f.read()
-        except FileNotFoundError:
-            current = None
-        if current != text:
-            print(f"{OUT_PATH} is stale; run python3 tests/oracle/make_vectors.py",
-                  file=sys.stderr)
-            return 1
-        print(f"{OUT_PATH} is up to date")
-        return 0
-    os.makedirs(os.path.dirname(OUT_PATH), exist_ok=True)
-    with open(OUT_PATH, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    print(f"wrote {OUT_PATH}")
+        stale = False
+        for path, text in outputs.items():
+            try:
+                with open(path, "r", encoding="utf-8", newline="") as f:
+                    current = f.read()
+            except FileNotFoundError:
+                current = None
+            if current != text:
+                print(f"{path} is stale; run python3 tests/oracle/make_vectors.py",
+                      file=sys.stderr)
+                stale = True
+            else:
+                print(f"{path} is up to date")
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        print(f"wrote {path}")
     return 0
 
 
