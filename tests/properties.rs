@@ -196,7 +196,9 @@ fn an_authentic_notification_with_an_impossible_order_id_is_refused() {
     // MoMo accepts only pattern-matching orderIds; `|` would also make the
     // text form of DedupeKey ambiguous.
     let body = ipn("a|b".into(), String::new(), 50_000, 1, 0);
-    let err = client().verify_ipn(body.to_string().as_bytes()).unwrap_err();
+    let err = client()
+        .verify_ipn(body.to_string().as_bytes())
+        .unwrap_err();
     assert_eq!(
         (err.kind(), err.field()),
         (ErrorKind::InvalidField, Some("orderId"))
