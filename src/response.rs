@@ -9,9 +9,10 @@
 use serde::Serialize;
 
 use crate::credentials::Credentials;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ipn::TransId;
 use crate::json::Object;
+use crate::request::SignedRequest;
 use crate::result_code::{explain, ResultCodeInfo};
 use crate::verify::{check_signature, Kind};
 
@@ -70,7 +71,7 @@ impl Answer {
             response_time: o.opt_u64("responseTime")?,
             result_code: o
                 .opt_i64("resultCode")?
-                .ok_or_else(|| crate::Error::missing("resultCode"))?,
+                .ok_or_else(|| Error::missing("resultCode"))?,
             message: o.opt_str("message")?.unwrap_or_default(),
         })
     }
@@ -79,7 +80,46 @@ impl Answer {
     pub fn result(&self) -> ResultCodeInfo {
         explain(self.result_code)
     }
+
+    /// Checks that this answers `request`: same partnerCode, orderId and
+    /// requestId wherever the answer states them (error answers may not).
+    pub fn check_request(&self, request: &SignedRequest) -> Result<()> {
+        let pairs = [
+            ("partnerCode", &self.partner_code, request.partner_code()),
+            ("orderId", &self.order_id, request.order_id()),
+            ("requestId", &self.request_id, request.request_id()),
+        ];
+        for (field, answered, sent) in pairs {
+            if answered.as_deref().is_some_and(|a| a != sent) {
+                return Err(Error::FieldMismatch { field });
+            }
+        }
+        Ok(())
+    }
 }
+
+impl<T: AsRef<Answer>> Response<T> {
+    /// The fields every answer has.
+    pub fn answer(&self) -> &Answer {
+        self.body.as_ref()
+    }
+
+    /// What the result code means and what to do next.
+    pub fn result(&self) -> ResultCodeInfo {
+        self.answer().result()
+    }
+}
+
+macro_rules! answer_ref {
+    ($($ty:ty),*) => {$(
+        impl AsRef<Answer> for $ty {
+            fn as_ref(&self) -> &Answer {
+                &self.answer
+            }
+        }
+    )*};
+}
+answer_ref!(PosAnswer, QueryAnswer, ConfirmAnswer);
 
 /// Answer to `/v2/gateway/api/pos`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -435,3 +435,47 @@ fn malformed_bodies() {
         );
     }
 }
+
+#[test]
+fn an_answer_about_another_order_or_request_is_caught() {
+    let client = client();
+    let query = client
+        .query_request(&momo_pos::StatusQuery::new("ORDER-1", "ORDER-1-q1"))
+        .unwrap();
+    let answer = |order: &str, request: &str| {
+        let body = format!(
+            r#"{{"partnerCode":"MOMO","orderId":"{order}","requestId":"{request}","resultCode":0,"message":"ok"}}"#
+        );
+        client.parse_query_response(body.as_bytes()).unwrap()
+    };
+    assert_eq!(
+        answer("ORDER-1", "ORDER-1-q1")
+            .answer()
+            .check_request(&query),
+        Ok(())
+    );
+    let wrong_order = answer("ORDER-2", "ORDER-1-q1");
+    assert_eq!(
+        wrong_order
+            .answer()
+            .check_request(&query)
+            .unwrap_err()
+            .field(),
+        Some("orderId")
+    );
+    let wrong_request = answer("ORDER-1", "ORDER-1-q2");
+    assert_eq!(
+        wrong_request
+            .answer()
+            .check_request(&query)
+            .unwrap_err()
+            .field(),
+        Some("requestId")
+    );
+    // An error answer that states neither is not a mismatch.
+    let bare = client
+        .parse_query_response(br#"{"resultCode":20,"message":"Bad format"}"#)
+        .unwrap();
+    assert_eq!(bare.answer().check_request(&query), Ok(()));
+    assert_eq!(bare.result().next_step, momo_pos::NextStep::FixRequest);
+}

@@ -336,15 +336,15 @@ fn verify_response(kind: &str, stdin: &[u8]) -> Outcome {
     let (value, authenticity, result) = match kind {
         "pos" => {
             let r = client.parse_pos_response(stdin)?;
-            (to_value(&r.body)?, r.authenticity, r.body.answer.result())
+            (to_value(&r.body)?, r.authenticity, r.result())
         }
         "query" => {
             let r = client.parse_query_response(stdin)?;
-            (to_value(&r.body)?, r.authenticity, r.body.answer.result())
+            (to_value(&r.body)?, r.authenticity, r.result())
         }
         "confirm" => {
             let r = client.parse_confirm_response(stdin)?;
-            (to_value(&r.body)?, r.authenticity, r.body.answer.result())
+            (to_value(&r.body)?, r.authenticity, r.result())
         }
         other => {
             return Err(Failure::Usage(format!(

@@ -63,6 +63,7 @@ pub struct SignedRequest {
     body: Vec<u8>,
     raw_signature: String,
     signature: String,
+    partner_code: String,
     order_id: String,
     request_id: String,
 }
@@ -114,6 +115,11 @@ impl SignedRequest {
         &self.signature
     }
 
+    /// The partnerCode the request was signed for.
+    pub fn partner_code(&self) -> &str {
+        &self.partner_code
+    }
+
     /// The orderId of the request.
     pub fn order_id(&self) -> &str {
         &self.order_id
@@ -153,6 +159,7 @@ pub(crate) fn seal<B: SignedBody>(
         body: bytes,
         raw_signature: raw.into_string(),
         signature,
+        partner_code: credentials.partner_code().to_owned(),
         order_id: order_id.to_owned(),
         request_id: request_id.to_owned(),
     })
