@@ -72,3 +72,16 @@ pub use signature::{hmac_sha256_hex, SIGNATURE_HEX_LEN};
 
 /// The randomness traits [`MomoPublicKey::encrypt_with_rng`] takes.
 pub use rand_core;
+
+#[cfg(test)]
+mod tests {
+    /// The bindings share one client and one key across threads.
+    #[test]
+    fn shared_types_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<crate::Client>();
+        assert_send_sync::<crate::MomoPublicKey>();
+        assert_send_sync::<crate::SignedRequest>();
+        assert_send_sync::<crate::Error>();
+    }
+}

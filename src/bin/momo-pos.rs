@@ -26,7 +26,7 @@ USAGE:
   momo-pos verify-ipn               < raw IPN body            verified notification
   momo-pos verify-response pos|query|confirm < raw answer body
   momo-pos normalize-code CODE                               normalized payment code
-  momo-pos explain CODE [--lang vi|en]                       what a result code means
+  momo-pos explain CODE [--lang vi|en]                       what a result code means (vi by default)
 
 ENVIRONMENT (secrets come only from here):
   MOMO_PARTNER_CODE, MOMO_ACCESS_KEY, MOMO_SECRET_KEY   merchant credentials
@@ -96,7 +96,7 @@ fn run(args: &[String]) -> Outcome {
         ["verify-ipn"] => verify_ipn(&read_stdin()?),
         ["verify-response", kind] => verify_response(kind, &read_stdin()?),
         ["normalize-code", code] => Ok(PaymentCode::parse(code)?.as_str().to_owned()),
-        ["explain", code] => explain_code(code, Lang::En),
+        ["explain", code] => explain_code(code, Lang::default()),
         ["explain", code, "--lang", lang] | ["explain", "--lang", lang, code] => {
             let lang = lang
                 .parse::<Lang>()
