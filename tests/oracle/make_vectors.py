@@ -494,15 +494,21 @@ def _bad_constant(name):
 SIG_RE = re.compile(r"[0-9a-f]{64}")
 
 
+def parse_object(body: str) -> dict:
+    """Strict parse: one JSON object, no duplicate keys, numbers kept as text."""
+    try:
+        obj = json.loads(body, object_pairs_hook=_no_dupes, parse_int=JInt,
+                         parse_float=JFloat, parse_constant=_bad_constant)
+    except json.JSONDecodeError:
+        raise Reject("invalid_json")
+    if not isinstance(obj, dict):
+        raise Reject("invalid_json")
+    return obj
+
+
 def reference_verify(body: str) -> str:
     try:
-        try:
-            obj = json.loads(body, object_pairs_hook=_no_dupes, parse_int=JInt,
-                             parse_float=JFloat, parse_constant=_bad_constant)
-        except json.JSONDecodeError:
-            raise Reject("invalid_json")
-        if not isinstance(obj, dict):
-            raise Reject("invalid_json")
+        obj = parse_object(body)
         for k in IPN_ORDER[1:] + ["signature"]:
             if k not in obj:
                 raise Reject("missing_field")
@@ -754,13 +760,7 @@ def build_responses():
 def reference_verify_response(kind, body: str) -> str:
     """Independent reference verdict for an answer body."""
     try:
-        try:
-            obj = json.loads(body, object_pairs_hook=_no_dupes, parse_int=JInt,
-                             parse_float=JFloat, parse_constant=_bad_constant)
-        except json.JSONDecodeError:
-            raise Reject("invalid_json")
-        if not isinstance(obj, dict):
-            raise Reject("invalid_json")
+        obj = parse_object(body)
         sig = obj.get("signature")
         verdict = "unsigned"
         if sig is not None:
