@@ -1,8 +1,8 @@
 //! The merchant's credentials: partnerCode, accessKey and the HMAC secretKey.
 //!
 //! The secret key belongs on a server or a trusted POS terminal, never in a
-//! web page. It is held only as a keyed HMAC state, wiped on drop, and never
-//! shown by `Debug`.
+//! web page. It is held only as a keyed HMAC state, whose SHA-256 states are
+//! wiped on drop (sha2's `zeroize` feature), and never shown by `Debug`.
 
 use std::fmt;
 
@@ -88,6 +88,15 @@ impl fmt::Debug for Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keyed HMAC state (the ipad and opad SHA-256 states derived from
+    /// the secret) must be wiped when a `Credentials` is dropped: that takes
+    /// sha2's `zeroize` feature, which makes its cores `ZeroizeOnDrop`.
+    #[test]
+    fn keyed_state_is_zeroized_on_drop() {
+        fn assert_zeroize_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        assert_zeroize_on_drop::<sha2::block_api::Sha256VarCore>();
+    }
 
     #[test]
     fn debug_never_shows_the_secret() {
