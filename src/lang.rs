@@ -3,13 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::Error;
 
 /// Language of the `message` MoMo returns, and of this library's explanations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     /// Vietnamese (`vi`), MoMo's default.
     #[default]
@@ -27,6 +24,8 @@ impl Lang {
         }
     }
 }
+
+crate::str_names::serde_via_str!(Lang, parse);
 
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

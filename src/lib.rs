@@ -50,6 +50,7 @@ mod response;
 pub mod result_code;
 mod rules;
 mod signature;
+mod str_names;
 mod verify;
 
 pub use client::Client;

@@ -23,8 +23,7 @@ use serde::Serialize;
 use crate::Lang;
 
 /// What the host should do after seeing a result code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NextStep {
     /// Final: nothing more to call (paid, or declined for good: tell the shopper).
@@ -44,8 +43,7 @@ pub enum NextStep {
 }
 
 /// Broad outcome of a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Category {
     /// The payment succeeded (code 0).
@@ -75,6 +73,9 @@ impl NextStep {
         }
     }
 }
+
+crate::str_names::serde_via_str!(NextStep);
+crate::str_names::serde_via_str!(Category);
 
 impl Category {
     /// Stable snake_case name (`paid`), shared by every binding.

@@ -23,8 +23,7 @@ const SIGNED_KEYS: [&str; 7] = [
 ];
 
 /// What to do with an authorized payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConfirmAction {
     /// Take the money (`capture`).
     Capture,
@@ -41,6 +40,8 @@ impl ConfirmAction {
         }
     }
 }
+
+crate::str_names::serde_via_str!(ConfirmAction, parse);
 
 impl fmt::Display for ConfirmAction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
