@@ -9,9 +9,9 @@ use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use momo_pos::{
-    explain, Client, Confirm, ConfirmAction, Credentials, EncryptedPaymentCode, Environment, Error,
-    Item, Lang, MomoPublicKey, PaymentCode, PosPayment, SignedRequest, StatusQuery, UserInfo,
-    MAX_BODY_BYTES,
+    explain, Answer, Authenticity, Client, Confirm, ConfirmAction, Credentials,
+    EncryptedPaymentCode, Environment, Error, Item, Lang, MomoPublicKey, PaymentCode, PosPayment,
+    Response, SignedRequest, StatusQuery, UserInfo, MAX_BODY_BYTES,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -333,32 +333,24 @@ fn verify_ipn(stdin: &[u8]) -> Outcome {
 
 fn verify_response(kind: &str, stdin: &[u8]) -> Outcome {
     let client = client()?;
-    let (value, authenticity, result) = match kind {
-        "pos" => {
-            let r = client.parse_pos_response(stdin)?;
-            (to_value(&r.body)?, r.authenticity, r.result())
-        }
-        "query" => {
-            let r = client.parse_query_response(stdin)?;
-            (to_value(&r.body)?, r.authenticity, r.result())
-        }
-        "confirm" => {
-            let r = client.parse_confirm_response(stdin)?;
-            (to_value(&r.body)?, r.authenticity, r.result())
-        }
-        other => {
-            return Err(Failure::Usage(format!(
-                "verify-response takes pos, query or confirm, not {other:?}"
-            )))
-        }
-    };
-    if authenticity == momo_pos::Authenticity::Unsigned {
+    match kind {
+        "pos" => print_response(client.parse_pos_response(stdin)?),
+        "query" => print_response(client.parse_query_response(stdin)?),
+        "confirm" => print_response(client.parse_confirm_response(stdin)?),
+        other => Err(Failure::Usage(format!(
+            "verify-response takes pos, query or confirm, not {other:?}"
+        ))),
+    }
+}
+
+fn print_response<T: Serialize + AsRef<Answer>>(response: Response<T>) -> Outcome {
+    if response.authenticity == Authenticity::Unsigned {
         eprintln!("momo-pos: warning: the response carries no signature: unsigned, not verified");
     }
     to_json(&serde_json::json!({
-        "authenticity": authenticity,
-        "body": value,
-        "result": result,
+        "authenticity": response.authenticity,
+        "body": response.body,
+        "result": response.result(),
     }))
 }
 
