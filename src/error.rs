@@ -134,6 +134,8 @@ pub enum ErrorKind {
     Randomness,
     /// See [`Error::Encryption`].
     Encryption,
+    /// See [`Error::InvalidState`].
+    InvalidState,
 }
 
 impl ErrorKind {
@@ -153,6 +155,7 @@ impl ErrorKind {
             Self::FieldMismatch => "field_mismatch",
             Self::Randomness => "randomness",
             Self::Encryption => "encryption",
+            Self::InvalidState => "invalid_state",
         }
     }
 }
@@ -234,6 +237,13 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The call does not fit the transaction driver's current state (a
+    /// capture/cancel decision when nothing is authorized, an event from
+    /// another merchant's client, a snapshot of an unknown version).
+    InvalidState {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -253,6 +263,7 @@ impl Error {
             Self::FieldMismatch { .. } => ErrorKind::FieldMismatch,
             Self::Randomness => ErrorKind::Randomness,
             Self::Encryption { .. } => ErrorKind::Encryption,
+            Self::InvalidState { .. } => ErrorKind::InvalidState,
         }
     }
 
@@ -308,6 +319,7 @@ impl fmt::Display for Error {
             }
             Self::Randomness => f.write_str("the operating system could not supply randomness"),
             Self::Encryption { reason } => write!(f, "paymentCode: RSA encryption failed: {reason}"),
+            Self::InvalidState { reason } => write!(f, "driver: {reason}"),
         }
     }
 }

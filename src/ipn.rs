@@ -39,6 +39,17 @@ impl TransId {
     }
 }
 
+/// Restores a snapshot's transId, refusing anything but 1 to 32 digits.
+impl<'de> serde::Deserialize<'de> for TransId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        if text.is_empty() || text.len() > 32 || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(serde::de::Error::custom("transId must be 1 to 32 digits"));
+        }
+        Ok(Self(text.into_owned()))
+    }
+}
+
 impl fmt::Display for TransId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -14,7 +14,10 @@
 //!   ([`Client::verify_ipn`]) and parses its answers, verifying a signature
 //!   when one is present ([`Client::parse_pos_response`]);
 //! - explains every result code in Vietnamese and English, with the next
-//!   step for the host ([`result_code::explain`]).
+//!   step for the host ([`result_code::explain`]);
+//! - drives a payment to a safe, known end ([`driver::Driver`]): tells the
+//!   host which call to make after a timeout, a pending code or an
+//!   authorization, and never sends a second charge.
 //!
 //! ```
 //! use momo_pos::{Client, Credentials, Environment, MomoPublicKey, PaymentCode, PosPayment};
@@ -37,6 +40,7 @@
 
 mod client;
 mod credentials;
+pub mod driver;
 mod environment;
 mod error;
 pub mod extra_data;
@@ -50,6 +54,7 @@ mod response;
 pub mod result_code;
 mod rules;
 mod signature;
+pub mod simulation;
 mod str_names;
 mod verify;
 

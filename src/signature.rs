@@ -102,7 +102,7 @@ fn nibble(c: u8) -> Option<u8> {
     }
 }
 
-fn to_hex(bytes: &[u8]) -> String {
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
     fn digit(n: u8) -> char {
         char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 })
     }

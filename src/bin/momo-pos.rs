@@ -8,6 +8,7 @@
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
+use momo_pos::simulation;
 use momo_pos::{
     explain, Answer, Authenticity, Client, Confirm, ConfirmAction, Credentials,
     EncryptedPaymentCode, Environment, Error, Item, Lang, MomoPublicKey, PaymentCode, PosPayment,
@@ -27,6 +28,8 @@ USAGE:
   momo-pos verify-response pos|query|confirm < raw answer body
   momo-pos normalize-code CODE                               normalized payment code
   momo-pos explain CODE [--lang vi|en]                       what a result code means (vi by default)
+  momo-pos simulate [--list]                                 the transaction driver's scenarios
+  momo-pos simulate SCENARIO [--json]                        play one against a scripted MoMo double
 
 ENVIRONMENT (secrets come only from here):
   MOMO_PARTNER_CODE, MOMO_ACCESS_KEY, MOMO_SECRET_KEY   merchant credentials
@@ -103,6 +106,9 @@ fn run(args: &[String]) -> Outcome {
                 .map_err(|_| Failure::Usage("--lang takes vi or en".into()))?;
             explain_code(code, lang)
         }
+        ["simulate"] | ["simulate", "--list"] => Ok(list_scenarios()),
+        ["simulate", name] => simulate(name, false),
+        ["simulate", name, "--json"] | ["simulate", "--json", name] => simulate(name, true),
         [command, ..] => Err(Failure::Usage(format!(
             "unknown command or wrong arguments: {command}"
         ))),
@@ -375,4 +381,52 @@ fn to_value<T: Serialize>(value: &T) -> Result<serde_json::Value, Failure> {
 
 fn to_json<T: Serialize>(value: &T) -> Outcome {
     serde_json::to_string_pretty(value).map_err(|e| Failure::Rejected(format!("internal: {e}")))
+}
+
+fn list_scenarios() -> String {
+    let width = simulation::SCENARIOS
+        .iter()
+        .map(|s| s.name.len())
+        .max()
+        .unwrap_or(0);
+    simulation::SCENARIOS
+        .iter()
+        .map(|s| format!("{:width$}  {}", s.name, s.summary))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Plays a scenario and prints the driver's journal, times relative to the
+/// start: the flow an integrator's host goes through.
+fn simulate(name: &str, as_json: bool) -> Outcome {
+    let scenario = simulation::find(name).ok_or_else(|| {
+        Failure::Usage(format!(
+            "no scenario {name:?}; `momo-pos simulate --list` shows them"
+        ))
+    })?;
+    let run = simulation::run(scenario, simulation::RunOptions::default())?;
+    if as_json {
+        return to_json(&serde_json::json!({
+            "scenario": scenario.name,
+            "steps": run.steps,
+            "log": run.driver.log(),
+            "outcome": run.outcome,
+        }));
+    }
+    let mut out = format!("scenario {}: {}\n\n", scenario.name, scenario.summary);
+    for entry in run.driver.log() {
+        let at = entry.at_ms.saturating_sub(simulation::T0_MS);
+        let flag = if entry.event.is_anomaly() { "!" } else { " " };
+        out += &format!(
+            "{flag} +{:>3}.{:03}s  {}\n",
+            at / 1000,
+            at % 1000,
+            entry.event
+        );
+    }
+    out += &format!("\noutcome: {}", run.outcome);
+    if let Some(info) = run.outcome.result() {
+        out += &format!("\nnext step: {}", info.next_step.as_str());
+    }
+    Ok(out)
 }

@@ -39,12 +39,44 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
+    /// Stable name (`pos`, `query`, `confirm`), shared by every binding.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pos => "pos",
+            Self::Query => "query",
+            Self::Confirm => "confirm",
+        }
+    }
+
     /// The path below the base URL.
     pub const fn path(self) -> &'static str {
         match self {
             Self::Pos => "/v2/gateway/api/pos",
             Self::Query => "/v2/gateway/api/query",
             Self::Confirm => "/v2/gateway/api/confirm",
+        }
+    }
+}
+
+crate::str_names::serde_via_str!(Endpoint, parse);
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Endpoint {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "pos" => Ok(Self::Pos),
+            "query" => Ok(Self::Query),
+            "confirm" => Ok(Self::Confirm),
+            _ => Err(Error::invalid(
+                "endpoint",
+                "must be \"pos\", \"query\" or \"confirm\"",
+            )),
         }
     }
 }

@@ -1,0 +1,232 @@
+//! The driver's journal: every transition with the host's timestamp, so a
+//! till can show the cashier what is happening and support can read later
+//! what happened. It travels inside the snapshot.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::Outcome;
+use crate::ipn::TransId;
+use crate::request::{ConfirmAction, Endpoint};
+use crate::result_code::explain;
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    /// Host clock, epoch milliseconds.
+    pub at_ms: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: LogEvent,
+}
+
+/// Who chose capture or cancel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DecidedBy {
+    /// [`Driver::decide`](super::Driver::decide).
+    Merchant,
+    /// [`DriverConfig::on_undecided`](super::DriverConfig::on_undecided),
+    /// when the decision window closed.
+    Default,
+}
+
+/// What happened. Entries marked by [`LogEvent::is_anomaly`] deserve a
+/// look from support even when the payment ended well.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[non_exhaustive]
+pub enum LogEvent {
+    /// The payment began.
+    Started {
+        /// The pos requestId (MoMo's idempotency key for this payment).
+        request_id: String,
+        /// Amount in VND.
+        amount: u64,
+    },
+    /// A request was handed to the host.
+    Send {
+        /// Which call.
+        endpoint: Endpoint,
+        /// Its requestId.
+        request_id: String,
+        /// 1 the first time these exact bytes go out.
+        attempt: u32,
+    },
+    /// MoMo answered.
+    Answer {
+        /// Which call.
+        endpoint: Endpoint,
+        /// MoMo's result code.
+        result_code: i64,
+        /// HTTP status.
+        status: u16,
+        /// Whether the answer carried a valid signature.
+        signed: bool,
+    },
+    /// An answer that could not be used; counted as lost.
+    BadAnswer {
+        /// Which call.
+        endpoint: Endpoint,
+        /// HTTP status.
+        status: u16,
+        /// The error, as the core reported it (no secrets, no body).
+        error: String,
+    },
+    /// No answer within the timeout.
+    Timeout {
+        /// Which call.
+        endpoint: Endpoint,
+    },
+    /// The call failed below HTTP.
+    NetworkError {
+        /// Which call.
+        endpoint: Endpoint,
+    },
+    /// Waiting before the next status query.
+    Wait {
+        /// For how long.
+        delay_ms: u64,
+        /// Until when.
+        until_ms: u64,
+    },
+    /// A verified IPN for this payment was taken into account.
+    Ipn {
+        /// Its result code.
+        result_code: i64,
+        /// Its transId.
+        trans_id: TransId,
+    },
+    /// A verified IPN that changes nothing (a repeat, or one after the end).
+    IpnIgnored {
+        /// Its result code.
+        result_code: i64,
+        /// Why it changes nothing.
+        why: String,
+    },
+    /// A verified IPN that does not match this payment: not applied.
+    IpnMismatch {
+        /// The field that differs: `orderId`, `requestId`, `amount` or `partnerCode`.
+        field: String,
+    },
+    /// Authorized (9000): a capture or cancel decision is needed.
+    Authorized,
+    /// Capture or cancel was chosen.
+    Decided {
+        /// Which.
+        action: ConfirmAction,
+        /// By whom.
+        by: DecidedBy,
+    },
+    /// A host event that did not fit (an answer with nothing in flight, a
+    /// clock that went back).
+    Ignored {
+        /// What and why.
+        what: String,
+    },
+    /// MoMo said something that contradicts what it said before.
+    Conflict {
+        /// What.
+        what: String,
+    },
+    /// The driver was restored from a snapshot.
+    Restored {
+        /// The call that was in flight and is asked for again, same bytes.
+        resend: Option<Endpoint>,
+    },
+    /// The payment reached an outcome (or a better-known one).
+    Settled {
+        /// The outcome.
+        outcome: Outcome,
+    },
+}
+
+impl LogEvent {
+    /// True for what support should look at: a mismatched IPN, a
+    /// contradiction, an unusable answer.
+    pub fn is_anomaly(&self) -> bool {
+        matches!(
+            self,
+            Self::IpnMismatch { .. } | Self::Conflict { .. } | Self::BadAnswer { .. }
+        )
+    }
+}
+
+impl fmt::Display for LogEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Started { request_id, amount } => {
+                write!(f, "start payment requestId={request_id} amount={amount}")
+            }
+            Self::Send {
+                endpoint,
+                request_id,
+                attempt,
+            } => {
+                write!(f, "-> send {endpoint} requestId={request_id}")?;
+                if *attempt > 1 {
+                    write!(f, " (same bytes, attempt {attempt})")?;
+                }
+                Ok(())
+            }
+            Self::Answer {
+                endpoint,
+                result_code,
+                status,
+                signed,
+            } => write!(
+                f,
+                "<- {endpoint} answer {result_code} ({}) HTTP {status}{}",
+                explain(*result_code).message_en,
+                if *signed { ", signed" } else { "" }
+            ),
+            Self::BadAnswer {
+                endpoint,
+                status,
+                error,
+            } => write!(
+                f,
+                "<- {endpoint} HTTP {status}: unusable answer ({error}); counted as lost"
+            ),
+            Self::Timeout { endpoint } => write!(f, "<- {endpoint}: no answer (timeout)"),
+            Self::NetworkError { endpoint } => write!(f, "<- {endpoint}: network error"),
+            Self::Wait { delay_ms, .. } => write!(
+                f,
+                ".. wait {}.{:03} s before the next status query",
+                delay_ms / 1000,
+                delay_ms % 1000
+            ),
+            Self::Ipn {
+                result_code,
+                trans_id,
+            } => write!(f, "<- IPN {result_code} transId={trans_id}"),
+            Self::IpnIgnored { result_code, why } => {
+                write!(f, "<- IPN {result_code} ignored: {why}")
+            }
+            Self::IpnMismatch { field } => {
+                write!(f, "<- IPN NOT applied: {field} does not match this payment")
+            }
+            Self::Authorized => f.write_str("authorized (9000): capture or cancel"),
+            Self::Decided { action, by } => write!(
+                f,
+                "{action} chosen by {}",
+                match by {
+                    DecidedBy::Merchant => "the merchant",
+                    DecidedBy::Default => "default (no decision in time)",
+                }
+            ),
+            Self::Ignored { what } => write!(f, "ignored: {what}"),
+            Self::Conflict { what } => write!(f, "CONFLICT: {what}"),
+            Self::Restored { resend: None } => f.write_str("restored from snapshot"),
+            Self::Restored {
+                resend: Some(endpoint),
+            } => write!(
+                f,
+                "restored from snapshot: the {endpoint} request in flight goes again (same bytes)"
+            ),
+            Self::Settled { outcome } => write!(f, "== {outcome}"),
+        }
+    }
+}
