@@ -155,6 +155,32 @@ fn parse_key(c: &mut Criterion) {
     group.finish();
 }
 
+/// The driver's own cost: a whole scripted payment (signing, parsing,
+/// journaling included), and the write-ahead snapshot a host takes before
+/// each send.
+fn driver(c: &mut Criterion) {
+    use momo_pos::driver::{Driver, DriverConfig};
+    use momo_pos::simulation::{self, RunOptions};
+
+    let mut group = c.benchmark_group("driver");
+    group.throughput(Throughput::Elements(1));
+    let pending = simulation::find("pending-then-paid").unwrap();
+    group.bench_function("pending_then_paid", |b| {
+        b.iter(|| simulation::run(black_box(pending), RunOptions::default()).unwrap())
+    });
+    let client = simulation::client().unwrap();
+    let payment = simulation::payment(true).unwrap();
+    let driver = Driver::start(&client, &payment, DriverConfig::default(), 0).unwrap();
+    group.bench_function("snapshot", |b| {
+        b.iter(|| black_box(&driver).snapshot().unwrap())
+    });
+    let snapshot = driver.snapshot().unwrap();
+    group.bench_function("restore", |b| {
+        b.iter(|| Driver::restore(black_box(&snapshot), 0).unwrap())
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     normalize_code,
@@ -163,6 +189,7 @@ criterion_group!(
     query_request,
     confirm_request,
     verify_ipn,
-    parse_key
+    parse_key,
+    driver
 );
 criterion_main!(benches);

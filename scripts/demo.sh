@@ -51,4 +51,10 @@ echo "$ipn" | "$cli" verify-ipn
 step "8. A tampered notification is refused" "amount 50000 -> 50001"
 echo "${ipn/\"amount\":50000/\"amount\":50001}" | "$cli" verify-ipn || echo "(exit $?)"
 
+step "9. The answer is lost: the transaction driver queries instead of charging twice" "momo-pos simulate timeout-then-paid"
+"$cli" simulate timeout-then-paid
+
+step "10. MoMo stays silent: the payment ends 'unknown: reconcile', never 'failed'" "momo-pos simulate deadline-unknown"
+"$cli" simulate deadline-unknown | tail -6
+
 printf '\nDone. See README.md for the Rust API; `bash scripts/test.sh` runs every test.\n'

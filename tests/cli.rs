@@ -321,3 +321,43 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("MOMO_SECRET_KEY"));
 }
+
+#[test]
+fn simulate_lists_and_plays_scenarios() {
+    let list = run(&["simulate", "--list"], "", false);
+    assert!(list.status.success());
+    let listed = String::from_utf8(list.stdout).unwrap();
+    for name in [
+        "paid",
+        "authorized-capture",
+        "timeout-then-paid",
+        "deadline-unknown",
+    ] {
+        assert!(listed.lines().any(|l| l.starts_with(name)), "{name}");
+    }
+
+    let out = run(&["simulate", "timeout-then-paid"], "", false);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trace = String::from_utf8(out.stdout).unwrap();
+    let sends: Vec<_> = trace.lines().filter(|l| l.contains("-> send")).collect();
+    assert_eq!(sends.len(), 2, "{trace}");
+    assert!(sends[0].contains("send pos requestId=ORDER-1001-r1"));
+    assert!(sends[1].contains("send query requestId=ORDER-1001-r1-q1"));
+    assert!(trace.contains("no answer (timeout)"));
+    assert!(trace
+        .trim_end()
+        .lines()
+        .any(|l| l.starts_with("outcome: paid")));
+
+    let json = stdout_json(&run(&["simulate", "deadline-unknown", "--json"], "", false));
+    assert_eq!(json["outcome"]["outcome"], "unknown");
+    assert_eq!(json["outcome"]["reason"]["kind"], "deadlinePassed");
+    assert_eq!(
+        json["steps"].as_array().unwrap().last().unwrap(),
+        "done unknown"
+    );
+
+    let bad = run(&["simulate", "no-such-scenario"], "", false);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--list"));
+}

@@ -142,7 +142,8 @@ mod tests {
 
     #[test]
     fn bad_policies_name_the_field() {
-        let cases: [(fn(&mut DriverConfig), &str); 6] = [
+        type Spoil = fn(&mut DriverConfig);
+        let cases: [(Spoil, &str); 6] = [
             (|c| c.request_timeout_ms = 10_000, "requestTimeoutMs"),
             (|c| c.poll_delays_ms.clear(), "pollDelaysMs"),
             (|c| c.poll_delays_ms = vec![5], "pollDelaysMs"),

@@ -36,7 +36,11 @@ pub enum DecidedBy {
 /// What happened. Entries marked by [`LogEvent::is_anomaly`] deserve a
 /// look from support even when the payment ended well.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 #[non_exhaustive]
 pub enum LogEvent {
     /// The payment began.

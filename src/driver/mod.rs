@@ -124,7 +124,11 @@ pub struct Driver {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "stage", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "stage",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 enum Phase {
     Paying,
     Authorized {
@@ -421,7 +425,12 @@ impl Driver {
                 if endpoint == Endpoint::Pos {
                     self.pos_answered = true;
                 }
-                self.apply(now, Source::Answer(endpoint), answer.result_code, answer.trans_id);
+                self.apply(
+                    now,
+                    Source::Answer(endpoint),
+                    answer.result_code,
+                    answer.trans_id,
+                );
             }
             Err(error) => {
                 self.record(LogEvent::BadAnswer {
@@ -459,7 +468,11 @@ impl Driver {
         let pairs = [
             ("partnerCode", &answer.partner_code, &self.partner_code),
             ("orderId", &answer.order_id, &self.order_id),
-            ("requestId", &answer.request_id, &request.request_id().to_owned()),
+            (
+                "requestId",
+                &answer.request_id,
+                &request.request_id().to_owned(),
+            ),
         ];
         for (field, answered, expected) in pairs {
             if answered.as_ref().is_some_and(|a| a != expected) {
@@ -547,6 +560,11 @@ impl Driver {
         if trans_id.is_some() {
             self.trans_id = trans_id;
         }
+        if code == 9000 {
+            // Money was held at some point: from now on a final failure means
+            // the hold ended (`cancelled`), never `declined`.
+            self.authorized_seen = true;
+        }
         let info = explain(code);
         let unknown = matches!(&self.phase, Phase::Done { outcome } if !outcome.is_final());
         if unknown && !(code == 0 || info.is_final) {
@@ -597,11 +615,10 @@ impl Driver {
                 self.pos = self.pos.again(now);
                 self.hand_out(self.pos.clone());
             }
-            (Phase::Confirming { .. }, Source::Answer(Endpoint::Confirm)) if refused => {
-                self.settle(Outcome::Unknown {
+            (Phase::Confirming { .. }, Source::Answer(Endpoint::Confirm)) if refused => self
+                .settle(Outcome::Unknown {
                     reason: UnknownReason::ConfirmRefused { result_code: code },
-                })
-            }
+                }),
             (Phase::Confirming { request, sends, .. }, Source::Answer(Endpoint::Query))
                 if code == 9000 && *sends < self.config.max_confirm_sends =>
             {
@@ -698,7 +715,11 @@ impl Driver {
             }
             Phase::Paying | Phase::Confirming { .. } => {}
         }
-        if self.in_flight.as_ref().is_some_and(|r| now >= r.deadline_ms()) {
+        if self
+            .in_flight
+            .as_ref()
+            .is_some_and(|r| now >= r.deadline_ms())
+        {
             self.on_lost(now, |endpoint| LogEvent::Timeout { endpoint });
         }
         if self.in_flight.is_some() {
@@ -721,11 +742,7 @@ impl Driver {
                     derived_request_id(&self.request_id, &format!("q{}", self.queries)),
                 );
                 let request = client.query_request(&query)?;
-                self.hand_out(Outgoing::new(
-                    &request,
-                    self.config.request_timeout_ms,
-                    now,
-                ));
+                self.hand_out(Outgoing::new(&request, self.config.request_timeout_ms, now));
             }
         }
         Ok(())

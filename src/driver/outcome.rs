@@ -10,7 +10,11 @@ use crate::result_code::{explain, ResultCodeInfo};
 /// How a payment ended. `Declined` and `Cancelled` mean no money moved;
 /// `Unknown` means it may have: reconcile before charging the shopper again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "outcome",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 #[non_exhaustive]
 pub enum Outcome {
     /// Result 0: the money was taken (directly, or by a capture).
@@ -92,7 +96,11 @@ impl fmt::Display for Outcome {
 
 /// Why a payment ended without a final answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reason", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 #[non_exhaustive]
 pub enum UnknownReason {
     /// The window closed before MoMo gave a final answer.

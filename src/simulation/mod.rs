@@ -27,10 +27,14 @@ const ACCESS_KEY: &str = "F8BBA842ECF85";
 const SECRET_KEY: &str = "K951B6PE1waDMi640xX08PD3vg6EkVlz";
 /// Simulated clock origin (2023-11-14T22:13:20Z), epoch ms.
 pub const T0_MS: u64 = 1_700_000_000_000;
-const ORDER_ID: &str = "ORDER-1001";
-const REQUEST_ID: &str = "ORDER-1001-r1";
-const AMOUNT: u64 = 50_000;
-const TRANS_ID: u64 = 4_088_878_653;
+/// The simulated payment's orderId.
+pub const ORDER_ID: &str = "ORDER-1001";
+/// The simulated payment's pos requestId.
+pub const REQUEST_ID: &str = "ORDER-1001-r1";
+/// The simulated payment's amount in VND.
+pub const AMOUNT: u64 = 50_000;
+/// The transId the double assigns.
+pub const TRANS_ID: u64 = 4_088_878_653;
 const LATENCY_MS: u64 = 300;
 const CASHIER_MS: u64 = 4_000;
 const MAX_STEPS: usize = 500;
@@ -60,7 +64,6 @@ pub enum Beat {
 
 /// How to play a scenario.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct RunOptions {
     /// Round-trip the driver through [`Driver::snapshot`] and
     /// [`Driver::restore`] before every step: the trace must not change.
@@ -135,8 +138,8 @@ pub fn run_with(scenario: &Scenario, options: RunOptions, config: DriverConfig) 
         }
         // A request the driver hands out goes out before anything else
         // happens: MoMo can only react to what it was sent.
-        let must_send = host.outstanding.is_none()
-            && matches!(host.driver.next_action(), Action::Send(_));
+        let must_send =
+            host.outstanding.is_none() && matches!(host.driver.next_action(), Action::Send(_));
         match beats.peek().copied() {
             _ if must_send => {}
             Some(Beat::Ipn {
@@ -239,8 +242,11 @@ struct Host {
 
 impl Host {
     fn send(&mut self, request: Outgoing) {
-        self.steps
-            .push(format!("send {} {}", request.endpoint(), request.request_id()));
+        self.steps.push(format!(
+            "send {} {}",
+            request.endpoint(),
+            request.request_id()
+        ));
         self.sent.push(request.clone());
         self.outstanding = Some(request);
     }
@@ -299,24 +305,26 @@ fn answer_body(request: &Outgoing, code: i64) -> Result<String> {
     let sent: Value = serde_json::from_str(request.body_str()).map_err(|e| Error::InvalidJson {
         reason: e.to_string(),
     })?;
+    let echo = |key: &str| sent.get(key).cloned().unwrap_or(Value::Null);
     let mut answer = json!({
-        "partnerCode": sent["partnerCode"],
-        "orderId": sent["orderId"],
-        "requestId": sent["requestId"],
+        "partnerCode": echo("partnerCode"),
+        "orderId": echo("orderId"),
+        "requestId": echo("requestId"),
         "amount": AMOUNT,
         "transId": TRANS_ID,
         "resultCode": code,
         "message": explain(code).message_en,
         "responseTime": T0_MS,
     });
-    if request.endpoint() == Endpoint::Confirm {
-        answer["requestType"] = sent["requestType"].clone();
+    if let (Endpoint::Confirm, Some(fields)) = (request.endpoint(), answer.as_object_mut()) {
+        fields.insert("requestType".into(), echo("requestType"));
     }
     Ok(answer.to_string())
 }
 
-/// A notification as MoMo signs it.
-fn ipn_body(code: i64, amount: u64, now: u64) -> String {
+/// A notification for the simulated payment, signed as MoMo signs it with
+/// the sandbox credentials of [`client`].
+pub fn ipn_body(code: i64, amount: u64, now: u64) -> String {
     let message = explain(code).message_en;
     let order_info = "Cà phê sữa đá x2";
     let raw = format!(

@@ -1,0 +1,197 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+//! Random event sequences against the driver. Whatever the host, MoMo and
+//! the network do, the driver
+//! - never hands out a pos request with other bytes or another requestId,
+//! - never reports `declined` after a 0 or 9000, nor anything but `paid`
+//!   after a 0 (unless that 0 answered a cancel),
+//! - reaches one of the documented outcomes once the host stops feeding
+//!   anything but the clock, within the phase deadlines.
+
+use momo_pos::driver::{Action, Driver, DriverConfig, Event, LogEvent, Outcome};
+use momo_pos::simulation::{self, AMOUNT, ORDER_ID, T0_MS};
+use momo_pos::{ConfirmAction, Endpoint, ErrorKind};
+use proptest::prelude::*;
+
+const CODES: &[i64] = &[
+    0, 9000, 1000, 7000, 7002, 10, 11, 13, 20, 21, 40, 41, 42, 43, 44, 99, 1001, 1003, 1006, 1017,
+    4005, 12345,
+];
+
+#[derive(Debug, Clone)]
+enum Op {
+    Answer(i64),
+    Garbage,
+    Timeout,
+    NetworkError,
+    Ipn { code: i64, wrong_amount: bool },
+    Tick(u64),
+    ClockBack(u64),
+    Decide(bool),
+    Restore,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let code = prop::sample::select(CODES);
+    prop_oneof![
+        4 => code.clone().prop_map(Op::Answer),
+        1 => Just(Op::Garbage),
+        2 => Just(Op::Timeout),
+        1 => Just(Op::NetworkError),
+        2 => (code, any::<bool>()).prop_map(|(code, wrong_amount)| Op::Ipn { code, wrong_amount }),
+        3 => (0u64..90_000).prop_map(Op::Tick),
+        1 => (0u64..10_000).prop_map(Op::ClockBack),
+        2 => any::<bool>().prop_map(Op::Decide),
+        1 => Just(Op::Restore),
+    ]
+}
+
+fn body_for(request_id: &str, code: i64) -> String {
+    format!(
+        r#"{{"partnerCode":"MOMO","orderId":"{ORDER_ID}","requestId":"{request_id}","amount":{AMOUNT},"transId":4088878653,"resultCode":{code},"message":"m","responseTime":1}}"#
+    )
+}
+
+/// Codes the driver took into account before its last settlement.
+fn codes_before_settling(driver: &Driver) -> Vec<(Option<Endpoint>, i64)> {
+    let log = driver.log();
+    let end = log
+        .iter()
+        .rposition(|e| matches!(e.event, LogEvent::Settled { .. }))
+        .unwrap_or(log.len());
+    log[..end]
+        .iter()
+        .filter_map(|e| match &e.event {
+            LogEvent::Answer {
+                endpoint,
+                result_code,
+                ..
+            } => Some((Some(*endpoint), *result_code)),
+            LogEvent::Ipn { result_code, .. } => Some((None, *result_code)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn check_pos_bytes(driver: &Driver, first_pos: &[u8]) {
+    if let Action::Send(request) = driver.next_action() {
+        if request.endpoint() == Endpoint::Pos {
+            assert_eq!(request.body(), first_pos, "pos bytes changed");
+            assert_eq!(request.request_id(), simulation::REQUEST_ID);
+        }
+    }
+}
+
+fn check_outcome(driver: &Driver) {
+    let Some(outcome) = driver.outcome() else {
+        return;
+    };
+    let seen = codes_before_settling(driver);
+    let moved = seen.iter().any(|(_, code)| matches!(code, 0 | 9000));
+    if moved {
+        assert!(
+            !matches!(outcome, Outcome::Declined { .. }),
+            "declined after 0/9000: {seen:?}"
+        );
+    }
+    let paid = seen
+        .iter()
+        .any(|(endpoint, code)| *code == 0 && *endpoint != Some(Endpoint::Confirm));
+    if paid {
+        assert!(
+            matches!(outcome, Outcome::Paid { .. }),
+            "{outcome:?} after a 0: {seen:?}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_driver_stays_safe(auto_capture in any::<bool>(), ops in prop::collection::vec(op(), 0..60)) {
+        let client = simulation::client().unwrap();
+        let payment = simulation::payment(auto_capture).unwrap();
+        let mut driver = Driver::start(&client, &payment, DriverConfig::default(), T0_MS).unwrap();
+        let first_pos = driver.pos_request().body().to_vec();
+        let mut now = T0_MS;
+
+        for op in ops {
+            let in_flight_id = match driver.next_action() {
+                Action::Send(r) => r.request_id().to_owned(),
+                _ => "nothing-in-flight".to_owned(),
+            };
+            match op {
+                Op::Answer(code) => {
+                    now += 200;
+                    let body = body_for(&in_flight_id, code);
+                    driver.handle(&client, now, Event::Response { status: 200, body: body.as_bytes() }).unwrap();
+                }
+                Op::Garbage => {
+                    driver.handle(&client, now, Event::Response { status: 500, body: b"\xff<html>" }).unwrap();
+                }
+                Op::Timeout => driver.handle(&client, now, Event::Timeout).unwrap(),
+                Op::NetworkError => driver.handle(&client, now, Event::NetworkError).unwrap(),
+                Op::Ipn { code, wrong_amount } => {
+                    let amount = if wrong_amount { AMOUNT + 1 } else { AMOUNT };
+                    let ipn = client.verify_ipn(simulation::ipn_body(code, amount, now).as_bytes()).unwrap();
+                    driver.handle(&client, now, Event::Ipn(&ipn)).unwrap();
+                }
+                Op::Tick(dt) => {
+                    now += dt;
+                    driver.handle(&client, now, Event::Tick).unwrap();
+                }
+                Op::ClockBack(dt) => {
+                    driver.handle(&client, now.saturating_sub(dt), Event::Tick).unwrap();
+                }
+                Op::Decide(capture) => {
+                    let action = if capture { ConfirmAction::Capture } else { ConfirmAction::Cancel };
+                    let authorized = matches!(driver.next_action(), Action::Decide { .. });
+                    match driver.decide(&client, now, action) {
+                        Ok(()) => prop_assert!(authorized),
+                        Err(e) => {
+                            prop_assert!(!authorized);
+                            prop_assert_eq!(e.kind(), ErrorKind::InvalidState);
+                        }
+                    }
+                }
+                Op::Restore => {
+                    driver = Driver::restore(&driver.snapshot().unwrap(), now).unwrap();
+                }
+            }
+            check_pos_bytes(&driver, &first_pos);
+            check_outcome(&driver);
+        }
+
+        // From here on MoMo is silent and nobody decides: the deadlines end it.
+        let mut rounds = 0;
+        while !matches!(driver.next_action(), Action::Done(_)) {
+            rounds += 1;
+            prop_assert!(rounds < 100, "no end: {:?}", driver.next_action());
+            match driver.next_action() {
+                Action::Send(r) => {
+                    now = now.max(r.deadline_ms());
+                    driver.handle(&client, now, Event::Timeout).unwrap();
+                }
+                Action::Wait { until_ms } | Action::Decide { until_ms, .. } => {
+                    now = now.max(until_ms);
+                    driver.handle(&client, now, Event::Tick).unwrap();
+                }
+                _ => {}
+            }
+            check_pos_bytes(&driver, &first_pos);
+        }
+        check_outcome(&driver);
+        // Query and confirm ids never reuse the payment's requestId.
+        for entry in driver.log() {
+            if let LogEvent::Send { endpoint, request_id, .. } = &entry.event {
+                prop_assert_eq!(*endpoint == Endpoint::Pos, request_id == simulation::REQUEST_ID);
+            }
+        }
+    }
+}
