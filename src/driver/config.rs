@@ -11,7 +11,7 @@ use crate::request::{ConfirmAction, MIN_TIMEOUT};
 /// The defaults suit a staffed till: a shopper confirming in the MoMo app
 /// takes seconds to a minute, so the payment phase allows three minutes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DriverConfig {
     /// HTTP timeout for every call; MoMo asks for at least 30 s.
@@ -130,6 +130,20 @@ mod tests {
         config.validate().unwrap();
         assert_eq!(config.on_undecided, ConfirmAction::Cancel);
         assert_eq!(config.request_timeout_ms, 30_000);
+    }
+
+    #[test]
+    fn json_may_name_only_what_it_changes() {
+        let config: DriverConfig =
+            serde_json::from_str(r#"{"paymentWindowMs": 60000, "onUndecided": "capture"}"#)
+                .unwrap();
+        assert_eq!(config.payment_window_ms, 60_000);
+        assert_eq!(config.on_undecided, ConfirmAction::Capture);
+        assert_eq!(
+            config.poll_delays_ms,
+            DriverConfig::default().poll_delays_ms
+        );
+        assert!(serde_json::from_str::<DriverConfig>(r#"{"paymentWindow": 1}"#).is_err());
     }
 
     #[test]
