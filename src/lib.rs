@@ -52,6 +52,8 @@ mod rules;
 mod signature;
 mod str_names;
 mod verify;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use client::Client;
 pub use credentials::Credentials;
