@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::error::{js, JsResult};
-use super::{input, output};
+use super::{input, objects, output};
 use crate::{
     extra_data, AmountLimits, Client, Confirm, ConfirmAction, Credentials, EncryptedPaymentCode,
     Environment, Error, Item, Lang, Notification, PosPayment, ResultCodeInfo, SignedRequest,
@@ -247,7 +247,7 @@ struct RequestOut<'a> {
     path: &'a str,
     headers: Headers,
     body: &'a str,
-    timeout_ms: u128,
+    timeout_ms: u64,
     raw_signature: &'a str,
     signature: &'a str,
     partner_code: &'a str,
@@ -269,7 +269,7 @@ impl<'a> From<&'a SignedRequest> for RequestOut<'a> {
             path: request.path(),
             headers: Headers { content_type },
             body: request.body_str(),
-            timeout_ms: request.timeout().as_millis(),
+            timeout_ms: u64::try_from(request.timeout().as_millis()).unwrap_or(u64::MAX),
             raw_signature: request.raw_signature(),
             signature: request.signature(),
             partner_code: request.partner_code(),
@@ -330,7 +330,7 @@ impl JsClient {
     }
 
     fn build(options: &JsValue) -> crate::Result<Self> {
-        let options: ClientOptions = input::object(options, "options")?;
+        let options: ClientOptions = objects::object(options, "options")?;
         let credentials = Credentials::new(
             &options.partner_code,
             &options.access_key,
@@ -371,41 +371,43 @@ impl JsClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "PosPaymentInput")] payment: JsValue,
     ) -> JsResult<JsValue> {
-        signed_out(input::object(&payment, "payment").and_then(|p: PosInput| {
-            let code = EncryptedPaymentCode::from_base64(&p.encrypted_payment_code)?;
-            let mut payment = PosPayment::new(p.order_id, p.request_id, p.amount, code)
-                .order_info(p.order_info.unwrap_or_default())
-                .extra_data(p.extra_data.unwrap_or_default())
-                .items(p.items);
-            if let Some(v) = p.store_id {
-                payment = payment.store_id(v);
-            }
-            if let Some(v) = p.store_name {
-                payment = payment.store_name(v);
-            }
-            if let Some(v) = p.sub_partner_code {
-                payment = payment.sub_partner_code(v);
-            }
-            if let Some(v) = p.order_group_id {
-                payment = payment.order_group_id(v);
-            }
-            if let Some(v) = p.auto_capture {
-                payment = payment.auto_capture(v);
-            }
-            if let Some(v) = p.ipn_url {
-                payment = payment.ipn_url(v);
-            }
-            if let Some(v) = p.user_info {
-                payment = payment.user_info(v);
-            }
-            if let Some(v) = p.request_time {
-                payment = payment.request_time(v);
-            }
-            if let Some(v) = p.lang {
-                payment = payment.lang(v);
-            }
-            self.client.pos_request(&payment)
-        }))
+        signed_out(
+            objects::object(&payment, "payment").and_then(|p: PosInput| {
+                let code = EncryptedPaymentCode::from_base64(&p.encrypted_payment_code)?;
+                let mut payment = PosPayment::new(p.order_id, p.request_id, p.amount, code)
+                    .order_info(p.order_info.unwrap_or_default())
+                    .extra_data(p.extra_data.unwrap_or_default())
+                    .items(p.items);
+                if let Some(v) = p.store_id {
+                    payment = payment.store_id(v);
+                }
+                if let Some(v) = p.store_name {
+                    payment = payment.store_name(v);
+                }
+                if let Some(v) = p.sub_partner_code {
+                    payment = payment.sub_partner_code(v);
+                }
+                if let Some(v) = p.order_group_id {
+                    payment = payment.order_group_id(v);
+                }
+                if let Some(v) = p.auto_capture {
+                    payment = payment.auto_capture(v);
+                }
+                if let Some(v) = p.ipn_url {
+                    payment = payment.ipn_url(v);
+                }
+                if let Some(v) = p.user_info {
+                    payment = payment.user_info(v);
+                }
+                if let Some(v) = p.request_time {
+                    payment = payment.request_time(v);
+                }
+                if let Some(v) = p.lang {
+                    payment = payment.lang(v);
+                }
+                self.client.pos_request(&payment)
+            }),
+        )
     }
 
     /// Checks and signs a status query.
@@ -414,7 +416,7 @@ impl JsClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "StatusQueryInput")] query: JsValue,
     ) -> JsResult<JsValue> {
-        signed_out(input::object(&query, "query").and_then(|q: QueryInput| {
+        signed_out(objects::object(&query, "query").and_then(|q: QueryInput| {
             let mut query = StatusQuery::new(q.order_id, q.request_id);
             if let Some(lang) = q.lang {
                 query = query.lang(lang);
@@ -429,14 +431,16 @@ impl JsClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConfirmInput")] confirm: JsValue,
     ) -> JsResult<JsValue> {
-        signed_out(input::object(&confirm, "confirm").and_then(|c: ConfirmInput| {
-            let mut confirm = Confirm::new(c.order_id, c.request_id, c.amount, c.request_type)
-                .description(c.description.unwrap_or_default());
-            if let Some(lang) = c.lang {
-                confirm = confirm.lang(lang);
-            }
-            self.client.confirm_request(&confirm)
-        }))
+        signed_out(
+            objects::object(&confirm, "confirm").and_then(|c: ConfirmInput| {
+                let mut confirm = Confirm::new(c.order_id, c.request_id, c.amount, c.request_type)
+                    .description(c.description.unwrap_or_default());
+                if let Some(lang) = c.lang {
+                    confirm = confirm.lang(lang);
+                }
+                self.client.confirm_request(&confirm)
+            }),
+        )
     }
 
     /// Verifies a payment notification from the raw body as received, and
@@ -498,7 +502,7 @@ impl JsClient {
 pub fn encode_extra_data(
     #[wasm_bindgen(unchecked_param_type = "{ [key: string]: JsonValue }")] value: JsValue,
 ) -> JsResult<String> {
-    js(input::json_value(&value, "extraData").and_then(|v| extra_data::encode(&v)))
+    js(objects::json_value(&value, "extraData").and_then(|v| extra_data::encode(&v)))
 }
 
 /// The JSON object inside `extraData` (`""` gives `{}`).

@@ -16,6 +16,8 @@ mod public;
 
 #[cfg(feature = "wasm-signing")]
 mod client;
+#[cfg(feature = "wasm-signing")]
+mod objects;
 
 // The transaction driver (`crate::driver`) is exposed here once it lands:
 // its state display belongs in `public`, the driver itself behind
