@@ -1,4 +1,9 @@
-#![cfg(target_arch = "wasm32")]
+//! The JS bindings, run inside a JS engine by wasm-bindgen-test: in Node
+//! (`cargo test --target wasm32-unknown-unknown --test wasm`) and in
+//! headless Chromium (the same with `WASM_BINDGEN_USE_BROWSER=1`).
+//!
+//! Expected signatures come from `tests/vectors/` (the Python oracle), never
+//! from this crate. Tests of the signing client need `--features wasm-signing`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,12 +11,7 @@
     clippy::indexing_slicing,
     missing_docs
 )]
-//! The JS bindings, run inside a JS engine by wasm-bindgen-test: in Node
-//! (`cargo test --target wasm32-unknown-unknown --test wasm`) and in
-//! headless Chromium (the same with `WASM_BINDGEN_USE_BROWSER=1`).
-//!
-//! Expected signatures come from `tests/vectors/` (the Python oracle), never
-//! from this crate. Tests of the signing client need `--features wasm-signing`.
+#![cfg(target_arch = "wasm32")]
 
 use js_sys::{JsString, Reflect};
 use momo_pos::wasm::{
