@@ -49,15 +49,13 @@ bind browser ""
 bind full wasm-signing
 
 say "entry files"
-cp $pkg/js/error.cjs $pkg/js/error.mjs $pkg/js/error.d.ts "$dist/"
+node $pkg/js/make-entries.mjs "$dist"
+cp $pkg/js/error.d.ts "$dist/"
 for entry in full browser; do
   # One declaration file, seen as CommonJS types (.d.ts) by require and as
   # ES module types (.d.mts) by import, where the default export differs.
   cp "$pkg/js/$entry.d.ts" "$dist/$entry.d.ts"
   cp "$pkg/js/$entry.d.ts" "$dist/$entry.d.mts"
-  cp "$pkg/js/node-$entry.cjs" "$dist/node/$entry.cjs"
-  cp "$pkg/js/node-$entry.mjs" "$dist/node/$entry.mjs"
-  cp "$pkg/js/web-$entry.js" "$dist/web/$entry.js"
 done
 # The web glue is ES module syntax in .js files.
 echo '{ "type": "module" }' > "$dist/web/package.json"

@@ -296,16 +296,6 @@ struct ResponseOut<'a, T> {
     result: ResultCodeInfo,
 }
 
-fn response_out<T: AsRef<crate::Answer> + Serialize>(
-    response: &crate::Response<T>,
-) -> JsResult<JsValue> {
-    output::to_js(&ResponseOut {
-        body: &response.body,
-        authenticity: response.authenticity,
-        result: response.result(),
-    })
-}
-
 fn signed_out(request: crate::Result<SignedRequest>) -> JsResult<JsValue> {
     let request = js(request)?;
     output::to_js(&RequestOut::from(&request))
@@ -460,14 +450,28 @@ impl JsClient {
         })
     }
 
+    /// Reads an answer body with one of the core's parsers.
+    fn answer<T: AsRef<crate::Answer> + Serialize>(
+        &self,
+        body: &JsValue,
+        parse: fn(&Client, &[u8]) -> crate::Result<crate::Response<T>>,
+    ) -> JsResult<JsValue> {
+        let body = js(input::body(body))?;
+        let response = js(parse(&self.client, &body))?;
+        output::to_js(&ResponseOut {
+            body: &response.body,
+            authenticity: response.authenticity,
+            result: response.result(),
+        })
+    }
+
     /// Parses the answer to a pos request, verifying its signature if it has one.
     #[wasm_bindgen(js_name = parsePosResponse, unchecked_return_type = "MomoResponse<Answer>")]
     pub fn parse_pos_response(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
     ) -> JsResult<JsValue> {
-        let body = js(input::body(&body))?;
-        response_out(&js(self.client.parse_pos_response(&body))?)
+        self.answer(&body, Client::parse_pos_response)
     }
 
     /// Parses the answer to a status query, verifying its signature if it has one.
@@ -479,8 +483,7 @@ impl JsClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
     ) -> JsResult<JsValue> {
-        let body = js(input::body(&body))?;
-        response_out(&js(self.client.parse_query_response(&body))?)
+        self.answer(&body, Client::parse_query_response)
     }
 
     /// Parses the answer to a confirm call, verifying its signature if it has one.
@@ -492,8 +495,7 @@ impl JsClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
     ) -> JsResult<JsValue> {
-        let body = js(input::body(&body))?;
-        response_out(&js(self.client.parse_confirm_response(&body))?)
+        self.answer(&body, Client::parse_confirm_response)
     }
 }
 

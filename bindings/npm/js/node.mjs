@@ -1,16 +1,9 @@
 // Node, ES modules: the CommonJS entry re-exported, so that import and
 // require share one module instance and one MomoError class.
-import cjs from './full.cjs';
+import cjs from './@ENTRY@.cjs';
 
 export const {
-  MomoClient,
-  MomoPublicKey,
-  normalizePaymentCode,
-  maskPaymentCode,
-  explainResultCode,
-  resultCodeCatalogue,
-  encodeExtraData,
-  decodeExtraData,
+@NAMES@
   MomoError,
   isMomoError,
   init,

@@ -1,7 +1,7 @@
 // Browsers and bundlers (Vite, webpack, esbuild), ES modules. Nothing runs
 // at import time: await init() once before any other call. It fetches
 // momo_pos_bg.wasm next to this file unless given the module's URL or bytes.
-import load, { __setErrorClass } from './browser/momo_pos.js';
+import load, { __setErrorClass } from './@ENTRY@/momo_pos.js';
 import { MomoError, isMomoError } from '../error.mjs';
 
 let loading;
@@ -21,10 +21,6 @@ export function init(wasm) {
 export default init;
 
 export {
-  MomoPublicKey,
-  normalizePaymentCode,
-  maskPaymentCode,
-  explainResultCode,
-  resultCodeCatalogue,
-} from './browser/momo_pos.js';
+@NAMES@
+} from './@ENTRY@/momo_pos.js';
 export { MomoError, isMomoError };

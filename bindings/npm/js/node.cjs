@@ -2,7 +2,7 @@
 // Node, CommonJS: the wasm-bindgen nodejs build compiles the module
 // synchronously at require time, so init() has nothing left to do; it
 // exists so that code shared with browsers can await it everywhere.
-const wasm = require('./browser/momo_pos.js');
+const wasm = require('./@ENTRY@/momo_pos.js');
 const { MomoError, isMomoError } = require('../error.cjs');
 
 wasm.__setErrorClass(MomoError);
