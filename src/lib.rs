@@ -57,6 +57,8 @@ mod signature;
 pub mod simulation;
 mod str_names;
 mod verify;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use client::Client;
 pub use credentials::Credentials;

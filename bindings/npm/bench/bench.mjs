@@ -1,0 +1,139 @@
+// Side-by-side throughput of the package against hand-written node:crypto
+// code and pure-JS libraries (crypto-js, node-forge), module cold start, and
+// the .wasm sizes. Run after scripts/build-npm.sh:
+//   node bindings/npm/bench/bench.mjs [seconds-per-case]
+// Not run by the tests: timings depend on the machine and are only reported.
+import { createHmac, publicEncrypt, timingSafeEqual, constants, createPublicKey } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { MomoClient, MomoPublicKey } from 'momo-pos';
+import { credentials, ipnBody, pkgDir, publicKey2048, KEYS } from '../test/oracle.mjs';
+
+const require = createRequire(import.meta.url);
+const CryptoJS = require('crypto-js');
+const forge = require('node-forge');
+
+const seconds = Number(process.argv[2] ?? 1);
+const SCANNED = 'MM561918531775222861';
+
+function opsPerSecond(fn) {
+  for (let i = 0; i < 200; i++) fn(); // warm up the JIT and the wasm
+  let ops = 0;
+  const start = process.hrtime.bigint();
+  const budget = BigInt(Math.round(seconds * 1e9));
+  let elapsed = 0n;
+  while (elapsed < budget) {
+    for (let i = 0; i < 50; i++) fn();
+    ops += 50;
+    elapsed = process.hrtime.bigint() - start;
+  }
+  return ops / (Number(elapsed) / 1e9);
+}
+
+const client = new MomoClient(credentials);
+const key = new MomoPublicKey(publicKey2048);
+const encrypted = key.encryptPaymentCode(SCANNED);
+const payment = {
+  orderId: 'ORDER-1001', requestId: 'ORDER-1001-r1', amount: 59000,
+  encryptedPaymentCode: encrypted, orderInfo: 'Cà phê sữa đá x2', extraData: '',
+};
+// transId below 2^53: beyond it the JSON.parse versions fail to verify.
+const ipn = Buffer.from(ipnBody({ transId: '4088878653' }));
+
+// --- hand-written equivalents (what an integrator would write) -------------
+function signPosNode(p) {
+  const raw = `accessKey=${credentials.accessKey}&amount=${p.amount}&extraData=${p.extraData}` +
+    `&orderId=${p.orderId}&orderInfo=${p.orderInfo}&partnerCode=${credentials.partnerCode}` +
+    `&paymentCode=${p.encryptedPaymentCode}&requestId=${p.requestId}`;
+  const signature = createHmac('sha256', credentials.secretKey).update(raw).digest('hex');
+  return JSON.stringify({
+    partnerCode: credentials.partnerCode, orderId: p.orderId, amount: p.amount, requestId: p.requestId,
+    paymentCode: p.encryptedPaymentCode, orderInfo: p.orderInfo, autoCapture: true, extraData: p.extraData,
+    lang: 'vi', signature,
+  });
+}
+function signPosCryptoJs(p) {
+  const raw = `accessKey=${credentials.accessKey}&amount=${p.amount}&extraData=${p.extraData}` +
+    `&orderId=${p.orderId}&orderInfo=${p.orderInfo}&partnerCode=${credentials.partnerCode}` +
+    `&paymentCode=${p.encryptedPaymentCode}&requestId=${p.requestId}`;
+  const signature = CryptoJS.HmacSHA256(raw, credentials.secretKey).toString(CryptoJS.enc.Hex);
+  return JSON.stringify({ ...p, partnerCode: credentials.partnerCode, signature });
+}
+// JSON.parse rounds transId beyond 2^53: these are faster than correct.
+function verifyIpnNode(body) {
+  const o = JSON.parse(body);
+  const raw = KEYS.ipn.map((k) => `${k}=${k === 'accessKey' ? credentials.accessKey : o[k]}`).join('&');
+  const mac = createHmac('sha256', credentials.secretKey).update(raw).digest();
+  const sent = Buffer.from(o.signature, 'hex');
+  if (sent.length !== 32 || !timingSafeEqual(mac, sent)) throw new Error('bad signature');
+  return o;
+}
+function verifyIpnCryptoJs(body) {
+  const o = JSON.parse(body);
+  const raw = KEYS.ipn.map((k) => `${k}=${k === 'accessKey' ? credentials.accessKey : o[k]}`).join('&');
+  if (CryptoJS.HmacSHA256(raw, credentials.secretKey).toString(CryptoJS.enc.Hex) !== o.signature) throw new Error('bad');
+  return o;
+}
+const nodeKey = createPublicKey({ key: Buffer.from(publicKey2048, 'base64'), format: 'der', type: 'spki' });
+function encryptNode(code) {
+  return publicEncrypt({ key: nodeKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(code)).toString('base64');
+}
+const forgeKey = forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(forge.util.decode64(publicKey2048)));
+function encryptForge(code) {
+  return forge.util.encode64(forgeKey.encrypt(code, 'RSAES-PKCS1-V1_5'));
+}
+
+// Sanity: the hand-written versions agree with the package.
+if (signPosNode(payment) === undefined || verifyIpnNode(ipn).orderId !== client.verifyIpn(ipn).orderId) {
+  throw new Error('hand-written versions disagree');
+}
+
+const rows = [];
+function compare(name, cases) {
+  const results = Object.entries(cases).map(([impl, fn]) => [impl, opsPerSecond(fn)]);
+  const wasm = results[0][1];
+  for (const [impl, ops] of results) rows.push({ case: name, impl, 'ops/s': Math.round(ops), 'wasm ÷ this': (wasm / ops).toFixed(2) });
+}
+
+compare('pos request: build + sign', {
+  'momo-pos (wasm)': () => client.posRequest(payment),
+  'node:crypto by hand': () => signPosNode(payment),
+  'crypto-js by hand': () => signPosCryptoJs(payment),
+});
+compare('IPN verify from raw body', {
+  'momo-pos (wasm)': () => client.verifyIpn(ipn),
+  'node:crypto by hand': () => verifyIpnNode(ipn),
+  'crypto-js by hand': () => verifyIpnCryptoJs(ipn),
+});
+compare('RSA-2048 encrypt a code', {
+  'momo-pos (wasm)': () => key.encryptPaymentCode(SCANNED),
+  'node:crypto publicEncrypt': () => encryptNode(SCANNED),
+  'node-forge': () => encryptForge(SCANNED),
+});
+console.table(rows);
+
+function coldStartMs(specifier) {
+  const times = [];
+  for (let i = 0; i < 7; i++) {
+    const script = `const t = performance.now(); require(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`;
+    times.push(Number(execFileSync(process.execPath, ['-e', script], { cwd: pkgDir })));
+  }
+  return times.sort((a, b) => a - b)[3].toFixed(1);
+}
+console.table([
+  { entry: 'momo-pos (require, ms, median of 7)', 'cold start': coldStartMs('momo-pos') },
+  { entry: 'momo-pos/browser', 'cold start': coldStartMs('momo-pos/browser') },
+]);
+
+const sizes = ['full', 'browser'].map((entry) => {
+  const bytes = readFileSync(`${pkgDir}dist/web/${entry}/momo_pos_bg.wasm`);
+  return {
+    wasm: entry,
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+});
+console.table(sizes);

@@ -1,0 +1,25 @@
+'use strict';
+// Node, CommonJS: the wasm-bindgen nodejs build compiles the module
+// synchronously at require time, so init() has nothing left to do; it
+// exists so that code shared with browsers can await it everywhere.
+// Node 18 has Web Crypto only as require('node:crypto').webcrypto, and the
+// wasm draws the randomness of RSA padding from globalThis.crypto.
+if (typeof globalThis.crypto === 'undefined') {
+  globalThis.crypto = require('node:crypto').webcrypto;
+}
+const wasm = require('./@ENTRY@/momo_pos.js');
+const { MomoError, isMomoError } = require('../error.cjs');
+
+wasm.__setErrorClass(MomoError);
+
+function init() {
+  return Promise.resolve();
+}
+
+for (const [name, value] of Object.entries(wasm)) {
+  if (!name.startsWith('__')) exports[name] = value;
+}
+exports.MomoError = MomoError;
+exports.isMomoError = isMomoError;
+exports.init = init;
+exports.default = init;

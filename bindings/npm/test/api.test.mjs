@@ -1,0 +1,195 @@
+// The built package (dist/, through its own "exports") in Node, checked
+// against node:crypto and openssl (test/oracle.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync, readdirSync } from 'node:fs';
+import init, * as momo from 'momo-pos';
+import * as browser from 'momo-pos/browser';
+import { credentials, decrypt, hmacHex, ipnBody, pkgDir, publicKey2048, rawSignature, repo } from './oracle.mjs';
+
+const require = createRequire(import.meta.url);
+await init();
+
+const client = new momo.MomoClient(credentials);
+const SCANNED = ']Q1MM561918531775222861\r\n';
+const CODE = 'MM561918531775222861';
+const LONE = 'x\uD800';
+
+function throwsMomo(fn, code, field) {
+  let caught;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught, 'expected a throw');
+  assert.ok(caught instanceof momo.MomoError, `not a MomoError: ${caught}`);
+  assert.ok(caught instanceof Error);
+  assert.ok(momo.isMomoError(caught));
+  assert.equal(caught.code, code, caught.message);
+  if (field !== undefined) assert.equal(caught.field, field, caught.message);
+  return caught;
+}
+
+test('encryption decrypts, with the test private key, to the normalized code', () => {
+  for (const entry of [momo, browser]) {
+    const key = new entry.MomoPublicKey(publicKey2048);
+    assert.equal(key.bits, 2048);
+    const a = key.encryptPaymentCode(SCANNED);
+    const b = key.encryptPaymentCode(SCANNED);
+    assert.notEqual(a, b);
+    assert.equal(Buffer.from(a, 'base64').length, 256);
+    assert.equal(decrypt(a), CODE);
+    assert.equal(decrypt(b), CODE);
+  }
+});
+
+test('pos, query and confirm signatures are node:crypto HMACs of the raw text', () => {
+  const key = new momo.MomoPublicKey(publicKey2048);
+  const payment = {
+    orderId: 'ORDER-1001',
+    requestId: 'ORDER-1001-r1',
+    amount: 59000,
+    encryptedPaymentCode: key.encryptPaymentCode(SCANNED),
+    orderInfo: 'Cà phê sữa đá x2',
+    extraData: momo.encodeExtraData({ till: 3 }),
+    orderGroupId: 18446744073709551615n,
+    items: [{ id: 'CF01', name: 'Cà phê sữa đá', price: 29500, quantity: 2, totalPrice: 59000 }],
+    autoCapture: false,
+  };
+  const request = client.posRequest(payment);
+  const fields = { ...payment, paymentCode: payment.encryptedPaymentCode, partnerCode: 'MOMO' };
+  assert.equal(request.rawSignature, rawSignature('pos', fields));
+  assert.equal(request.signature, hmacHex(rawSignature('pos', fields)));
+  assert.equal(request.url, 'https://test-payment.momo.vn/v2/gateway/api/pos');
+  assert.equal(request.headers['Content-Type'], 'application/json; charset=UTF-8');
+  assert.ok(request.body.includes('"orderGroupId":18446744073709551615'));
+  const body = JSON.parse(request.body);
+  assert.equal(body.signature, request.signature);
+  assert.equal(body.autoCapture, false);
+  assert.equal(decrypt(body.paymentCode), CODE);
+  assert.deepEqual(momo.decodeExtraData(body.extraData), { till: 3 });
+
+  const query = { orderId: 'ORDER-1001', requestId: 'ORDER-1001-q1' };
+  assert.equal(client.queryRequest(query).signature, hmacHex(rawSignature('query', { ...query, partnerCode: 'MOMO' })));
+  const confirm = { orderId: 'ORDER-1001', requestId: 'ORDER-1001-c1', amount: 59000, requestType: 'capture', description: 'ok' };
+  assert.equal(
+    client.confirmRequest(confirm).signature,
+    hmacHex(rawSignature('confirm', { ...confirm, partnerCode: 'MOMO' })),
+  );
+});
+
+test('IPN verification from the raw body keeps transId exact', () => {
+  const body = ipnBody();
+  for (const raw of [body, Buffer.from(body), new TextEncoder().encode(body)]) {
+    const n = client.verifyIpn(raw);
+    assert.equal(n.transId, '9007199254740993');
+    assert.equal(n.amount, 59000);
+    assert.equal(n.orderInfo, 'Cà phê sữa đá x2');
+    assert.equal(n.isPaid, true);
+    assert.equal(n.dedupeKey, 'MOMO|ORDER-1001|ORDER-1001-r1|9007199254740993');
+    assert.equal(n.result.category, 'paid');
+  }
+  throwsMomo(() => client.verifyIpn(body.replace('"amount":59000', '"amount":59001')), 'signature_mismatch', 'signature');
+  throwsMomo(() => client.verifyIpn(ipnBody({}, 'another-secret')), 'signature_mismatch');
+  throwsMomo(() => client.verifyIpn(ipnBody({ partnerCode: 'OTHER' })), 'field_mismatch', 'partnerCode');
+  const e = throwsMomo(() => client.verifyIpn(JSON.parse(body)), 'invalid_field', 'body');
+  assert.match(e.message, /raw body/);
+  throwsMomo(() => client.verifyIpn(body.replace('Cà phê', LONE)), 'invalid_field', 'body');
+  throwsMomo(() => client.verifyIpn('x'.repeat(70_000)), 'body_too_large');
+});
+
+test('answers: verified only with a valid signature, unsigned otherwise', () => {
+  const f = {
+    partnerCode: 'MOMO', orderId: 'ORDER-1001', requestId: 'ORDER-1001-r1', amount: '59000',
+    transId: '9007199254740993', resultCode: '9000', message: 'Authorized', responseTime: '1763886412345',
+  };
+  // MoMo's notification rule applied to the answer's fields: a–z after accessKey.
+  const signed = ['amount', 'message', 'orderId', 'partnerCode', 'requestId', 'responseTime', 'resultCode', 'transId'];
+  const raw = ['accessKey=' + credentials.accessKey, ...signed.map((k) => `${k}=${f[k]}`)].join('&');
+  const numbers = new Set(['amount', 'transId', 'resultCode', 'responseTime']);
+  const json = (sig) =>
+    `{${Object.entries(f).map(([k, v]) => `"${k}":${numbers.has(k) ? v : JSON.stringify(v)}`).join(',')}${sig}}`;
+  const verified = client.parsePosResponse(json(`,"signature":"${hmacHex(raw)}"`));
+  assert.equal(verified.authenticity, 'verified');
+  assert.equal(verified.body.transId, '9007199254740993');
+  assert.equal(verified.result.nextStep, 'capture_or_cancel');
+  assert.equal(client.parsePosResponse(json('')).authenticity, 'unsigned');
+  assert.equal(client.parsePosResponse(json(',"signature":null')).authenticity, 'unsigned');
+  throwsMomo(() => client.parsePosResponse(json(`,"signature":"${hmacHex(raw, 'x')}"`)), 'signature_mismatch');
+  throwsMomo(() => client.parsePosResponse(json(',"signature":"ABC"')), 'malformed_signature');
+});
+
+test('inputs: lone surrogates, lossy numbers and unknown fields are refused with the field', () => {
+  throwsMomo(() => momo.normalizePaymentCode(CODE + '\uDC00'), 'invalid_field', 'paymentCode');
+  throwsMomo(() => client.queryRequest({ orderId: 'O', requestId: LONE }), 'invalid_field', 'requestId');
+  throwsMomo(() => client.queryRequest({ orderId: 'O', requestID: 'r' }), 'invalid_field', 'requestID');
+  throwsMomo(() => client.queryRequest({ orderId: 'O' }), 'missing_field', 'requestId');
+  throwsMomo(() => client.confirmRequest({ orderId: 'O', requestId: 'r', amount: 2 ** 53, requestType: 'capture' }), 'invalid_field', 'amount');
+  throwsMomo(() => client.confirmRequest({ orderId: 'O', requestId: 'r', amount: 1500.5, requestType: 'capture' }), 'invalid_field', 'amount');
+  throwsMomo(() => new momo.MomoClient({ ...credentials, secretKey: '' }), 'invalid_credentials', 'secretKey');
+  throwsMomo(() => momo.normalizePaymentCode('MM12'), 'invalid_payment_code', 'paymentCode');
+});
+
+test('MomoError codes are exactly the core ErrorKind names', () => {
+  const rust = readFileSync(`${repo}src/error.rs`, 'utf8');
+  const asStr = rust.slice(rust.indexOf('pub const fn as_str'));
+  const kinds = [...asStr.slice(0, asStr.indexOf('\n    }\n')).matchAll(/=> "([a-z_]+)"/g)].map((m) => m[1]);
+  const dts = readFileSync(`${pkgDir}dist/error.d.ts`, 'utf8');
+  const union = [...dts.slice(0, dts.indexOf(';')).matchAll(/"([a-z_]+)"/g)].map((m) => m[1]);
+  assert.ok(kinds.length >= 13);
+  assert.deepEqual(union.sort(), kinds.sort());
+});
+
+test('import and require give the same module and the same MomoError', () => {
+  const cjs = require('momo-pos');
+  assert.equal(cjs.MomoError, momo.MomoError);
+  assert.equal(cjs.MomoClient, momo.MomoClient);
+  const esmNames = Object.keys(momo).filter((k) => k !== 'default').sort();
+  const cjsNames = Object.keys(cjs).filter((k) => k !== 'default').sort();
+  assert.deepEqual(esmNames, cjsNames);
+  const cjsBrowser = require('momo-pos/browser');
+  assert.deepEqual(Object.keys(browser).filter((k) => k !== 'default').sort(), Object.keys(cjsBrowser).filter((k) => k !== 'default').sort());
+});
+
+test('the browser entry cannot sign: no signing export, no signing code', async () => {
+  const SIGNING = /client|sign|ipn|response|request|confirm|query|secret|extra/i;
+  assert.deepEqual(Object.keys(browser).filter((k) => SIGNING.test(k)), []);
+  for (const [entry, canSign] of [['browser', false], ['full', true]]) {
+    for (const kind of ['node', 'web']) {
+      const bytes = readFileSync(`${pkgDir}dist/${kind}/${entry}/momo_pos_bg.wasm`);
+      const exports = WebAssembly.Module.exports(await WebAssembly.compile(bytes)).map((e) => e.name);
+      assert.ok(exports.some((n) => n.startsWith('momopublickey_')), `${entry}: ${exports}`);
+      // The control: the full binary must show what the browser one lacks.
+      assert.equal(exports.some((n) => SIGNING.test(n)), canSign, `${entry}/${kind}: ${exports.filter((n) => SIGNING.test(n))}`);
+      // Signed field names only occur in signing code: it was not linked in.
+      assert.equal(bytes.includes('accessKey'), canSign, `${entry}/${kind} mentions accessKey`);
+    }
+  }
+});
+
+test('shipped type declarations have no any', () => {
+  const files = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${dir}/${e.name}`);
+      else if (/\.d\.m?ts$/.test(e.name)) files.push(`${dir}/${e.name}`);
+    }
+  };
+  walk(`${pkgDir}dist`);
+  assert.ok(files.length >= 6, files.join());
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    assert.doesNotMatch(text, /\bany\b/, file);
+  }
+});
+
+test('result codes', () => {
+  for (const entry of [momo, browser]) {
+    assert.equal(entry.explainResultCode(1006).isFinal, true);
+    assert.equal(entry.explainResultCode(424242).category, 'unknown');
+    assert.equal(entry.resultCodeCatalogue().length, 38);
+  }
+  assert.equal(browser.maskPaymentCode(SCANNED), '****************2861');
+});

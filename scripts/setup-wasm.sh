@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# What the WebAssembly build and the npm package need, installed only with
+# rustup, cargo, apt and npm; a no-op when everything is already there.
+# Run by scripts/setup.sh; safe to run alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[setup-wasm]\033[0m %s\n' "$*"; }
+
+apt_install() {
+  # $@: Debian packages. apt-get update once, only when something is missing.
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "apt-get install ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must be the exact version of the wasm-bindgen crate in Cargo.lock,
+# or it refuses the module ("schema version mismatch"). Without --locked:
+# the CLI's own lockfile pins a crate the registry mirror lacks.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "cargo install wasm-bindgen-cli --version $want (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "$want" --quiet
+fi
+
+# The browser test suites: Debian's Chromium and its matching driver.
+apt_install chromium chromium-driver
+
+command -v node >/dev/null 2>&1 || apt_install nodejs npm
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 18 ]; then
+  echo "Node $node_major is too old: the npm package needs Node 18 or later" >&2
+  exit 2
+fi
+
+# Build and test tools (binaryen's wasm-opt, typescript, vite, playwright-core)
+# come from the committed lockfile; Debian's wasm-opt is too old and breaks
+# wasm-bindgen output.
+if [ ! -d bindings/npm/node_modules ] || [ bindings/npm/package-lock.json -nt bindings/npm/node_modules/.package-lock.json ]; then
+  say "npm ci in bindings/npm"
+  (cd bindings/npm && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,33 @@
+//! The JavaScript face of the crate (wasm-bindgen), for the npm package.
+//!
+//! A thin layer: it converts JS values to the core's types and back, and
+//! turns [`crate::Error`] into a JS `MomoError`. Every rule lives in the core.
+//!
+//! Two wasm binaries are built from it. Without the `wasm-signing` feature
+//! only public-key code is compiled in (`momo-pos/browser`: payment codes,
+//! encryption, result codes); with it, the `MomoClient` that signs and
+//! verifies is added (`momo-pos`, for Node and trusted terminals). The
+//! browser binary therefore cannot sign, whatever a page does with it.
+
+mod error;
+mod input;
+mod output;
+mod public;
+
+#[cfg(feature = "wasm-signing")]
+mod client;
+#[cfg(feature = "wasm-signing")]
+mod objects;
+
+// The transaction driver (`crate::driver`) is exposed here once it lands:
+// its state display belongs in `public`, the driver itself behind
+// `wasm-signing` next to `client`.
+
+pub use error::set_error_class;
+pub use public::{
+    explain_result_code, mask_payment_code, normalize_payment_code, result_code_catalogue,
+    JsPublicKey,
+};
+
+#[cfg(feature = "wasm-signing")]
+pub use client::{decode_extra_data, encode_extra_data, JsClient};

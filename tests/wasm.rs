@@ -1,0 +1,488 @@
+//! The JS bindings, run inside a JS engine by wasm-bindgen-test: in Node
+//! (`cargo test --target wasm32-unknown-unknown --test wasm`) and in
+//! headless Chromium (the same with `WASM_BINDGEN_USE_BROWSER=1`).
+//!
+//! Expected signatures come from `tests/vectors/` (the Python oracle), never
+//! from this crate. Tests of the signing client need `--features wasm-signing`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{JsString, Reflect};
+use momo_pos::wasm::{
+    explain_result_code, mask_payment_code, normalize_payment_code, result_code_catalogue,
+    JsPublicKey,
+};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const SCANNED: &str = "]Q1MM561918531775222861\r\n";
+const KEY_2048: &str = include_str!("keys/test_rsa2048_public_spki.b64");
+
+/// A property of a JS object, following `a.b` paths.
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| {
+        Reflect::get(&v, &JsValue::from_str(key)).unwrap()
+    })
+}
+
+fn text(value: &JsValue, path: &str) -> String {
+    get(value, path)
+        .as_string()
+        .unwrap_or_else(|| panic!("{path} is not a string"))
+}
+
+/// (code, field, message) of a thrown MomoError.
+fn momo_error(error: JsValue) -> (String, Option<String>, String) {
+    assert!(error.is_instance_of::<js_sys::Error>(), "not an Error");
+    assert_eq!(text(&error, "name"), "MomoError");
+    (
+        text(&error, "code"),
+        get(&error, "field").as_string(),
+        text(&error, "message"),
+    )
+}
+
+/// `prefix` followed by a lone high surrogate: text wasm-bindgen would
+/// otherwise turn into U+FFFD.
+fn with_lone_surrogate(prefix: &str) -> JsValue {
+    JsString::from(prefix)
+        .concat(&JsString::from_char_code1(0xD800))
+        .into()
+}
+
+#[wasm_bindgen_test]
+fn normalizes_and_masks_scanner_output() {
+    assert_eq!(
+        normalize_payment_code(SCANNED.into()).unwrap(),
+        "MM561918531775222861"
+    );
+    assert_eq!(
+        mask_payment_code(SCANNED.into()).unwrap(),
+        "****************2861"
+    );
+}
+
+#[wasm_bindgen_test]
+fn refuses_bad_codes_naming_the_reason() {
+    let (code, field, message) =
+        momo_error(normalize_payment_code("MM5619185317X".into()).unwrap_err());
+    assert_eq!(code, "invalid_payment_code");
+    assert_eq!(field.as_deref(), Some("paymentCode"));
+    assert!(message.contains("position 13"), "{message}");
+    let (code, field, _) = momo_error(normalize_payment_code(JsValue::from(42)).unwrap_err());
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("invalid_field", Some("paymentCode"))
+    );
+}
+
+#[wasm_bindgen_test]
+fn refuses_lone_surrogates_instead_of_replacing_them() {
+    let (code, _, message) = momo_error(
+        normalize_payment_code(with_lone_surrogate("MM561918531775222861")).unwrap_err(),
+    );
+    assert_eq!(code, "invalid_field");
+    assert!(message.contains("surrogate"), "{message}");
+    // A real U+FFFD is ordinary text: refused as a code, not as broken text.
+    let (code, _, _) =
+        momo_error(normalize_payment_code("MM56191853177522286\u{FFFD}".into()).unwrap_err());
+    assert_eq!(code, "invalid_payment_code");
+}
+
+#[wasm_bindgen_test]
+fn public_key_encrypts_with_fresh_padding() {
+    let key = JsPublicKey::new(KEY_2048.into()).unwrap();
+    assert_eq!(key.bits(), 2048);
+    assert_eq!(key.ciphertext_length(), 256);
+    let a = key.encrypt_payment_code(SCANNED.into()).unwrap();
+    let b = key.encrypt_payment_code(SCANNED.into()).unwrap();
+    assert_ne!(a, b, "PKCS#1 v1.5 padding is random");
+    // 256 bytes of ciphertext are 344 base64 characters with padding.
+    assert_eq!(a.len(), 344);
+    assert!(a.ends_with('='));
+    let (code, ..) = momo_error(key.encrypt_payment_code("MM123".into()).unwrap_err());
+    assert_eq!(code, "invalid_payment_code");
+}
+
+#[wasm_bindgen_test]
+fn public_key_refuses_what_is_not_momo_key() {
+    for text in [
+        include_str!("keys/test_rsa2048_private.pem"),
+        include_str!("keys/test_ec_p256_public_spki.pem"),
+        include_str!("keys/test_rsa1024_public_spki.b64"),
+        "not a key",
+    ] {
+        let (code, ..) = momo_error(JsPublicKey::new(text.into()).err().unwrap());
+        assert_eq!(code, "invalid_public_key");
+    }
+}
+
+#[wasm_bindgen_test]
+fn explains_result_codes() {
+    let info = explain_result_code(JsValue::from(9000)).unwrap();
+    assert_eq!(text(&info, "nextStep"), "capture_or_cancel");
+    assert_eq!(get(&info, "isFinal"), JsValue::FALSE);
+    let paid = explain_result_code(JsValue::from(0)).unwrap();
+    assert_eq!(text(&paid, "category"), "paid");
+    let unknown = explain_result_code(JsValue::from(123_456)).unwrap();
+    assert_eq!(text(&unknown, "category"), "unknown");
+    assert_eq!(text(&unknown, "nextStep"), "query");
+    let (code, field, _) = momo_error(explain_result_code(JsValue::from(1.5)).unwrap_err());
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("invalid_field", Some("resultCode"))
+    );
+}
+
+#[wasm_bindgen_test]
+fn catalogue_has_every_protocol_row() {
+    // PROTOCOL.md's result-code table has 38 rows.
+    let all: js_sys::Array = result_code_catalogue().unwrap().unchecked_into();
+    assert_eq!(all.length(), 38);
+    assert!(all
+        .iter()
+        .all(|row| get(&row, "messageVi").as_string().is_some()));
+}
+
+#[cfg(feature = "wasm-signing")]
+mod signing {
+    use super::*;
+    use js_sys::JSON;
+    use momo_pos::wasm::{decode_extra_data, encode_extra_data, JsClient};
+    use serde_json::Value;
+
+    const SIGNATURES: &str = include_str!("vectors/signatures.json");
+    const RESPONSES: &str = include_str!("vectors/responses.json");
+
+    fn json(text: &str) -> JsValue {
+        JSON::parse(text).unwrap()
+    }
+
+    fn vectors(text: &str) -> Value {
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn client() -> JsClient {
+        let v = vectors(SIGNATURES);
+        JsClient::new(json(&v["credentials"].to_string())).unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    fn pos_requests_match_the_oracle() {
+        let client = client();
+        let v = vectors(SIGNATURES);
+        for case in v["pos"].as_array().unwrap() {
+            let f = &case["fields"];
+            let input = serde_json::json!({
+                "orderId": f["orderId"], "requestId": f["requestId"], "amount": f["amount"],
+                "encryptedPaymentCode": f["paymentCode"], "orderInfo": f["orderInfo"],
+                "extraData": f["extraData"],
+            });
+            let name = case["name"].as_str().unwrap();
+            let request = match client.pos_request(json(&input.to_string())) {
+                Ok(request) => request,
+                Err(e) => {
+                    // The core refuses to sign text that would make the raw
+                    // signature ambiguous; the oracle signs it anyway.
+                    let (code, field, _) = momo_error(e);
+                    assert_eq!(name, "orderInfo_with_ampersand_injection");
+                    assert_eq!(
+                        (code.as_str(), field.as_deref()),
+                        ("invalid_field", Some("orderInfo"))
+                    );
+                    continue;
+                }
+            };
+            assert_eq!(text(&request, "signature"), case["signature"], "{name}");
+            assert_eq!(
+                text(&request, "rawSignature"),
+                case["rawSignature"],
+                "{name}"
+            );
+            let body: Value = serde_json::from_str(&text(&request, "body")).unwrap();
+            assert_eq!(body["signature"], case["signature"], "{name}");
+            assert_eq!(body["paymentCode"], f["paymentCode"], "{name}");
+            assert_eq!(
+                text(&request, "url"),
+                "https://test-payment.momo.vn/v2/gateway/api/pos"
+            );
+            assert_eq!(
+                text(&request, "headers.Content-Type"),
+                "application/json; charset=UTF-8"
+            );
+            assert_eq!(get(&request, "timeoutMs").as_f64(), Some(30_000.0));
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn query_and_confirm_requests_match_the_oracle() {
+        let client = client();
+        let v = vectors(SIGNATURES);
+        for case in v["query"].as_array().unwrap() {
+            let f = &case["fields"];
+            let input = serde_json::json!({"orderId": f["orderId"], "requestId": f["requestId"]});
+            let request = client.query_request(json(&input.to_string())).unwrap();
+            assert_eq!(text(&request, "signature"), case["signature"]);
+        }
+        for case in v["confirm"].as_array().unwrap() {
+            let f = &case["fields"];
+            let input = serde_json::json!({
+                "orderId": f["orderId"], "requestId": f["requestId"], "amount": f["amount"],
+                "requestType": f["requestType"], "description": f["description"],
+            });
+            let request = client.confirm_request(json(&input.to_string())).unwrap();
+            assert_eq!(text(&request, "signature"), case["signature"]);
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn ipn_vectors_verify_or_fail_as_the_oracle_says() {
+        let client = client();
+        let v = vectors(SIGNATURES);
+        let cases = v["ipn"].as_array().unwrap();
+        assert!(cases.len() > 30);
+        for case in cases {
+            let name = case["name"].as_str().unwrap();
+            let body = case["body"].as_str().unwrap();
+            let expect = case["expect"].as_str().unwrap();
+            match client.verify_ipn(body.into()) {
+                Ok(n) => {
+                    assert_eq!(expect, "valid", "{name}");
+                    // serde_json keeps integer digits exactly: the oracle's own text.
+                    let sent: Value = serde_json::from_str(body).unwrap();
+                    assert_eq!(text(&n, "transId"), sent["transId"].to_string(), "{name}");
+                    assert_eq!(
+                        get(&n, "amount").as_f64(),
+                        sent["amount"].as_f64(),
+                        "{name}"
+                    );
+                    let key = text(&n, "dedupeKey");
+                    assert!(
+                        key.ends_with(&format!("|{}", sent["transId"])),
+                        "{name}: {key}"
+                    );
+                }
+                Err(e) => assert_eq!(momo_error(e).0, expect, "{name}"),
+            }
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn ipn_body_may_be_bytes() {
+        let client = client();
+        let v = vectors(SIGNATURES);
+        let body = v["ipn"][2]["body"].as_str().unwrap(); // Vietnamese raw UTF-8
+        let bytes = js_sys::Uint8Array::from(body.as_bytes());
+        let from_bytes = client.verify_ipn(bytes.clone().into()).unwrap();
+        let from_text = client.verify_ipn(body.into()).unwrap();
+        assert_eq!(
+            text(&from_bytes, "orderInfo"),
+            text(&from_text, "orderInfo")
+        );
+        assert!(
+            client.verify_ipn(bytes.buffer().into()).is_ok(),
+            "ArrayBuffer"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn ipn_refuses_a_parsed_object() {
+        let client = client();
+        let v = vectors(SIGNATURES);
+        let parsed = json(v["ipn"][0]["body"].as_str().unwrap());
+        let (code, field, message) = momo_error(client.verify_ipn(parsed).unwrap_err());
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalid_field", Some("body"))
+        );
+        assert!(message.contains("raw body"), "{message}");
+    }
+
+    #[wasm_bindgen_test]
+    fn ipn_refuses_lone_surrogates() {
+        let client = client();
+        let (code, _, message) = momo_error(
+            client
+                .verify_ipn(with_lone_surrogate("{\"a\":\""))
+                .unwrap_err(),
+        );
+        assert_eq!(code, "invalid_field");
+        assert!(message.contains("surrogate"), "{message}");
+    }
+
+    #[wasm_bindgen_test]
+    fn responses_verify_or_fail_as_the_oracle_says() {
+        let client = client();
+        let v = vectors(RESPONSES);
+        for case in v["responses"].as_array().unwrap() {
+            let name = case["name"].as_str().unwrap();
+            let body: JsValue = case["body"].as_str().unwrap().into();
+            let parsed = match case["kind"].as_str().unwrap() {
+                "pos" => client.parse_pos_response(body),
+                "query" => client.parse_query_response(body),
+                "confirm" => client.parse_confirm_response(body),
+                other => panic!("{other}"),
+            };
+            let expect = case["expect"].as_str().unwrap();
+            match parsed {
+                Ok(r) => assert_eq!(text(&r, "authenticity"), expect, "{name}"),
+                Err(e) => assert_eq!(momo_error(e).0, expect, "{name}"),
+            }
+        }
+    }
+
+    fn payment(extra: &str) -> JsValue {
+        let key = JsPublicKey::new(KEY_2048.into()).unwrap();
+        let code = key.encrypt_payment_code(SCANNED.into()).unwrap();
+        json(&format!(
+            r#"{{"orderId":"ORDER-1","requestId":"ORDER-1-r1","amount":59000,"encryptedPaymentCode":"{code}"{extra}}}"#
+        ))
+    }
+
+    #[wasm_bindgen_test]
+    fn order_group_id_crosses_exactly_as_bigint_or_digits() {
+        let client = client();
+        let p = payment("");
+        let big = js_sys::BigInt::new(&JsValue::from_str("18446744073709551615")).unwrap();
+        Reflect::set(&p, &"orderGroupId".into(), &big).unwrap();
+        let body = text(&client.pos_request(p).unwrap(), "body");
+        assert!(
+            body.contains(r#""orderGroupId":18446744073709551615"#),
+            "{body}"
+        );
+        let body = text(
+            &client
+                .pos_request(payment(r#","orderGroupId":"9007199254740993""#))
+                .unwrap(),
+            "body",
+        );
+        assert!(
+            body.contains(r#""orderGroupId":9007199254740993"#),
+            "{body}"
+        );
+        let (code, field, _) = momo_error(
+            client
+                .pos_request(payment(r#","orderGroupId":5"#))
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalid_field", Some("orderGroupId"))
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn object_inputs_name_the_offending_field() {
+        let client = client();
+        let cases = [
+            (r#","amount2":1"#, "invalid_field", "amount2"),
+            (
+                r#","items":[{"id":"a","name":"b","price":9007199254740993,"quantity":1,"totalPrice":1}]"#,
+                "invalid_field",
+                "items[0].price",
+            ),
+            (
+                r#","items":[{"id":"a","name":"b","price":"1","quantity":1,"totalPrice":1}]"#,
+                "invalid_field",
+                "items[0].price",
+            ),
+            (
+                r#","items":[{"id":"a","name":"b","price":2,"quantity":2,"totalPrice":5}]"#,
+                "invalid_field",
+                "items[0].totalPrice",
+            ),
+            (r#","lang":"fr""#, "invalid_field", "lang"),
+            (r#","ipnUrl":"ftp://x""#, "invalid_field", "ipnUrl"),
+        ];
+        for (extra, want_code, want_field) in cases {
+            let (code, field, message) =
+                momo_error(client.pos_request(payment(extra)).unwrap_err());
+            assert_eq!(
+                (code.as_str(), field.as_deref()),
+                (want_code, Some(want_field)),
+                "{extra}: {message}"
+            );
+        }
+        let (code, field, _) = momo_error(
+            client
+                .pos_request(json(r#"{"orderId":"O","requestId":"r","amount":1000}"#))
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("missing_field", Some("encryptedPaymentCode"))
+        );
+        let p = payment("");
+        Reflect::set(&p, &"orderInfo".into(), &with_lone_surrogate("Cà phê")).unwrap();
+        let (code, field, message) = momo_error(client.pos_request(p).unwrap_err());
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalid_field", Some("orderInfo")),
+            "{message}"
+        );
+        // A plain code where the ciphertext belongs never reaches MoMo.
+        let (code, field, _) = momo_error(client.pos_request(json(
+            r#"{"orderId":"O","requestId":"r","amount":1000,"encryptedPaymentCode":"MM561918531775222861"}"#,
+        )).unwrap_err());
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalid_field", Some("paymentCode"))
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn client_options_are_checked() {
+        let bad = [
+            (
+                r#"{"partnerCode":"MOMO","accessKey":"A","secretKey":""}"#,
+                "invalid_credentials",
+                "secretKey",
+            ),
+            (
+                r#"{"partnerCode":"MOMO","accessKey":"A","secretKey":"S","environment":"prod"}"#,
+                "invalid_field",
+                "environment",
+            ),
+            (
+                r#"{"partnerCode":"MOMO","accessKey":"A","secretKey":"S","amountLimits":{"min":0,"max":1}}"#,
+                "invalid_field",
+                "amount",
+            ),
+            (
+                r#"{"partnerCode":"MOMO","accessKey":"A"}"#,
+                "missing_field",
+                "secretKey",
+            ),
+        ];
+        for (options, want_code, want_field) in bad {
+            let (code, field, message) = momo_error(JsClient::new(json(options)).err().unwrap());
+            assert_eq!(
+                (code.as_str(), field.as_deref()),
+                (want_code, Some(want_field)),
+                "{message}"
+            );
+        }
+        let production = JsClient::new(json(
+            r#"{"partnerCode":"MOMO","accessKey":"A","secretKey":"S","environment":"production"}"#,
+        ))
+        .unwrap();
+        assert_eq!(production.base_url(), "https://payment.momo.vn");
+    }
+
+    #[wasm_bindgen_test]
+    fn extra_data_round_trips() {
+        // MoMo's documented example, {"username": "momo"}.
+        let decoded = decode_extra_data("eyJ1c2VybmFtZSI6ICJtb21vIn0=".into()).unwrap();
+        assert_eq!(text(&decoded, "username"), "momo");
+        let encoded = encode_extra_data(json(r#"{"till":3,"cashier":"Lan"}"#)).unwrap();
+        let back = decode_extra_data(encoded.into()).unwrap();
+        assert_eq!(get(&back, "till").as_f64(), Some(3.0));
+        assert_eq!(encode_extra_data(json("{}")).unwrap(), "");
+    }
+}
