@@ -12,7 +12,8 @@ export type MomoErrorCode =
   | "signature_mismatch"
   | "field_mismatch"
   | "randomness"
-  | "encryption";
+  | "encryption"
+  | "invalid_state";
 
 /** Every error momo-pos throws. `message` never contains a secret. */
 export class MomoError extends Error {
