@@ -40,6 +40,9 @@ mod credentials;
 mod environment;
 mod error;
 pub mod extra_data;
+// The C ABI (issue #4); the wasm binding lives in the same crate.
+#[cfg(not(target_arch = "wasm32"))]
+mod ffi;
 mod ipn;
 mod json;
 mod lang;

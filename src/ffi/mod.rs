@@ -1,0 +1,35 @@
+//! The C ABI: a thin layer over the Rust API for C and C++ programs.
+//!
+//! Conventions follow rustls-ffi: every operation returns a [`momo_result`]
+//! and catches panics ([`guard`]); inputs are pointer + length, checked in
+//! [`input`]; handles are boxed Rust values released by their `_free`
+//! function; outputs are written only on success. No protocol rule lives
+//! here: each function converts its arguments, calls the core and converts
+//! the answer.
+//!
+//! The header `include/momo_pos.h` is generated from these modules by
+//! cbindgen (build.rs); `bindings/cpp/momo_pos.hpp` wraps it for C++.
+
+// The C ABI is the one place where the crate needs `unsafe`: raw pointers
+// cross the boundary. Each use carries a SAFETY comment.
+#![allow(unsafe_code)]
+// The C names (momo_client, momo_str...) are the API.
+#![allow(non_camel_case_types)]
+
+mod buffer;
+mod client;
+mod code;
+mod guard;
+mod input;
+mod ipn;
+mod pos;
+mod request;
+mod response;
+mod result;
+mod result_code;
+mod version;
+
+// DRIVER: the transaction driver (`momo_pos::driver`) is being written on
+// another branch. Once it is merged, expose it here as `mod driver;`
+// (momo_driver_* functions over the same handles); nothing else in the C
+// ABI needs to change.
