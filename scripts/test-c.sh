@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The C ABI's test stage (run by scripts/test.sh after the Rust tests):
+# C tests plain, under AddressSanitizer+UBSan and under valgrind; the thread
+# test; the C++ wrapper test; the POS terminal example against a local stub;
+# packaging (install, static link, pkg-config, CMake find_package).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-c.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+repo=$PWD
+out=target/c-tests
+rm -rf "$out"
+mkdir -p "$out/ct"
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude -I"$out" -DREPO_DIR="\"$repo\"")
+# What Rust's std needs from the system when the staticlib is linked (the
+# list `--print native-static-libs` gives on Linux; checked below).
+SYSLIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
+
+step "C ABI: build the library (debug) and check the header covers the tests"
+cargo build --lib --locked --quiet
+lib=target/debug/libmomo_pos.a
+missing=0
+for fn in $(grep -oE '\bmomo_[a-z0-9_]+\(' include/momo_pos.h | tr -d '(' | sort -u); do
+  if ! grep -qw "$fn" tests/c/*.c tests/c/*.h; then
+    echo "no C test calls $fn" >&2
+    missing=1
+  fi
+done
+[ "$missing" -eq 0 ] || exit 1
+python3 tests/c/gen_vectors.py "$out/vectors.h"
+
+step "C tests"
+cc "${CFLAGS[@]}" tests/c/main.c tests/c/test_*.c "$lib" "${SYSLIBS[@]}" -o "$out/c_tests"
+MOMO_C_TEST_OUT="$out/ct" "$out/c_tests"
+
+step "RSA ciphertexts from C decrypt with openssl and the test private keys"
+for bits in 2048 4096; do
+  plain=$(base64 -d "$out/ct/ct_rsa$bits.b64" \
+    | openssl pkeyutl -decrypt -inkey "tests/keys/test_rsa${bits}_private.pem" \
+        -pkeyopt rsa_padding_mode:pkcs1)
+  if [ "$plain" != "MM561918531775222861" ]; then
+    echo "rsa$bits: openssl decrypted '$plain'" >&2
+    exit 1
+  fi
+  echo "rsa$bits: decrypts to the normalized code"
+done
+
+step "C tests under AddressSanitizer + UBSan"
+cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+  tests/c/main.c tests/c/test_*.c "$lib" "${SYSLIBS[@]}" -o "$out/c_tests_asan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 "$out/c_tests_asan"
+
+step "C tests under valgrind (no error, no definite or indirect leak)"
+VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
+  --show-leak-kinds=definite,indirect)
+"${VALGRIND[@]}" "$out/c_tests"
+
+step "Thread test: one client, several threads (plain, ASan, valgrind)"
+cc "${CFLAGS[@]}" tests/c/threads.c "$lib" "${SYSLIBS[@]}" -o "$out/threads"
+"$out/threads"
+cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
+  tests/c/threads.c "$lib" "${SYSLIBS[@]}" -o "$out/threads_asan"
+ASAN_OPTIONS=detect_leaks=1 "$out/threads_asan"
+"${VALGRIND[@]}" "$out/threads"
