@@ -64,3 +64,12 @@ cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
   tests/c/threads.c "$lib" "${SYSLIBS[@]}" -o "$out/threads_asan"
 ASAN_OPTIONS=detect_leaks=1 "$out/threads_asan"
 "${VALGRIND[@]}" "$out/threads"
+
+step "C++17 wrapper test (plain and ASan+UBSan)"
+CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude -Ibindings/cpp -I"$out"
+  -DREPO_DIR="\"$repo\"")
+g++ "${CXXFLAGS[@]}" tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cpp"
+"$out/cpp"
+g++ "${CXXFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
+  tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cpp_asan"
+ASAN_OPTIONS=detect_leaks=1 "$out/cpp_asan"
