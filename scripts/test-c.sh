@@ -73,3 +73,35 @@ g++ "${CXXFLAGS[@]}" tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cp
 g++ "${CXXFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
   tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cpp_asan"
 ASAN_OPTIONS=detect_leaks=1 "$out/cpp_asan"
+
+step "POS terminal example (libcurl) against a local stub of MoMo's gateway"
+cc -std=c11 -Wall -Wextra -Werror -g -Iinclude examples/c-terminal/pos_terminal.c "$lib" \
+  -lcurl "${SYSLIBS[@]}" -o "$out/pos_terminal"
+# scenario, expected exit status: 0 paid, 1 not paid, 3 refresh the code.
+terminal_case() {
+  local scenario=$1 expected=$2 port_file="$out/stub_port_$1" status=0
+  python3 tests/c/stub_momo.py "$scenario" "$port_file" 2>"$out/stub_$scenario.log" &
+  local stub=$!
+  for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
+  printf ']Q1MM561918531775222861\r\n' \
+    | MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85 \
+      MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz \
+      MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64 \
+      MOMO_AUTO_CAPTURE="${3:-1}" MOMO_POLL_MS=10 MOMO_POLL_MAX=5 \
+      ${WRAP:-} "$out/pos_terminal" "http://127.0.0.1:$(cat "$port_file")" ORDER-42 59000 \
+      >"$out/terminal_$scenario.log" 2>&1 || status=$?
+  kill "$stub" 2>/dev/null || true
+  wait "$stub" 2>/dev/null || true
+  if [ "$status" -ne "$expected" ]; then
+    cat "$out/terminal_$scenario.log" "$out/stub_$scenario.log" >&2
+    echo "terminal, scenario $scenario: exit $status, expected $expected" >&2
+    exit 1
+  fi
+  echo "scenario $scenario: exit $status ($(tail -n 1 "$out/terminal_$scenario.log"))"
+}
+terminal_case paid 0
+terminal_case authorized 0 0
+terminal_case pending 0
+terminal_case declined 1
+terminal_case refresh 3
+WRAP="${VALGRIND[*]}" terminal_case garbage 0
