@@ -37,3 +37,6 @@ done
 # signature oracle's freshness check. Both are Debian packages.
 command -v openssl >/dev/null 2>&1 || apt_install openssl
 command -v python3 >/dev/null 2>&1 || apt_install python3
+
+# The C ABI: compilers, valgrind, CMake, pkg-config, libcurl.
+bash scripts/setup-c.sh

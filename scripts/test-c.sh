@@ -105,3 +105,32 @@ terminal_case pending 0
 terminal_case declined 1
 terminal_case refresh 3
 WRAP="${VALGRIND[*]}" terminal_case garbage 0
+
+step "Packaging: install, link the .a alone, the .so through pkg-config, CMake find_package"
+prefix="$repo/$out/install"
+bash scripts/install-c.sh "$prefix"
+native=$(cat "$prefix/lib/momo_pos.native-static-libs")
+# The README's static-link command carries this very list.
+grep -qF -- "$native" README.md || { echo "README.md lacks the native-static-libs: $native" >&2; exit 1; }
+# shellcheck disable=SC2086 # the list is words
+cc -std=c11 -Wall -Werror -I"$prefix/include" -I"$out" tests/c/link_smoke.c \
+  "$prefix/lib/libmomo_pos.a" $native -o "$out/link_static"
+if ldd "$out/link_static" | grep -q momo_pos; then
+  echo "link_static depends on a shared momo_pos" >&2
+  exit 1
+fi
+"$out/link_static"
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+[ "$(pkg-config --modversion momo_pos)" = "$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)" ]
+# shellcheck disable=SC2046 # pkg-config prints words
+cc -std=c11 -Wall -Werror -I"$out" tests/c/link_smoke.c $(pkg-config --cflags --libs momo_pos) \
+  -Wl,-rpath,"$prefix/lib" -o "$out/link_shared"
+ldd "$out/link_shared" | grep -q "$prefix/lib/libmomo_pos.so"
+"$out/link_shared"
+cmake -S tests/c/cmake-consumer -B "$out/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DVECTORS_DIR="$repo/$out" >/dev/null
+cmake --build "$out/cmake" >/dev/null
+"$out/cmake/link_cmake_shared"
+"$out/cmake/link_cmake_static"
+
+printf '\nC ABI stage: all passed\n'

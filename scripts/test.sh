@@ -19,3 +19,6 @@ cargo clippy --all-targets --locked -- -D warnings
 step "cargo test (unit, integration, property, CLI and doc tests)"
 cargo test --all-targets --locked
 cargo test --doc --locked
+
+step "C ABI: C and C++ tests, sanitizers, valgrind, example, packaging"
+bash scripts/test-c.sh
