@@ -132,5 +132,9 @@ cmake -S tests/c/cmake-consumer -B "$out/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
 cmake --build "$out/cmake" >/dev/null
 "$out/cmake/link_cmake_shared"
 "$out/cmake/link_cmake_static"
+# The benchmark program only compiles here (scripts/bench-c.sh runs it).
+# shellcheck disable=SC2086
+cc -std=c11 -O2 -Wall -Wextra -Werror -I"$prefix/include" -I"$out" tests/c/bench.c \
+  "$prefix/lib/libmomo_pos.a" $native -o "$out/bench"
 
 printf '\nC ABI stage: all passed\n'
