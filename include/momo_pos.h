@@ -428,6 +428,22 @@ momo_result momo_public_key_encrypt(const struct momo_public_key *key,
                                     struct momo_buffer **out);
 
 /**
+ * Encodes a JSON object (`{"till":"7"}`) as extraData text: base64, or ""
+ * for an empty object. Anything but an object is MOMO_RESULT_INVALID_FIELD
+ * (field "extraData"); text that is not JSON is MOMO_RESULT_INVALID_JSON.
+ */
+momo_result momo_extra_data_encode(const char *json, size_t json_len, struct momo_buffer **out);
+
+/**
+ * Decodes extraData text into its JSON object (compact JSON text; "{}"
+ * for ""). Text that is not base64 of a JSON object is
+ * MOMO_RESULT_INVALID_FIELD (field "extraData").
+ */
+momo_result momo_extra_data_decode(const char *extra_data,
+                                   size_t extra_data_len,
+                                   struct momo_buffer **out);
+
+/**
  * The momo_result of the last failed call on this thread
  * (MOMO_RESULT_OK if none failed yet).
  */
@@ -911,6 +927,17 @@ const char *momo_result_name(uint32_t code);
  * it comes back with is_known false, not final, next step "query".
  */
 momo_result momo_result_code_explain(int64_t code, struct momo_result_code_info *out);
+
+/**
+ * How many codes the catalogue has (for momo_result_code_catalogue_get).
+ */
+momo_result momo_result_code_catalogue_len(size_t *out_len);
+
+/**
+ * The catalogue's entry `index` (sorted by code, 0-based):
+ * MOMO_RESULT_INVALID_ARGUMENT past the end.
+ */
+momo_result momo_result_code_catalogue_get(size_t index, struct momo_result_code_info *out);
 
 /**
  * The version of the linked library, e.g. "0.1.0". Static, never NULL.

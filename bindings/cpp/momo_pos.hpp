@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "momo_pos.h"
 
@@ -115,6 +116,40 @@ inline ResultCodeInfo explain(int64_t code) {
           info.is_known, info.is_success, info.category,   info.next_step};
 }
 
+// Every code of the catalogue, sorted.
+inline std::vector<ResultCodeInfo> catalogue() {
+  size_t len = 0;
+  detail::check(momo_result_code_catalogue_len(&len));
+  std::vector<ResultCodeInfo> all;
+  all.reserve(len);
+  for (size_t i = 0; i < len; i++) {
+    momo_result_code_info info{};
+    detail::check(momo_result_code_catalogue_get(i, &info));
+    all.push_back({info.code, info.message_en, info.message_vi, info.is_final, info.is_known,
+                   info.is_success, info.category, info.next_step});
+  }
+  return all;
+}
+
+namespace detail {
+inline std::string take(momo_buffer *buffer) {
+  Owned<momo_buffer, momo_buffer_free> owned(buffer);
+  return std::string(momo_buffer_data(buffer), momo_buffer_len(buffer));
+}
+}  // namespace detail
+
+// extraData from a JSON object's text ("" for {}), and back.
+inline std::string extra_data_encode(std::string_view json_object) {
+  momo_buffer *buffer = nullptr;
+  detail::check(momo_extra_data_encode(detail::data(json_object), json_object.size(), &buffer));
+  return detail::take(buffer);
+}
+inline std::string extra_data_decode(std::string_view extra_data) {
+  momo_buffer *buffer = nullptr;
+  detail::check(momo_extra_data_decode(detail::data(extra_data), extra_data.size(), &buffer));
+  return detail::take(buffer);
+}
+
 // MoMo's RSA public key. Immutable: share it between threads.
 class PublicKey {
  public:
@@ -128,8 +163,7 @@ class PublicKey {
   std::string encrypt(std::string_view scanned) const {
     momo_buffer *buffer = nullptr;
     detail::check(momo_public_key_encrypt(get(), detail::data(scanned), scanned.size(), &buffer));
-    detail::Owned<momo_buffer, momo_buffer_free> owned(buffer);
-    return std::string(momo_buffer_data(buffer), momo_buffer_len(buffer));
+    return detail::take(buffer);
   }
   const momo_public_key *get() const noexcept { return key_.get(); }
 

@@ -8,7 +8,7 @@
 use std::ffi::c_char;
 use std::sync::OnceLock;
 
-use super::guard::call_void;
+use super::guard::{call_void, value};
 use super::input::free_handle;
 
 /// A view of text owned by a handle: `data` is never NULL and is
@@ -84,24 +84,28 @@ impl momo_buffer {
 /// The buffer's bytes, followed by a NUL so text can be used as a C string.
 /// NULL only when `buffer` is NULL.
 #[no_mangle]
-pub extern "C" fn momo_buffer_data(buffer: *const momo_buffer) -> *const c_char {
-    // SAFETY: NULL or a live momo_buffer (documented contract).
-    match unsafe { buffer.as_ref() } {
-        Some(buffer) => buffer.bytes.as_ptr().cast::<c_char>(),
-        None => std::ptr::null(),
-    }
+pub unsafe extern "C" fn momo_buffer_data(buffer: *const momo_buffer) -> *const c_char {
+    value(std::ptr::null(), || {
+        // SAFETY: NULL or a live momo_buffer (documented contract).
+        match unsafe { buffer.as_ref() } {
+            Some(buffer) => buffer.bytes.as_ptr().cast::<c_char>(),
+            None => std::ptr::null(),
+        }
+    })
 }
 
 /// The buffer's length in bytes, without the NUL; 0 when `buffer` is NULL.
 #[no_mangle]
-pub extern "C" fn momo_buffer_len(buffer: *const momo_buffer) -> usize {
-    // SAFETY: NULL or a live momo_buffer (documented contract).
-    unsafe { buffer.as_ref() }.map_or(0, |b| b.bytes.len().saturating_sub(1))
+pub unsafe extern "C" fn momo_buffer_len(buffer: *const momo_buffer) -> usize {
+    value(0, || {
+        // SAFETY: NULL or a live momo_buffer (documented contract).
+        unsafe { buffer.as_ref() }.map_or(0, |b| b.bytes.len().saturating_sub(1))
+    })
 }
 
 /// Releases a buffer. NULL is a no-op.
 #[no_mangle]
-pub extern "C" fn momo_buffer_free(buffer: *mut momo_buffer) {
+pub unsafe extern "C" fn momo_buffer_free(buffer: *mut momo_buffer) {
     // SAFETY: NULL or a buffer from this library, not used afterwards.
     call_void(|| unsafe { free_handle(buffer) });
 }

@@ -127,13 +127,21 @@ pub(crate) fn call_void(f: impl FnOnce()) {
     });
 }
 
+/// For the getters that return a value rather than a code: a panic gives
+/// `fallback` instead of unwinding into C.
+pub(crate) fn value<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
 /// The momo_result of the last failed call on this thread
 /// (MOMO_RESULT_OK if none failed yet).
 #[no_mangle]
 pub extern "C" fn momo_last_error_code() -> momo_result {
-    LAST_ERROR
-        .try_with(|last| last.borrow().code)
-        .unwrap_or(momo_result::MOMO_RESULT_OK)
+    value(momo_result::MOMO_RESULT_PANIC, || {
+        LAST_ERROR
+            .try_with(|last| last.borrow().code)
+            .unwrap_or(momo_result::MOMO_RESULT_OK)
+    })
 }
 
 /// The detailed message of the last failed call on this thread, e.g.
@@ -142,9 +150,11 @@ pub extern "C" fn momo_last_error_code() -> momo_result {
 /// call on this thread; copy it to keep it.
 #[no_mangle]
 pub extern "C" fn momo_last_error_message() -> *const c_char {
-    LAST_ERROR
-        .try_with(|last| last.borrow().message.as_ptr())
-        .unwrap_or(c"".as_ptr())
+    value(c"".as_ptr(), || {
+        LAST_ERROR
+            .try_with(|last| last.borrow().message.as_ptr())
+            .unwrap_or(c"".as_ptr())
+    })
 }
 
 /// The field the last failure on this thread concerns, in MoMo's camelCase
@@ -153,9 +163,11 @@ pub extern "C" fn momo_last_error_message() -> *const c_char {
 /// to blame. Never NULL; same lifetime as momo_last_error_message().
 #[no_mangle]
 pub extern "C" fn momo_last_error_field() -> *const c_char {
-    LAST_ERROR
-        .try_with(|last| last.borrow().field.as_ptr())
-        .unwrap_or(c"".as_ptr())
+    value(c"".as_ptr(), || {
+        LAST_ERROR
+            .try_with(|last| last.borrow().field.as_ptr())
+            .unwrap_or(c"".as_ptr())
+    })
 }
 
 #[cfg(test)]
@@ -178,6 +190,7 @@ mod tests {
         assert_eq!(momo_last_error_code(), momo_result::MOMO_RESULT_PANIC);
         assert!(last_message().contains("panicked"));
         call_void(|| panic!("boom in free"));
+        assert_eq!(value(7, || panic!("boom in a getter")), 7);
     }
 
     #[test]

@@ -19,6 +19,7 @@
 mod buffer;
 mod client;
 mod code;
+mod extra_data;
 mod guard;
 mod input;
 mod ipn;

@@ -6,6 +6,7 @@
 
 use std::ffi::{c_char, CStr};
 
+use super::guard::value;
 use crate::error::ErrorKind;
 
 /// The status of a call. MOMO_RESULT_OK is 0; every other value is a
@@ -178,9 +179,11 @@ impl momo_result {
 /// never freed; an unknown number gives "unknown momo_result".
 #[no_mangle]
 pub extern "C" fn momo_result_message(code: u32) -> *const c_char {
-    momo_result::from_u32(code)
-        .map_or(c"unknown momo_result", momo_result::message)
-        .as_ptr()
+    value(c"unknown momo_result".as_ptr(), || {
+        momo_result::from_u32(code)
+            .map_or(c"unknown momo_result", momo_result::message)
+            .as_ptr()
+    })
 }
 
 /// The stable snake_case name of `code` (a momo_result), e.g.
@@ -188,9 +191,11 @@ pub extern "C" fn momo_result_message(code: u32) -> *const c_char {
 /// NULL, never freed; an unknown number gives "unknown".
 #[no_mangle]
 pub extern "C" fn momo_result_name(code: u32) -> *const c_char {
-    momo_result::from_u32(code)
-        .map_or(c"unknown", momo_result::name)
-        .as_ptr()
+    value(c"unknown".as_ptr(), || {
+        momo_result::from_u32(code)
+            .map_or(c"unknown", momo_result::name)
+            .as_ptr()
+    })
 }
 
 #[cfg(test)]

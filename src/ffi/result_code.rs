@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use std::ffi::{c_char, CString};
 use std::sync::Mutex;
 
-use super::guard::call;
+use super::guard::{call, Failure};
 use super::input::Out;
 use super::result::momo_result;
 use crate::explain;
+use crate::result_code::{catalogue, ResultCodeInfo};
 
 /// What a MoMo resultCode means. Every string is static: never freed, never
 /// NULL, valid for the life of the program.
@@ -59,17 +60,56 @@ pub unsafe extern "C" fn momo_result_code_explain(
     call(|| {
         // SAFETY: documented out-pointer contract.
         let out = unsafe { Out::new(out, "out") }?;
-        let info = explain(code);
-        out.write(momo_result_code_info {
-            code: info.code,
-            message_en: c_static(info.message_en),
-            message_vi: c_static(info.message_vi),
-            is_final: info.is_final,
-            is_known: info.is_known(),
-            is_success: info.is_success(),
-            category: c_static(info.category.as_str()),
-            next_step: c_static(info.next_step.as_str()),
-        });
+        out.write(c_info(&explain(code)));
+        Ok(())
+    })
+}
+
+fn c_info(info: &ResultCodeInfo) -> momo_result_code_info {
+    momo_result_code_info {
+        code: info.code,
+        message_en: c_static(info.message_en),
+        message_vi: c_static(info.message_vi),
+        is_final: info.is_final,
+        is_known: info.is_known(),
+        is_success: info.is_success(),
+        category: c_static(info.category.as_str()),
+        next_step: c_static(info.next_step.as_str()),
+    }
+}
+
+/// How many codes the catalogue has (for momo_result_code_catalogue_get).
+#[no_mangle]
+pub unsafe extern "C" fn momo_result_code_catalogue_len(out_len: *mut usize) -> momo_result {
+    call(|| {
+        // SAFETY: documented out-pointer contract.
+        let out = unsafe { Out::new(out_len, "out_len") }?;
+        out.write(catalogue().len());
+        Ok(())
+    })
+}
+
+/// The catalogue's entry `index` (sorted by code, 0-based):
+/// MOMO_RESULT_INVALID_ARGUMENT past the end.
+#[no_mangle]
+pub unsafe extern "C" fn momo_result_code_catalogue_get(
+    index: usize,
+    out: *mut momo_result_code_info,
+) -> momo_result {
+    call(|| {
+        // SAFETY: documented out-pointer contract.
+        let out = unsafe { Out::new(out, "out") }?;
+        let info = catalogue().get(index).ok_or_else(|| {
+            Failure::boundary(
+                momo_result::MOMO_RESULT_INVALID_ARGUMENT,
+                "index",
+                format!(
+                    "{index} is past the catalogue's {} codes",
+                    catalogue().len()
+                ),
+            )
+        })?;
+        out.write(c_info(info));
         Ok(())
     })
 }

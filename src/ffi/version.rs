@@ -8,6 +8,7 @@ const VERSION: &CStr =
         Err(_) => c"unknown",
     };
 
+// No panic guard: it returns a constant and cannot panic.
 /// The version of the linked library, e.g. "0.1.0". Static, never NULL.
 /// Compare with MOMO_POS_VERSION to detect a header/library mismatch.
 #[no_mangle]

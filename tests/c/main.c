@@ -55,6 +55,7 @@ int contains(momo_str haystack, const char *needle) {
 
 int main(void) {
   suite_misc();
+  suite_misc_more();
   suite_code();
   suite_client();
   suite_requests();

@@ -78,6 +78,7 @@ void run_test(const char *name, test_fn fn);
 
 /* Suites. */
 void suite_misc(void);
+void suite_misc_more(void);
 void suite_code(void);
 void suite_client(void);
 void suite_requests(void);

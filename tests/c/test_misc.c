@@ -126,3 +126,65 @@ void suite_misc(void) {
   RUN(buffer_functions_accept_null);
   RUN(explains_result_codes);
 }
+
+static void extra_data_round_trips(void) {
+  momo_buffer *out = NULL;
+  /* Expected text computed with `printf '{"username":"momo"}' | base64`. */
+  CHECK_RC(momo_extra_data_encode(S("{\"username\": \"momo\"}"), &out), MOMO_RESULT_OK);
+  CHECK(strcmp(momo_buffer_data(out), "eyJ1c2VybmFtZSI6Im1vbW8ifQ==") == 0);
+  momo_buffer_free(out);
+  CHECK_RC(momo_extra_data_encode(S("{}"), &out), MOMO_RESULT_OK);
+  CHECK(momo_buffer_len(out) == 0 && strcmp(momo_buffer_data(out), "") == 0);
+  momo_buffer_free(out);
+  /* The oracle's extraData (Python's json.dumps, with a space). */
+  CHECK_RC(momo_extra_data_decode(S("eyJ1c2VybmFtZSI6ICJtb21vIn0="), &out), MOMO_RESULT_OK);
+  CHECK(strcmp(momo_buffer_data(out), "{\"username\":\"momo\"}") == 0);
+  momo_buffer_free(out);
+  CHECK_RC(momo_extra_data_decode(S(""), &out), MOMO_RESULT_OK);
+  CHECK(strcmp(momo_buffer_data(out), "{}") == 0);
+  momo_buffer_free(out);
+
+  out = SENTINEL;
+  CHECK_RC(momo_extra_data_encode(S("[1,2]"), &out), MOMO_RESULT_INVALID_FIELD);
+  CHECK_FIELD("extraData");
+  CHECK_RC(momo_extra_data_encode(S("{oops"), &out), MOMO_RESULT_INVALID_JSON);
+  CHECK_RC(momo_extra_data_encode(NULL, 2, &out), MOMO_RESULT_NULL_POINTER);
+  CHECK_RC(momo_extra_data_encode(S("{}"), NULL), MOMO_RESULT_NULL_POINTER);
+  CHECK_RC(momo_extra_data_encode(S(BAD_UTF8), &out), MOMO_RESULT_INVALID_UTF8);
+  CHECK_RC(momo_extra_data_encode(S("{\"a\":\"\0\"}"), &out), MOMO_RESULT_EMBEDDED_NUL);
+  CHECK_RC(momo_extra_data_encode("{}", SIZE_MAX, &out), MOMO_RESULT_INPUT_TOO_LONG);
+  CHECK_RC(momo_extra_data_decode(S("not base64!"), &out), MOMO_RESULT_INVALID_FIELD);
+  CHECK_FIELD("extraData");
+  CHECK_RC(momo_extra_data_decode(S("WzEsMl0="), &out), MOMO_RESULT_INVALID_FIELD); /* [1,2] */
+  CHECK_RC(momo_extra_data_decode(NULL, 2, &out), MOMO_RESULT_NULL_POINTER);
+  CHECK_RC(momo_extra_data_decode(S("e30="), NULL), MOMO_RESULT_NULL_POINTER);
+  CHECK_RC(momo_extra_data_decode(S(BAD_UTF8), &out), MOMO_RESULT_INVALID_UTF8);
+  CHECK_RC(momo_extra_data_decode(S("e30\0"), &out), MOMO_RESULT_EMBEDDED_NUL);
+  CHECK_RC(momo_extra_data_decode("e30=", SIZE_MAX, &out), MOMO_RESULT_INPUT_TOO_LONG);
+  CHECK(out == SENTINEL);
+}
+
+static void catalogue_lists_the_protocol_codes(void) {
+  size_t len = 0;
+  CHECK_RC(momo_result_code_catalogue_len(&len), MOMO_RESULT_OK);
+  CHECK(len == 38); /* PROTOCOL.md's table */
+  int64_t previous = -1;
+  for (size_t i = 0; i < len; i++) {
+    momo_result_code_info info;
+    CHECK_RC(momo_result_code_catalogue_get(i, &info), MOMO_RESULT_OK);
+    CHECK(info.code > previous && info.is_known);
+    previous = info.code;
+  }
+  momo_result_code_info info;
+  info.code = 4242;
+  CHECK_RC(momo_result_code_catalogue_get(len, &info), MOMO_RESULT_INVALID_ARGUMENT);
+  CHECK_FIELD("index");
+  CHECK(info.code == 4242);
+  CHECK_RC(momo_result_code_catalogue_get(0, NULL), MOMO_RESULT_NULL_POINTER);
+  CHECK_RC(momo_result_code_catalogue_len(NULL), MOMO_RESULT_NULL_POINTER);
+}
+
+void suite_misc_more(void) {
+  RUN(extra_data_round_trips);
+  RUN(catalogue_lists_the_protocol_codes);
+}

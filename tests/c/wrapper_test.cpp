@@ -131,6 +131,10 @@ int main() {
   EXPECT(info.next_step == "capture_or_cancel" && !info.is_final);
   EXPECT(momo::explain(424242).category == "unknown");
 
+  EXPECT(momo::catalogue().size() == 38);
+  EXPECT(momo::extra_data_decode(momo::extra_data_encode("{\"till\":\"7\"}")) == "{\"till\":\"7\"}");
+  expect_error([] { momo::extra_data_encode("[]"); }, MOMO_RESULT_INVALID_FIELD, "extraData");
+
   // Moving hands the handle over; the moved-from object frees nothing.
   momo::Client moved = std::move(client);
   EXPECT(moved.base_url() == "https://test-payment.momo.vn");
