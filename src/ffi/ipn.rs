@@ -15,31 +15,23 @@ use crate::Notification;
 #[derive(Debug)]
 pub struct momo_notification {
     inner: Notification,
-    texts: [CText; 11],
+    texts: Texts,
 }
 
-/// Slots of `momo_notification::texts`, one per text accessor.
-mod slot {
-    pub(super) const PARTNER_CODE: usize = 0;
-    pub(super) const ORDER_ID: usize = 1;
-    pub(super) const REQUEST_ID: usize = 2;
-    pub(super) const ORDER_INFO: usize = 3;
-    pub(super) const ORDER_TYPE: usize = 4;
-    pub(super) const TRANS_ID: usize = 5;
-    pub(super) const MESSAGE: usize = 6;
-    pub(super) const PAY_TYPE: usize = 7;
-    pub(super) const EXTRA_DATA: usize = 8;
-    pub(super) const PARTNER_USER_ID: usize = 9;
-    pub(super) const DEDUPE_KEY: usize = 10;
-}
-
-impl momo_notification {
-    fn view(&self, slot: usize, text: &str) -> Result<momo_str, Failure> {
-        let cache = self.texts.get(slot).ok_or_else(|| {
-            Failure::boundary(momo_result::MOMO_RESULT_PANIC, "", "no such text slot")
-        })?;
-        Ok(cache.view(text))
-    }
+/// NUL-terminated copies of the text fields, made when first read.
+#[derive(Debug, Default)]
+struct Texts {
+    partner_code: CText,
+    order_id: CText,
+    request_id: CText,
+    order_info: CText,
+    order_type: CText,
+    trans_id: CText,
+    message: CText,
+    pay_type: CText,
+    extra_data: CText,
+    partner_user_id: CText,
+    dedupe_key: CText,
 }
 
 /// Verifies a notification from the raw HTTP body exactly as received
@@ -64,7 +56,7 @@ pub unsafe extern "C" fn momo_client_verify_ipn(
             out,
             momo_notification {
                 inner,
-                texts: Default::default(),
+                texts: Texts::default(),
             },
         );
         Ok(())
@@ -145,18 +137,13 @@ pub unsafe extern "C" fn momo_notification_response_time(
 unsafe fn get(
     notification: *const momo_notification,
     out: *mut momo_str,
-    slot: usize,
-    pick: fn(&momo_notification) -> Option<&str>,
+    pick: fn(&momo_notification) -> (&CText, &str),
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        read(notification, "notification", out, |n| match pick(n) {
-            Some(text) => n.view(slot, text),
-            None => Err(Failure::boundary(
-                momo_result::MOMO_RESULT_ABSENT,
-                "partnerUserId",
-                "is absent from this notification",
-            )),
+        read(notification, "notification", out, |n| {
+            let (cache, text) = pick(n);
+            Ok(cache.view(text))
         })
     }
 }
@@ -169,8 +156,8 @@ pub unsafe extern "C" fn momo_notification_partner_code(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(notification, out, slot::PARTNER_CODE, |n| {
-            Some(&n.inner.partner_code)
+        get(notification, out, |n| {
+            (&n.texts.partner_code, &n.inner.partner_code)
         })
     }
 }
@@ -183,8 +170,8 @@ pub unsafe extern "C" fn momo_notification_order_id(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(notification, out, slot::ORDER_ID, |n| {
-            Some(&n.inner.order_id)
+        get(notification, out, |n| {
+            (&n.texts.order_id, &n.inner.order_id)
         })
     }
 }
@@ -197,8 +184,8 @@ pub unsafe extern "C" fn momo_notification_request_id(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(notification, out, slot::REQUEST_ID, |n| {
-            Some(&n.inner.request_id)
+        get(notification, out, |n| {
+            (&n.texts.request_id, &n.inner.request_id)
         })
     }
 }
@@ -211,8 +198,8 @@ pub unsafe extern "C" fn momo_notification_order_info(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(notification, out, slot::ORDER_INFO, |n| {
-            Some(&n.inner.order_info)
+        get(notification, out, |n| {
+            (&n.texts.order_info, &n.inner.order_info)
         })
     }
 }
@@ -225,8 +212,8 @@ pub unsafe extern "C" fn momo_notification_order_type(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(notification, out, slot::ORDER_TYPE, |n| {
-            Some(&n.inner.order_type)
+        get(notification, out, |n| {
+            (&n.texts.order_type, &n.inner.order_type)
         })
     }
 }
@@ -239,8 +226,8 @@ pub unsafe extern "C" fn momo_notification_trans_id(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(notification, out, slot::TRANS_ID, |n| {
-            Some(n.inner.trans_id.as_str())
+        get(notification, out, |n| {
+            (&n.texts.trans_id, n.inner.trans_id.as_str())
         })
     }
 }
@@ -252,7 +239,7 @@ pub unsafe extern "C" fn momo_notification_message(
     out: *mut momo_str,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe { get(notification, out, slot::MESSAGE, |n| Some(&n.inner.message)) }
+    unsafe { get(notification, out, |n| (&n.texts.message, &n.inner.message)) }
 }
 
 /// payType ("pos" for Quick Pay).
@@ -263,8 +250,8 @@ pub unsafe extern "C" fn momo_notification_pay_type(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(notification, out, slot::PAY_TYPE, |n| {
-            Some(&n.inner.pay_type)
+        get(notification, out, |n| {
+            (&n.texts.pay_type, &n.inner.pay_type)
         })
     }
 }
@@ -277,8 +264,8 @@ pub unsafe extern "C" fn momo_notification_extra_data(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(notification, out, slot::EXTRA_DATA, |n| {
-            Some(&n.inner.extra_data)
+        get(notification, out, |n| {
+            (&n.texts.extra_data, &n.inner.extra_data)
         })
     }
 }
@@ -289,10 +276,17 @@ pub unsafe extern "C" fn momo_notification_partner_user_id(
     notification: *const momo_notification,
     out: *mut momo_str,
 ) -> momo_result {
-    // SAFETY: forwarded caller contract.
+    // SAFETY: documented handle and out-pointer contracts.
     unsafe {
-        get(notification, out, slot::PARTNER_USER_ID, |n| {
-            n.inner.partner_user_id.as_deref()
+        read(notification, "notification", out, |n| {
+            let text = n.inner.partner_user_id.as_deref().ok_or_else(|| {
+                Failure::boundary(
+                    momo_result::MOMO_RESULT_ABSENT,
+                    "partnerUserId",
+                    "is absent from this notification",
+                )
+            })?;
+            Ok(n.texts.partner_user_id.view(text))
         })
     }
 }
@@ -308,9 +302,9 @@ pub unsafe extern "C" fn momo_notification_dedupe_key(
     // SAFETY: documented handle and out-pointer contracts.
     unsafe {
         read(notification, "notification", out, |n| {
-            let cache = n.texts.get(slot::DEDUPE_KEY);
-            let cache = cache.ok_or_else(|| Failure::null("slot"))?;
-            Ok(cache.view_with(|| n.inner.dedupe_key().to_string()))
+            Ok(n.texts
+                .dedupe_key
+                .view_with(|| n.inner.dedupe_key().to_string()))
         })
     }
 }

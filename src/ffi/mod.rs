@@ -34,3 +34,18 @@ mod version;
 // another branch. Once it is merged, expose it here as `mod driver;`
 // (momo_driver_* functions over the same handles); nothing else in the C
 // ABI needs to change.
+
+#[cfg(test)]
+mod tests {
+    /// The header promises that these handles may be shared by threads.
+    #[test]
+    fn shared_handles_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<super::client::momo_client>();
+        assert_send_sync::<super::code::momo_public_key>();
+        assert_send_sync::<super::request::momo_request>();
+        assert_send_sync::<super::ipn::momo_notification>();
+        assert_send_sync::<super::response::momo_response>();
+        assert_send_sync::<super::buffer::momo_buffer>();
+    }
+}

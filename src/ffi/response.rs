@@ -31,29 +31,30 @@ enum Parsed {
 #[derive(Debug)]
 pub struct momo_response {
     parsed: Parsed,
-    texts: [CText; 11],
+    texts: Texts,
 }
 
-/// Slots of `momo_response::texts`, one per text accessor.
-mod slot {
-    pub(super) const PARTNER_CODE: usize = 0;
-    pub(super) const ORDER_ID: usize = 1;
-    pub(super) const REQUEST_ID: usize = 2;
-    pub(super) const TRANS_ID: usize = 3;
-    pub(super) const MESSAGE: usize = 4;
-    pub(super) const EXTRA_DATA: usize = 5;
-    pub(super) const PAY_TYPE: usize = 6;
-    pub(super) const PAYMENT_OPTION: usize = 7;
-    pub(super) const REFUND_TRANS: usize = 8;
-    pub(super) const PROMOTION_INFO: usize = 9;
-    pub(super) const REQUEST_TYPE: usize = 10;
+/// NUL-terminated copies of the text fields, made when first read.
+#[derive(Debug, Default)]
+struct Texts {
+    partner_code: CText,
+    order_id: CText,
+    request_id: CText,
+    trans_id: CText,
+    message: CText,
+    extra_data: CText,
+    pay_type: CText,
+    payment_option: CText,
+    refund_trans: CText,
+    promotion_info: CText,
+    request_type: CText,
 }
 
 impl momo_response {
     fn new(parsed: Parsed) -> Self {
         Self {
             parsed,
-            texts: Default::default(),
+            texts: Texts::default(),
         }
     }
 
@@ -241,7 +242,7 @@ pub unsafe extern "C" fn momo_response_response_time(
 unsafe fn get(
     response: *const momo_response,
     out: *mut momo_str,
-    slot: usize,
+    cache: fn(&Texts) -> &CText,
     field: &'static str,
     pick: fn(&momo_response) -> Option<&str>,
 ) -> momo_result {
@@ -249,8 +250,7 @@ unsafe fn get(
     unsafe {
         read(response, "response", out, |r| {
             let text = pick(r).ok_or_else(|| absent(field))?;
-            let cache = r.texts.get(slot).ok_or_else(|| absent(field))?;
-            Ok(cache.view(text))
+            Ok(cache(&r.texts).view(text))
         })
     }
 }
@@ -263,9 +263,13 @@ pub unsafe extern "C" fn momo_response_message(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::MESSAGE, "message", |r| {
-            Some(&r.answer().message)
-        })
+        get(
+            response,
+            out,
+            |t| &t.message,
+            "message",
+            |r| Some(&r.answer().message),
+        )
     }
 }
 
@@ -277,9 +281,13 @@ pub unsafe extern "C" fn momo_response_partner_code(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::PARTNER_CODE, "partnerCode", |r| {
-            r.answer().partner_code.as_deref()
-        })
+        get(
+            response,
+            out,
+            |t| &t.partner_code,
+            "partnerCode",
+            |r| r.answer().partner_code.as_deref(),
+        )
     }
 }
 
@@ -291,9 +299,13 @@ pub unsafe extern "C" fn momo_response_order_id(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::ORDER_ID, "orderId", |r| {
-            r.answer().order_id.as_deref()
-        })
+        get(
+            response,
+            out,
+            |t| &t.order_id,
+            "orderId",
+            |r| r.answer().order_id.as_deref(),
+        )
     }
 }
 
@@ -305,9 +317,13 @@ pub unsafe extern "C" fn momo_response_request_id(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::REQUEST_ID, "requestId", |r| {
-            r.answer().request_id.as_deref()
-        })
+        get(
+            response,
+            out,
+            |t| &t.request_id,
+            "requestId",
+            |r| r.answer().request_id.as_deref(),
+        )
     }
 }
 
@@ -319,9 +335,13 @@ pub unsafe extern "C" fn momo_response_trans_id(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::TRANS_ID, "transId", |r| {
-            r.answer().trans_id.as_ref().map(|t| t.as_str())
-        })
+        get(
+            response,
+            out,
+            |t| &t.trans_id,
+            "transId",
+            |r| r.answer().trans_id.as_ref().map(|t| t.as_str()),
+        )
     }
 }
 
@@ -333,9 +353,13 @@ pub unsafe extern "C" fn momo_response_extra_data(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::EXTRA_DATA, "extraData", |r| {
-            r.query()?.extra_data.as_deref()
-        })
+        get(
+            response,
+            out,
+            |t| &t.extra_data,
+            "extraData",
+            |r| r.query()?.extra_data.as_deref(),
+        )
     }
 }
 
@@ -347,9 +371,13 @@ pub unsafe extern "C" fn momo_response_pay_type(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::PAY_TYPE, "payType", |r| {
-            r.query()?.pay_type.as_deref()
-        })
+        get(
+            response,
+            out,
+            |t| &t.pay_type,
+            "payType",
+            |r| r.query()?.pay_type.as_deref(),
+        )
     }
 }
 
@@ -362,9 +390,13 @@ pub unsafe extern "C" fn momo_response_payment_option(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::PAYMENT_OPTION, "paymentOption", |r| {
-            r.query()?.payment_option.as_deref()
-        })
+        get(
+            response,
+            out,
+            |t| &t.payment_option,
+            "paymentOption",
+            |r| r.query()?.payment_option.as_deref(),
+        )
     }
 }
 
@@ -377,9 +409,13 @@ pub unsafe extern "C" fn momo_response_refund_trans(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::REFUND_TRANS, "refundTrans", |r| {
-            r.query()?.refund_trans.as_deref()
-        })
+        get(
+            response,
+            out,
+            |t| &t.refund_trans,
+            "refundTrans",
+            |r| r.query()?.refund_trans.as_deref(),
+        )
     }
 }
 
@@ -392,9 +428,13 @@ pub unsafe extern "C" fn momo_response_promotion_info(
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
     unsafe {
-        get(response, out, slot::PROMOTION_INFO, "promotionInfo", |r| {
-            r.query()?.promotion_info.as_deref()
-        })
+        get(
+            response,
+            out,
+            |t| &t.promotion_info,
+            "promotionInfo",
+            |r| r.query()?.promotion_info.as_deref(),
+        )
     }
 }
 
@@ -410,7 +450,7 @@ pub unsafe extern "C" fn momo_response_request_type(
         get(
             response,
             out,
-            slot::REQUEST_TYPE,
+            |t| &t.request_type,
             "requestType",
             |r| match &r.parsed {
                 Parsed::Confirm(c) => c.body.request_type.as_deref(),
