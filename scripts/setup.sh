@@ -39,4 +39,4 @@ command -v openssl >/dev/null 2>&1 || apt_install openssl
 command -v python3 >/dev/null 2>&1 || apt_install python3
 
 # The C ABI: compilers, valgrind, CMake, pkg-config, libcurl.
-bash scripts/setup-c.sh
+bash "$(dirname "$0")/setup-c.sh"
