@@ -9,16 +9,20 @@
 
 //! What the C ABI costs: the same work through the Rust API and through the
 //! `extern "C"` functions of `include/momo_pos.h` (called here exactly as a
-//! C program calls them), side by side in one criterion group per path.
+//! C program calls them).
 //!
-//! Run with `cargo bench --bench ffi`; compare `ffi_overhead/<path>/rust`
-//! with `ffi_overhead/<path>/c_abi`.
+//! The two are timed in alternating rounds (A B B A ...), so that load from
+//! other processes hits both alike, and compared on the median and on the
+//! fastest round. Run with `cargo bench --bench ffi` (or
+//! `bash scripts/bench-c.sh`, which also times the C program
+//! tests/c/bench.c); under `cargo test` it only runs each path once.
 
 use std::ffi::c_char;
 use std::hint::black_box;
 use std::ptr;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::time::Instant;
+
 use momo_pos::{Client, Credentials, Environment, MomoPublicKey, PaymentCode, PosPayment};
 use serde_json::Value;
 
@@ -174,14 +178,64 @@ fn rust_client() -> Client {
     )
 }
 
-fn encrypt_and_sign(c: &mut Criterion) {
+/// Nanoseconds per call of `f`, over `iters` calls.
+fn time_per_op(iters: u32, f: &mut dyn FnMut()) -> f64 {
+    let start = Instant::now();
+    for _ in 0..iters {
+        f();
+    }
+    start.elapsed().as_nanos() as f64 / f64::from(iters)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn min(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+/// Times `rust` and `c_abi` in alternating rounds and prints the overhead.
+fn compare(name: &str, rounds: u32, iters: u32, rust: &mut dyn FnMut(), c_abi: &mut dyn FnMut()) {
+    let (mut r, mut c) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        if round % 2 == 0 {
+            r.push(time_per_op(iters, rust));
+            c.push(time_per_op(iters, c_abi));
+        } else {
+            c.push(time_per_op(iters, c_abi));
+            r.push(time_per_op(iters, rust));
+        }
+    }
+    let (rm, cm) = (median(r.clone()), median(c.clone()));
+    let (rf, cf) = (min(&r), min(&c));
+    println!(
+        "{name:<36} rust {:>9.3} us  c_abi {:>9.3} us  overhead {:>+6.2} % (median)   \
+         fastest: {:>9.3} / {:>9.3} us {:>+6.2} %",
+        rm / 1e3,
+        cm / 1e3,
+        (cm / rm - 1.0) * 100.0,
+        rf / 1e3,
+        cf / 1e3,
+        (cf / rf - 1.0) * 100.0,
+    );
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` does not:
+    // then each path runs once, as a smoke test.
+    let full = std::env::args().any(|a| a == "--bench");
+    let (rounds, scale) = if full { (41, 1) } else { (1, 0) };
     let client = rust_client();
     let key = MomoPublicKey::parse(KEY_2048).unwrap();
     let handles = CHandles::new();
-    let mut group = c.benchmark_group("ffi_overhead/encrypt_and_sign_rsa2048");
-    group.throughput(Throughput::Elements(1));
-    group.bench_function("rust", |b| {
-        b.iter(|| {
+
+    compare(
+        "encrypt_and_sign_rsa2048",
+        rounds,
+        1 + 200 * scale,
+        &mut || {
             let code = PaymentCode::parse(black_box(SCANNED)).unwrap();
             let payment = PosPayment::new(
                 "ORDER-1001",
@@ -191,27 +245,22 @@ fn encrypt_and_sign(c: &mut Criterion) {
             )
             .order_info(ORDER_INFO);
             let request = client.pos_request(&payment).unwrap();
-            black_box(request.body().len())
-        });
-    });
-    group.bench_function("c_abi", |b| b.iter(|| handles.encrypt_and_sign()));
-    group.finish();
-}
-
-fn verify_ipn(c: &mut Criterion) {
-    let client = rust_client();
-    let handles = CHandles::new();
+            black_box(request.body().len());
+        },
+        &mut || {
+            black_box(handles.encrypt_and_sign());
+        },
+    );
     for vector in ["valid_basic", "valid_vietnamese_raw_utf8"] {
         let body = ipn_body(vector);
-        let mut group = c.benchmark_group(format!("ffi_overhead/verify_ipn_{vector}"));
-        group.throughput(Throughput::Elements(1));
-        group.bench_function("rust", |b| {
-            b.iter(|| client.verify_ipn(black_box(&body)).unwrap());
-        });
-        group.bench_function("c_abi", |b| b.iter(|| handles.verify_ipn(black_box(&body))));
-        group.finish();
+        compare(
+            &format!("verify_ipn_{vector}"),
+            rounds,
+            1 + 20_000 * scale,
+            &mut || {
+                black_box(client.verify_ipn(black_box(&body)).unwrap());
+            },
+            &mut || handles.verify_ipn(black_box(&body)),
+        );
     }
 }
-
-criterion_group!(benches, encrypt_and_sign, verify_ipn);
-criterion_main!(benches);
