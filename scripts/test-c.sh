@@ -65,7 +65,7 @@ cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
 ASAN_OPTIONS=detect_leaks=1 "$out/threads_asan"
 "${VALGRIND[@]}" "$out/threads"
 
-step "C++17 wrapper test (plain and ASan+UBSan)"
+step "C++17 wrapper test (plain, ASan+UBSan, valgrind)"
 CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude -Ibindings/cpp -I"$out"
   -DREPO_DIR="\"$repo\"")
 g++ "${CXXFLAGS[@]}" tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cpp"
@@ -73,6 +73,7 @@ g++ "${CXXFLAGS[@]}" tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cp
 g++ "${CXXFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
   tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cpp_asan"
 ASAN_OPTIONS=detect_leaks=1 "$out/cpp_asan"
+"${VALGRIND[@]}" "$out/cpp"
 
 step "POS terminal example (libcurl) against a local stub of MoMo's gateway"
 cc -std=c11 -Wall -Wextra -Werror -g -Iinclude examples/c-terminal/pos_terminal.c "$lib" \
