@@ -8,9 +8,10 @@ use super::client::{lang_arg, momo_client, momo_lang};
 use super::guard::{call, call_void, Failure};
 use super::input::{free_handle, handle, new_handle, opt_text, read, text, Out};
 use super::result::momo_result;
-use crate::{Confirm, ConfirmAction, SignedRequest, StatusQuery, CONTENT_TYPE};
+use crate::{Confirm, ConfirmAction, SignedRequest, StatusQuery};
 
-/// The value of the Content-Type header, NUL-terminated.
+/// The value of the Content-Type header, NUL-terminated (the core's
+/// `CONTENT_TYPE`, checked by a test).
 const CONTENT_TYPE_C: &std::ffi::CStr = c"application/json; charset=UTF-8";
 
 /// A confirm action: one of the MOMO_CONFIRM_* values.
@@ -37,7 +38,6 @@ pub struct momo_request {
 
 impl momo_request {
     pub(crate) fn new(inner: SignedRequest) -> Self {
-        debug_assert_eq!(CONTENT_TYPE_C.to_bytes(), CONTENT_TYPE.as_bytes());
         Self {
             inner,
             url: CText::default(),
@@ -233,4 +233,15 @@ pub unsafe extern "C" fn momo_request_timeout_ms(
 pub unsafe extern "C" fn momo_request_free(request: *mut momo_request) {
     // SAFETY: NULL or a request from this library, not used afterwards.
     call_void(|| unsafe { free_handle(request) });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn content_type_is_the_cores() {
+        assert_eq!(
+            super::CONTENT_TYPE_C.to_bytes(),
+            crate::CONTENT_TYPE.as_bytes()
+        );
+    }
 }
