@@ -48,6 +48,17 @@ char *read_text_file(const char *path) {
   return text;
 }
 
+void check_verdict(const char *name, momo_result rc, const char *expect) {
+  if (strcmp(momo_result_name(rc), expect) == 0) {
+    checks_passed++;
+    return;
+  }
+  char what[256];
+  snprintf(what, sizeof what, "%s: got %s (%s), expected %s", name, momo_result_name(rc),
+           momo_last_error_message(), expect);
+  check_fail(__FILE__, __LINE__, what);
+}
+
 int contains(momo_str haystack, const char *needle) {
   /* The views are NUL-terminated, so strstr is safe on them. */
   return haystack.data != NULL && strstr(haystack.data, needle) != NULL;

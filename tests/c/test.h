@@ -71,6 +71,8 @@ void check_fail(const char *file, int line, const char *what);
 momo_client *test_client(void);
 char *read_text_file(const char *path);
 int contains(momo_str haystack, const char *needle);
+/* The call's result has the name `expect` ("ok", "signature_mismatch"...). */
+void check_verdict(const char *name, momo_result rc, const char *expect);
 
 typedef void (*test_fn)(void);
 void run_test(const char *name, test_fn fn);

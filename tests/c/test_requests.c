@@ -11,6 +11,21 @@ static momo_pos_payment *payment_of(const struct pos_vector *v) {
   return payment;
 }
 
+/* The request carries the oracle's signature and raw signature, and goes
+ * to the test gateway's `endpoint`. */
+static void check_signed(const momo_request *request, const char *signature,
+                         const char *raw_signature, const char *endpoint) {
+  char url[128];
+  snprintf(url, sizeof url, "https://test-payment.momo.vn/v2/gateway/api/%s", endpoint);
+  momo_str s;
+  CHECK_RC(momo_request_signature(request, &s), MOMO_RESULT_OK);
+  CHECK_STR(s, signature);
+  CHECK_RC(momo_request_raw_signature(request, &s), MOMO_RESULT_OK);
+  CHECK_STR(s, raw_signature);
+  CHECK_RC(momo_request_url(request, &s), MOMO_RESULT_OK);
+  CHECK_STR(s, url);
+}
+
 static void pos_requests_match_the_oracle(void) {
   momo_client *client = test_client();
   int signed_count = 0;
@@ -27,13 +42,8 @@ static void pos_requests_match_the_oracle(void) {
       continue;
     }
     CHECK_RC(momo_client_pos_request(client, payment, &request), MOMO_RESULT_OK);
+    check_signed(request, v->signature, v->raw_signature, "pos");
     momo_str s;
-    CHECK_RC(momo_request_signature(request, &s), MOMO_RESULT_OK);
-    CHECK_STR(s, v->signature);
-    CHECK_RC(momo_request_raw_signature(request, &s), MOMO_RESULT_OK);
-    CHECK_STR(s, v->raw_signature);
-    CHECK_RC(momo_request_url(request, &s), MOMO_RESULT_OK);
-    CHECK_STR(s, "https://test-payment.momo.vn/v2/gateway/api/pos");
     CHECK_RC(momo_request_content_type(request, &s), MOMO_RESULT_OK);
     CHECK_STR(s, "application/json; charset=UTF-8");
     CHECK_RC(momo_request_order_id(request, &s), MOMO_RESULT_OK);
@@ -267,13 +277,7 @@ static void query_and_confirm_match_the_oracle(void) {
     CHECK_RC(momo_client_query_request(client, CS(v->order_id), CS(v->request_id),
                                        MOMO_LANG_DEFAULT, &request),
              MOMO_RESULT_OK);
-    momo_str s;
-    CHECK_RC(momo_request_signature(request, &s), MOMO_RESULT_OK);
-    CHECK_STR(s, v->signature);
-    CHECK_RC(momo_request_raw_signature(request, &s), MOMO_RESULT_OK);
-    CHECK_STR(s, v->raw_signature);
-    CHECK_RC(momo_request_url(request, &s), MOMO_RESULT_OK);
-    CHECK_STR(s, "https://test-payment.momo.vn/v2/gateway/api/query");
+    check_signed(request, v->signature, v->raw_signature, "query");
     momo_request_free(request);
   }
   for (size_t i = 0; i < COUNT(CONFIRM_VECTORS); i++) {
@@ -288,13 +292,7 @@ static void query_and_confirm_match_the_oracle(void) {
                                          description ? strlen(description) : 0, MOMO_LANG_DEFAULT,
                                          &request),
              MOMO_RESULT_OK);
-    momo_str s;
-    CHECK_RC(momo_request_signature(request, &s), MOMO_RESULT_OK);
-    CHECK_STR(s, v->signature);
-    CHECK_RC(momo_request_raw_signature(request, &s), MOMO_RESULT_OK);
-    CHECK_STR(s, v->raw_signature);
-    CHECK_RC(momo_request_url(request, &s), MOMO_RESULT_OK);
-    CHECK_STR(s, "https://test-payment.momo.vn/v2/gateway/api/confirm");
+    check_signed(request, v->signature, v->raw_signature, "confirm");
     momo_request_free(request);
   }
   momo_client_free(client);
