@@ -3,6 +3,8 @@
 
 use std::ffi::c_char;
 
+use std::sync::OnceLock;
+
 use super::buffer::{momo_str, CText};
 use super::client::momo_client;
 use super::guard::{call, call_void, Failure};
@@ -15,7 +17,9 @@ use crate::Notification;
 #[derive(Debug)]
 pub struct momo_notification {
     inner: Notification,
-    texts: Texts,
+    // Boxed and made on the first text read: verification, the hot path,
+    // then moves and frees no more than the core's value.
+    texts: OnceLock<Box<Texts>>,
 }
 
 /// NUL-terminated copies of the text fields, made when first read.
@@ -32,6 +36,12 @@ struct Texts {
     extra_data: CText,
     partner_user_id: CText,
     dedupe_key: CText,
+}
+
+impl momo_notification {
+    fn texts(&self) -> &Texts {
+        self.texts.get_or_init(Box::default)
+    }
 }
 
 /// Verifies a notification from the raw HTTP body exactly as received
@@ -56,7 +66,7 @@ pub unsafe extern "C" fn momo_client_verify_ipn(
             out,
             momo_notification {
                 inner,
-                texts: Texts::default(),
+                texts: OnceLock::new(),
             },
         );
         Ok(())
@@ -157,7 +167,7 @@ pub unsafe extern "C" fn momo_notification_partner_code(
     // SAFETY: forwarded caller contract.
     unsafe {
         get(notification, out, |n| {
-            (&n.texts.partner_code, &n.inner.partner_code)
+            (&n.texts().partner_code, &n.inner.partner_code)
         })
     }
 }
@@ -171,7 +181,7 @@ pub unsafe extern "C" fn momo_notification_order_id(
     // SAFETY: forwarded caller contract.
     unsafe {
         get(notification, out, |n| {
-            (&n.texts.order_id, &n.inner.order_id)
+            (&n.texts().order_id, &n.inner.order_id)
         })
     }
 }
@@ -185,7 +195,7 @@ pub unsafe extern "C" fn momo_notification_request_id(
     // SAFETY: forwarded caller contract.
     unsafe {
         get(notification, out, |n| {
-            (&n.texts.request_id, &n.inner.request_id)
+            (&n.texts().request_id, &n.inner.request_id)
         })
     }
 }
@@ -199,7 +209,7 @@ pub unsafe extern "C" fn momo_notification_order_info(
     // SAFETY: forwarded caller contract.
     unsafe {
         get(notification, out, |n| {
-            (&n.texts.order_info, &n.inner.order_info)
+            (&n.texts().order_info, &n.inner.order_info)
         })
     }
 }
@@ -213,7 +223,7 @@ pub unsafe extern "C" fn momo_notification_order_type(
     // SAFETY: forwarded caller contract.
     unsafe {
         get(notification, out, |n| {
-            (&n.texts.order_type, &n.inner.order_type)
+            (&n.texts().order_type, &n.inner.order_type)
         })
     }
 }
@@ -227,7 +237,7 @@ pub unsafe extern "C" fn momo_notification_trans_id(
     // SAFETY: forwarded caller contract.
     unsafe {
         get(notification, out, |n| {
-            (&n.texts.trans_id, n.inner.trans_id.as_str())
+            (&n.texts().trans_id, n.inner.trans_id.as_str())
         })
     }
 }
@@ -239,7 +249,11 @@ pub unsafe extern "C" fn momo_notification_message(
     out: *mut momo_str,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe { get(notification, out, |n| (&n.texts.message, &n.inner.message)) }
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().message, &n.inner.message)
+        })
+    }
 }
 
 /// payType ("pos" for Quick Pay).
@@ -251,7 +265,7 @@ pub unsafe extern "C" fn momo_notification_pay_type(
     // SAFETY: forwarded caller contract.
     unsafe {
         get(notification, out, |n| {
-            (&n.texts.pay_type, &n.inner.pay_type)
+            (&n.texts().pay_type, &n.inner.pay_type)
         })
     }
 }
@@ -265,7 +279,7 @@ pub unsafe extern "C" fn momo_notification_extra_data(
     // SAFETY: forwarded caller contract.
     unsafe {
         get(notification, out, |n| {
-            (&n.texts.extra_data, &n.inner.extra_data)
+            (&n.texts().extra_data, &n.inner.extra_data)
         })
     }
 }
@@ -286,7 +300,7 @@ pub unsafe extern "C" fn momo_notification_partner_user_id(
                     "is absent from this notification",
                 )
             })?;
-            Ok(n.texts.partner_user_id.view(text))
+            Ok(n.texts().partner_user_id.view(text))
         })
     }
 }
@@ -302,7 +316,7 @@ pub unsafe extern "C" fn momo_notification_dedupe_key(
     // SAFETY: documented handle and out-pointer contracts.
     unsafe {
         read(notification, "notification", out, |n| {
-            Ok(n.texts
+            Ok(n.texts()
                 .dedupe_key
                 .view_with(|| n.inner.dedupe_key().to_string()))
         })

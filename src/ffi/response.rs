@@ -1,6 +1,8 @@
 //! `momo_response`: MoMo's answer to a pos, query or confirm call, parsed
 //! and, when it carries a signature, verified.
 
+use std::sync::OnceLock;
+
 use super::buffer::{momo_str, CText};
 use super::client::momo_client;
 use super::guard::{call, call_void, Failure};
@@ -31,7 +33,9 @@ enum Parsed {
 #[derive(Debug)]
 pub struct momo_response {
     parsed: Parsed,
-    texts: Texts,
+    // Boxed and made on the first text read: verification, the hot path,
+    // then moves and frees no more than the core's value.
+    texts: OnceLock<Box<Texts>>,
 }
 
 /// NUL-terminated copies of the text fields, made when first read.
@@ -51,10 +55,14 @@ struct Texts {
 }
 
 impl momo_response {
+    fn texts(&self) -> &Texts {
+        self.texts.get_or_init(Box::default)
+    }
+
     fn new(parsed: Parsed) -> Self {
         Self {
             parsed,
-            texts: Texts::default(),
+            texts: OnceLock::new(),
         }
     }
 
@@ -250,7 +258,7 @@ unsafe fn get(
     unsafe {
         read(response, "response", out, |r| {
             let text = pick(r).ok_or_else(|| absent(field))?;
-            Ok(cache(&r.texts).view(text))
+            Ok(cache(r.texts()).view(text))
         })
     }
 }
