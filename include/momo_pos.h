@@ -659,8 +659,9 @@ momo_result momo_pos_payment_set_request_time(struct momo_pos_payment *payment,
                                               uint64_t epoch_millis);
 
 /**
- * lang of MoMo's message: MOMO_LANG_VI or MOMO_LANG_EN
- * (MOMO_LANG_DEFAULT: the client's).
+ * lang of MoMo's message: MOMO_LANG_VI or MOMO_LANG_EN. Without it (or
+ * with MOMO_LANG_DEFAULT, which changes nothing) the client's language is
+ * sent.
  */
 momo_result momo_pos_payment_set_lang(struct momo_pos_payment *payment, momo_lang lang);
 

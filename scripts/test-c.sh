@@ -110,6 +110,9 @@ WRAP="${VALGRIND[*]}" terminal_case garbage 0
 step "Packaging: install, link the .a alone, the .so through pkg-config, CMake find_package"
 prefix="$repo/$out/install"
 bash scripts/install-c.sh "$prefix"
+# The shared library exports the header's functions and nothing else.
+diff <(nm -D --defined-only "$prefix/lib/libmomo_pos.so" | awk '{print $3}' | sort) \
+  <(grep -oE '\bmomo_[a-z0-9_]+\(' include/momo_pos.h | tr -d '(' | sort -u)
 native=$(cat "$prefix/lib/momo_pos.native-static-libs")
 # The README's static-link command carries this very list.
 grep -qF -- "$native" README.md || { echo "README.md lacks the native-static-libs: $native" >&2; exit 1; }

@@ -201,8 +201,9 @@ pub unsafe extern "C" fn momo_pos_payment_set_request_time(
     })
 }
 
-/// lang of MoMo's message: MOMO_LANG_VI or MOMO_LANG_EN
-/// (MOMO_LANG_DEFAULT: the client's).
+/// lang of MoMo's message: MOMO_LANG_VI or MOMO_LANG_EN. Without it (or
+/// with MOMO_LANG_DEFAULT, which changes nothing) the client's language is
+/// sent.
 #[no_mangle]
 pub unsafe extern "C" fn momo_pos_payment_set_lang(
     payment: *mut momo_pos_payment,
