@@ -40,3 +40,6 @@ command -v python3 >/dev/null 2>&1 || apt_install python3
 
 # WebAssembly target, wasm-bindgen CLI, Chromium and the npm tools.
 bash "$(dirname "$0")/setup-wasm.sh"
+
+# The C ABI: compilers, valgrind, CMake, pkg-config, libcurl.
+bash "$(dirname "$0")/setup-c.sh"

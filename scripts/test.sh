@@ -22,3 +22,6 @@ cargo test --doc --locked
 
 step "WebAssembly and the npm package"
 bash scripts/test-wasm.sh
+
+step "C ABI: C and C++ tests, sanitizers, valgrind, example, packaging"
+bash scripts/test-c.sh

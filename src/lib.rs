@@ -44,6 +44,9 @@ pub mod driver;
 mod environment;
 mod error;
 pub mod extra_data;
+// The C ABI (issue #4); the wasm binding lives in the same crate.
+#[cfg(not(target_arch = "wasm32"))]
+mod ffi;
 mod ipn;
 mod json;
 mod lang;

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The C ABI's test stage (run by scripts/test.sh after the Rust tests):
+# C tests plain, under AddressSanitizer+UBSan and under valgrind; the thread
+# test; the C++ wrapper test; the POS terminal example against a local stub;
+# packaging (install, static link, pkg-config, CMake find_package).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-c.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+repo=$PWD
+out=target/c-tests
+rm -rf "$out"
+mkdir -p "$out/ct"
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude -I"$out" -DREPO_DIR="\"$repo\"")
+# What Rust's std needs from the system when the staticlib is linked (the
+# list `--print native-static-libs` gives on Linux; checked below).
+SYSLIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
+
+step "C ABI: build the library (debug) and check the header covers the tests"
+cargo build --lib --locked --quiet
+lib=target/debug/libmomo_pos.a
+missing=0
+for fn in $(grep -oE '\bmomo_[a-z0-9_]+\(' include/momo_pos.h | tr -d '(' | sort -u); do
+  if ! grep -qw "$fn" tests/c/*.c tests/c/*.h; then
+    echo "no C test calls $fn" >&2
+    missing=1
+  fi
+done
+[ "$missing" -eq 0 ] || exit 1
+python3 tests/c/gen_vectors.py "$out/vectors.h"
+
+step "C tests"
+cc "${CFLAGS[@]}" tests/c/main.c tests/c/test_*.c "$lib" "${SYSLIBS[@]}" -o "$out/c_tests"
+MOMO_C_TEST_OUT="$out/ct" "$out/c_tests"
+
+step "RSA ciphertexts from C decrypt with openssl and the test private keys"
+for bits in 2048 4096; do
+  plain=$(base64 -d "$out/ct/ct_rsa$bits.b64" \
+    | openssl pkeyutl -decrypt -inkey "tests/keys/test_rsa${bits}_private.pem" \
+        -pkeyopt rsa_padding_mode:pkcs1)
+  if [ "$plain" != "MM561918531775222861" ]; then
+    echo "rsa$bits: openssl decrypted '$plain'" >&2
+    exit 1
+  fi
+  echo "rsa$bits: decrypts to the normalized code"
+done
+
+step "C tests under AddressSanitizer + UBSan"
+cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+  tests/c/main.c tests/c/test_*.c "$lib" "${SYSLIBS[@]}" -o "$out/c_tests_asan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 "$out/c_tests_asan"
+
+step "C tests under valgrind (no error, no definite or indirect leak)"
+VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
+  --show-leak-kinds=definite,indirect)
+"${VALGRIND[@]}" "$out/c_tests"
+
+step "Thread test: one client, several threads (plain, ASan, valgrind)"
+cc "${CFLAGS[@]}" tests/c/threads.c "$lib" "${SYSLIBS[@]}" -o "$out/threads"
+"$out/threads"
+cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
+  tests/c/threads.c "$lib" "${SYSLIBS[@]}" -o "$out/threads_asan"
+ASAN_OPTIONS=detect_leaks=1 "$out/threads_asan"
+"${VALGRIND[@]}" "$out/threads"
+
+step "C++17 wrapper test (plain, ASan+UBSan, valgrind)"
+CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude -Ibindings/cpp -I"$out"
+  -DREPO_DIR="\"$repo\"")
+g++ "${CXXFLAGS[@]}" tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cpp"
+"$out/cpp"
+g++ "${CXXFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
+  tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cpp_asan"
+ASAN_OPTIONS=detect_leaks=1 "$out/cpp_asan"
+"${VALGRIND[@]}" "$out/cpp"
+
+step "POS terminal example (libcurl) against a local stub of MoMo's gateway"
+cc -std=c11 -Wall -Wextra -Werror -g -Iinclude examples/c-terminal/pos_terminal.c "$lib" \
+  -lcurl "${SYSLIBS[@]}" -o "$out/pos_terminal"
+# scenario, expected exit status: 0 paid, 1 not paid, 3 refresh the code.
+terminal_case() {
+  local scenario=$1 expected=$2 port_file="$out/stub_port_$1" status=0
+  python3 tests/c/stub_momo.py "$scenario" "$port_file" 2>"$out/stub_$scenario.log" &
+  local stub=$!
+  for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
+  printf ']Q1MM561918531775222861\r\n' \
+    | MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85 \
+      MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz \
+      MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64 \
+      MOMO_AUTO_CAPTURE="${3:-1}" MOMO_POLL_MS=10 MOMO_POLL_MAX=5 \
+      ${WRAP:-} "$out/pos_terminal" "http://127.0.0.1:$(cat "$port_file")" ORDER-42 59000 \
+      >"$out/terminal_$scenario.log" 2>&1 || status=$?
+  kill "$stub" 2>/dev/null || true
+  wait "$stub" 2>/dev/null || true
+  if [ "$status" -ne "$expected" ]; then
+    cat "$out/terminal_$scenario.log" "$out/stub_$scenario.log" >&2
+    echo "terminal, scenario $scenario: exit $status, expected $expected" >&2
+    exit 1
+  fi
+  echo "scenario $scenario: exit $status ($(tail -n 1 "$out/terminal_$scenario.log"))"
+}
+terminal_case paid 0
+terminal_case authorized 0 0
+terminal_case pending 0
+terminal_case declined 1
+terminal_case refresh 3
+WRAP="${VALGRIND[*]}" terminal_case garbage 0
+
+step "Packaging: install, link the .a alone, the .so through pkg-config, CMake find_package"
+prefix="$repo/$out/install"
+bash scripts/install-c.sh "$prefix"
+# The shared library exports the header's functions and nothing else.
+diff <(nm -D --defined-only "$prefix/lib/libmomo_pos.so" | awk '{print $3}' | sort) \
+  <(grep -oE '\bmomo_[a-z0-9_]+\(' include/momo_pos.h | tr -d '(' | sort -u)
+native=$(cat "$prefix/lib/momo_pos.native-static-libs")
+# The README's static-link command carries this very list.
+grep -qF -- "$native" README.md || { echo "README.md lacks the native-static-libs: $native" >&2; exit 1; }
+# shellcheck disable=SC2086 # the list is words
+cc -std=c11 -Wall -Werror -I"$prefix/include" -I"$out" tests/c/link_smoke.c \
+  "$prefix/lib/libmomo_pos.a" $native -o "$out/link_static"
+if ldd "$out/link_static" | grep -q momo_pos; then
+  echo "link_static depends on a shared momo_pos" >&2
+  exit 1
+fi
+"$out/link_static"
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+[ "$(pkg-config --modversion momo_pos)" = "$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)" ]
+# shellcheck disable=SC2046 # pkg-config prints words
+cc -std=c11 -Wall -Werror -I"$out" tests/c/link_smoke.c $(pkg-config --cflags --libs momo_pos) \
+  -Wl,-rpath,"$prefix/lib" -o "$out/link_shared"
+ldd "$out/link_shared" | grep -q "$prefix/lib/libmomo_pos.so"
+"$out/link_shared"
+cmake -S tests/c/cmake-consumer -B "$out/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DVECTORS_DIR="$repo/$out" >/dev/null
+cmake --build "$out/cmake" >/dev/null
+"$out/cmake/link_cmake_shared"
+"$out/cmake/link_cmake_static"
+# The benchmark program only compiles here (scripts/bench-c.sh runs it).
+# shellcheck disable=SC2086
+cc -std=c11 -O2 -Wall -Wextra -Werror -I"$prefix/include" -I"$out" tests/c/bench.c \
+  "$prefix/lib/libmomo_pos.a" $native -o "$out/bench"
+
+printf '\nC ABI stage: all passed\n'

@@ -1,0 +1,144 @@
+// The C++17 wrapper (bindings/cpp/momo_pos.hpp): RAII, exceptions carrying
+// code + message + field, string_view in and out.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <type_traits>
+
+#include "momo_pos.hpp"
+extern "C" {
+#include "vectors.h"
+}
+
+static int passed = 0, failed = 0;
+#define EXPECT(cond)                                                   \
+  do {                                                                 \
+    if (cond) {                                                        \
+      passed++;                                                        \
+    } else {                                                           \
+      failed++;                                                        \
+      std::fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                  \
+  } while (0)
+
+// Runs `f`, expecting a momo::Error of `code` naming `field`.
+template <typename F>
+static void expect_error(F f, momo_result code, const char *field) {
+  try {
+    f();
+    failed++;
+    std::fprintf(stderr, "expected %s, nothing was thrown\n", momo_result_name(code));
+  } catch (const momo::Error &e) {
+    EXPECT(e.code() == code);
+    EXPECT(e.field() == field);
+    EXPECT(std::strlen(e.what()) > 0);
+    EXPECT(std::string(e.name()) == momo_result_name(code));
+  }
+}
+
+static std::string read(const char *path) {
+  std::ifstream in(std::string(REPO_DIR) + "/" + path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+int main() {
+  static_assert(!std::is_copy_constructible_v<momo::Client>, "unique ownership");
+  static_assert(std::is_nothrow_move_constructible_v<momo::Client>, "movable");
+  static_assert(!std::is_copy_constructible_v<momo::Request>, "unique ownership");
+
+  EXPECT(momo::version() == MOMO_POS_VERSION);
+  auto client = momo::Client::create(V_PARTNER_CODE, V_ACCESS_KEY, V_SECRET_KEY);
+  EXPECT(client.base_url() == "https://test-payment.momo.vn");
+
+  // Normalize, encrypt, sign: the basic path.
+  EXPECT(momo::normalize_payment_code("]Q1MM561918531775222861\r\n") == "MM561918531775222861");
+  expect_error([] { momo::normalize_payment_code("MM12"); }, MOMO_RESULT_INVALID_PAYMENT_CODE,
+               "paymentCode");
+  auto key = momo::PublicKey::parse(read("tests/keys/test_rsa2048_public_spki.b64"));
+  EXPECT(key.bits() == 2048);
+  std::string code = key.encrypt("]Q1MM561918531775222861\r\n");
+  EXPECT(code.size() == 344);
+  expect_error([] { momo::PublicKey::parse("garbage"); }, MOMO_RESULT_INVALID_PUBLIC_KEY, "");
+
+  const pos_vector &v = POS_VECTORS[0];
+  momo::PosPayment payment(v.order_id, v.request_id, v.amount, v.payment_code);
+  payment.order_info(v.order_info).extra_data(v.extra_data).auto_capture(false).lang(momo::Lang::En)
+      .add_item("CF01", "Coffee", 25000, 2).user_info(std::nullopt, std::nullopt, "a@example.vn")
+      .ipn_url("https://pos.example.vn/ipn").store_id("S1").store_name("Store").request_time(
+          1763886412345ULL);
+  momo::Request request = client.pos_request(payment);
+  EXPECT(request.signature() == v.signature);
+  EXPECT(request.raw_signature() == v.raw_signature);
+  EXPECT(request.url() == "https://test-payment.momo.vn/v2/gateway/api/pos");
+  EXPECT(request.content_type() == "application/json; charset=UTF-8");
+  EXPECT(request.body().find("\"autoCapture\":false") != std::string_view::npos);
+  EXPECT(request.timeout_ms() >= 30000);
+  EXPECT(request.order_id() == v.order_id && request.request_id() == v.request_id);
+
+  // A rule failure names its field.
+  momo::PosPayment cheap("ORDER-1", "r1", 999, code);
+  expect_error([&] { client.pos_request(cheap); }, MOMO_RESULT_INVALID_FIELD, "amount");
+  expect_error([&] { cheap.lang(static_cast<momo::Lang>(9)); }, MOMO_RESULT_INVALID_ARGUMENT,
+               "lang");
+
+  const query_vector &q = QUERY_VECTORS[0];
+  EXPECT(client.query_request(q.order_id, q.request_id).signature() == q.signature);
+  const confirm_vector &c = CONFIRM_VECTORS[0];
+  auto confirm = client.confirm_request(c.order_id, c.request_id, c.amount,
+                                        momo::ConfirmAction::Capture, c.description);
+  EXPECT(confirm.signature() == c.signature);
+  EXPECT(client.with_lang(momo::Lang::En).query_request("O1", "q1").body().find("\"en\"") !=
+         std::string_view::npos);
+  expect_error([&] { client.with_amount_limits(10, 9); }, MOMO_RESULT_INVALID_FIELD, "amount");
+
+  // IPN: verified, accessors, tampered.
+  std::string_view body;
+  for (const auto &ipn : IPN_VECTORS)
+    if (std::strcmp(ipn.name, "valid_basic") == 0) body = std::string_view(ipn.body, ipn.body_len);
+  auto n = client.verify_ipn(body);
+  EXPECT(n.is_paid() && n.result_code() == 0 && n.amount() == 50000);
+  EXPECT(n.trans_id() == "4088878653");
+  EXPECT(n.dedupe_key() == "MOMO|MM1540456472575|MM1540456472575|4088878653");
+  EXPECT(!n.partner_user_id().has_value());
+  n.check_order("MM1540456472575", 50000);
+  expect_error([&] { n.check_order("MM1540456472575", 1); }, MOMO_RESULT_FIELD_MISMATCH, "amount");
+  std::string tampered(body);
+  tampered.replace(tampered.find("50000"), 5, "50001");
+  expect_error([&] { client.verify_ipn(tampered); }, MOMO_RESULT_SIGNATURE_MISMATCH, "signature");
+
+  // Answers.
+  for (const auto &r : RESPONSE_VECTORS) {
+    if (std::strcmp(r.name, "pos_signed_valid") == 0) {
+      auto answer = client.parse_pos_response(std::string_view(r.body, r.body_len));
+      EXPECT(answer.authenticity() == momo::Authenticity::Verified);
+      EXPECT(answer.result().is_success);
+      EXPECT(answer.amount() == 50000u);
+      EXPECT(!answer.pay_type().has_value());
+      answer.check_request(request);
+    }
+    if (std::strcmp(r.name, "query_unsigned_absent") == 0) {
+      auto answer = client.parse_query_response(std::string_view(r.body, r.body_len));
+      EXPECT(answer.authenticity() == momo::Authenticity::Unsigned);
+    }
+    if (std::strcmp(r.name, "confirm_signed_cancel") == 0) {
+      auto answer = client.parse_confirm_response(std::string_view(r.body, r.body_len));
+      EXPECT(answer.request_type() == std::string_view("cancel"));
+    }
+  }
+  auto info = momo::explain(9000);
+  EXPECT(info.next_step == "capture_or_cancel" && !info.is_final);
+  EXPECT(momo::explain(424242).category == "unknown");
+
+  EXPECT(momo::catalogue().size() == 38);
+  EXPECT(momo::extra_data_decode(momo::extra_data_encode("{\"till\":\"7\"}")) == "{\"till\":\"7\"}");
+  expect_error([] { momo::extra_data_encode("[]"); }, MOMO_RESULT_INVALID_FIELD, "extraData");
+
+  // Moving hands the handle over; the moved-from object frees nothing.
+  momo::Client moved = std::move(client);
+  EXPECT(moved.base_url() == "https://test-payment.momo.vn");
+
+  std::printf("C++ wrapper: %d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
