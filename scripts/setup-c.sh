@@ -5,21 +5,9 @@
 # package is missing.
 set -euo pipefail
 
-say() { printf '\033[1m[setup-c]\033[0m %s\n' "$*"; }
-
-apt_install() {
-  # $@: Debian packages. apt-get update once, only when something is missing.
-  local missing=()
-  for pkg in "$@"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "apt-get install ${missing[*]}"
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-}
+SETUP_TAG=setup-c
+# shellcheck source=scripts/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 # gcc/g++ bring libasan and libubsan for the sanitizer run.
 apt_install gcc g++ make cmake pkg-config valgrind libcurl4-openssl-dev

@@ -3,23 +3,11 @@
 # rustup, cargo, apt and npm; a no-op when everything is already there.
 # Run by scripts/setup.sh; safe to run alone.
 set -euo pipefail
+SETUP_TAG=setup-wasm
+# shellcheck source=scripts/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$(dirname "$0")/.."
 
-say() { printf '\033[1m[setup-wasm]\033[0m %s\n' "$*"; }
-
-apt_install() {
-  # $@: Debian packages. apt-get update once, only when something is missing.
-  local missing=()
-  for pkg in "$@"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "apt-get install ${missing[*]}"
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-}
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "rustup target add wasm32-unknown-unknown"
