@@ -600,7 +600,10 @@ fn inspect_reads_a_snapshot_as_saved_and_restore_resumes_it() {
     let snapshot = driver.snapshot().unwrap();
     let later = T0_MS + 5_000;
     let seen = Driver::inspect(&snapshot).unwrap();
-    assert_eq!(seen, driver, "inspect journals nothing and moves no deadline");
+    assert_eq!(
+        seen, driver,
+        "inspect journals nothing and moves no deadline"
+    );
     let resumed = Driver::restore(&snapshot, later).unwrap();
     assert_eq!(resumed.log().len(), driver.log().len() + 1);
     assert_eq!(in_flight(&resumed).deadline_ms(), later + 30_000);
