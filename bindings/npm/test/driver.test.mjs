@@ -1,5 +1,5 @@
 // PaymentDriver through the package's JS API, against the hand-written MoMo
-// double of fake-momo.mjs, with IPNs signed here by node:crypto (oracle.mjs)
+// double of fake-momo/fake-momo.js, with IPNs signed here by node:crypto (oracle.mjs)
 // and the expected host-side steps written from the protocol.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import init, * as momo from 'momo-pos';
 import * as browser from 'momo-pos/browser';
 import { credentials, hmacHex, ipnBody, pkgDir, publicKey2048, rawSignature } from './oracle.mjs';
-import { T0, TRANS_ID, play } from './fake-momo.mjs';
+import { T0, TRANS_ID, play } from './fake-momo/fake-momo.js';
 
 await init();
 const client = new momo.MomoClient(credentials);

@@ -1,7 +1,9 @@
 // A hand-written MoMo double and the host loop of a PaymentDriver, written
 // from MoMo's documented answers, not from the Rust simulation. Shared by
 // test/driver.test.mjs (Node) and tests/wasm.rs (wasm-bindgen-test, Node
-// and headless Chromium): no imports, so it loads in a browser too.
+// and headless Chromium): no imports, so it loads in a browser too; a .js
+// file in an ES module folder: the wasm-bindgen-test server sends .mjs as
+// application/octet-stream, which browsers refuse to run as a module.
 //
 // A script is what MoMo and the cashier do, in order:
 //   { answer: CODE }      MoMo answers the request in flight
