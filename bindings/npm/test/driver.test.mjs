@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import init, * as momo from 'momo-pos';
 import * as browser from 'momo-pos/browser';
+import { throwsMomo } from './throws-momo.mjs';
 import { credentials, hmacHex, ipnBody, pkgDir, publicKey2048, rawSignature } from './oracle.mjs';
 import { T0, TRANS_ID, play } from './fake-momo/fake-momo.js';
 
@@ -114,19 +115,6 @@ const SCENARIOS = {
     outcome: { outcome: 'paid', transId: TRANS_ID },
   },
 };
-
-function throwsMomo(fn, code, field) {
-  let caught;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof momo.MomoError, `not a MomoError: ${caught}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.equal(caught.field, field, caught.message);
-  return caught;
-}
 
 for (const [name, s] of Object.entries(SCENARIOS)) {
   test(`scenario ${name}: steps and outcome`, () => {
