@@ -595,6 +595,28 @@ fn restore_refuses_what_is_not_a_snapshot() {
 }
 
 #[test]
+fn inspect_reads_a_snapshot_as_saved_and_restore_resumes_it() {
+    let (_, driver) = start(true);
+    let snapshot = driver.snapshot().unwrap();
+    let later = T0_MS + 5_000;
+    let seen = Driver::inspect(&snapshot).unwrap();
+    assert_eq!(
+        seen, driver,
+        "inspect journals nothing and moves no deadline"
+    );
+    let resumed = Driver::restore(&snapshot, later).unwrap();
+    assert_eq!(resumed.log().len(), driver.log().len() + 1);
+    assert_eq!(in_flight(&resumed).deadline_ms(), later + 30_000);
+    assert_eq!(in_flight(&seen).deadline_ms(), T0_MS + 30_000);
+    let err = Driver::inspect(&snapshot.replacen("\"version\":1", "\"version\":2", 1));
+    assert_eq!(err.unwrap_err().kind(), ErrorKind::InvalidState);
+    assert_eq!(
+        Driver::inspect("{}").unwrap_err().kind(),
+        ErrorKind::InvalidJson
+    );
+}
+
+#[test]
 fn snapshots_hold_no_secret() {
     let run = simulation::run(scenario("authorized-capture"), RunOptions::default()).unwrap();
     let snapshot = run.driver.snapshot().unwrap();

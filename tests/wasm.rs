@@ -150,6 +150,24 @@ fn catalogue_has_every_protocol_row() {
         .all(|row| get(&row, "messageVi").as_string().is_some()));
 }
 
+#[wasm_bindgen_test]
+fn describing_what_is_not_a_snapshot_names_the_problem() {
+    use momo_pos::wasm::describe_driver_snapshot;
+    for (text, want) in [
+        ("not json", "invalid_json"),
+        (r#"{"version":1}"#, "invalid_json"),
+        ("", "invalid_json"),
+    ] {
+        let (code, ..) = momo_error(describe_driver_snapshot(text.into()).unwrap_err());
+        assert_eq!(code, want, "{text}");
+    }
+    let (code, field, _) = momo_error(describe_driver_snapshot(JsValue::from(7)).unwrap_err());
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("invalid_field", Some("snapshot"))
+    );
+}
+
 #[cfg(feature = "wasm-signing")]
 mod signing {
     use super::*;
@@ -484,5 +502,246 @@ mod signing {
         let back = decode_extra_data(encoded.into()).unwrap();
         assert_eq!(get(&back, "till").as_f64(), Some(3.0));
         assert_eq!(encode_extra_data(json("{}")).unwrap(), "");
+    }
+
+    // ---- PaymentDriver, played by the JS MoMo double of the npm tests ----
+
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/bindings/npm/test/fake-momo/fake-momo.js")]
+    extern "C" {
+        #[wasm_bindgen(catch)]
+        fn play(
+            driver: JsValue,
+            client: JsValue,
+            script: JsValue,
+            options: JsValue,
+        ) -> Result<JsValue, JsValue>;
+    }
+
+    /// orderId and requestId of the Python oracle's IPN vectors.
+    const ORDER: &str = "MM1540456472575";
+
+    fn vector_ipn(name: &str) -> String {
+        let v = vectors(SIGNATURES);
+        let case = v["ipn"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap();
+        case["body"].as_str().unwrap().to_owned()
+    }
+
+    /// Plays `script` (fake-momo.js syntax) from a fresh driver; the IPN
+    /// delivered is the oracle's `valid_basic` (0, 50000 VND, signed by the
+    /// Python oracle). Returns (steps, outcome, final driver, sent bodies).
+    fn run(
+        amount: u64,
+        auto_capture: bool,
+        config: &str,
+        script: &str,
+        restore_every_step: bool,
+    ) -> (Vec<String>, Value, JsValue, Vec<String>) {
+        use wasm_bindgen::closure::Closure;
+        let client = client();
+        let key = JsPublicKey::new(KEY_2048.into()).unwrap();
+        let payment = serde_json::json!({
+            "orderId": ORDER, "requestId": ORDER, "amount": amount, "autoCapture": auto_capture,
+            "encryptedPaymentCode": key.encrypt_payment_code(SCANNED.into()).unwrap(),
+        });
+        let driver = momo_pos::wasm::JsDriver::start(
+            &client,
+            json(&payment.to_string()),
+            JsValue::from(1_700_000_000_000_f64),
+            json(config),
+        )
+        .unwrap();
+        let body = vector_ipn("valid_basic");
+        let ipn = Closure::<dyn Fn() -> String>::new(move || body.clone());
+        let options = js_sys::Object::new();
+        Reflect::set(&options, &"ipn".into(), ipn.as_ref()).unwrap();
+        Reflect::set(
+            &options,
+            &"restoreEveryStep".into(),
+            &restore_every_step.into(),
+        )
+        .unwrap();
+        let result = play(driver.into(), client.into(), json(script), options.into())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let strings = |path: &str, field: Option<&str>| -> Vec<String> {
+            let list: js_sys::Array = get(&result, path).unchecked_into();
+            list.iter()
+                .map(|item| match field {
+                    Some(f) => text(&item, f),
+                    None => item.as_string().unwrap(),
+                })
+                .collect()
+        };
+        let outcome = JSON::stringify(&get(&result, "outcome")).unwrap();
+        (
+            strings("steps", None),
+            serde_json::from_str(&String::from(outcome)).unwrap(),
+            get(&result, "driver"),
+            strings("sends", Some("body")),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    fn driver_scenarios_end_as_the_protocol_says() {
+        let paid = serde_json::json!({"outcome": "paid", "transId": "9007199254740993"});
+        // (amount, autoCapture, config, script, steps, outcome)
+        type Case = (
+            u64,
+            bool,
+            &'static str,
+            &'static str,
+            &'static [&'static str],
+            Value,
+        );
+        let cases: [Case; 5] = [
+            (
+                50_000,
+                true,
+                "{}",
+                r#"[{"answer":0}]"#,
+                &["send pos MM1540456472575", "answer 0", "done paid"],
+                paid.clone(),
+            ),
+            (
+                50_000,
+                false,
+                "{}",
+                r#"[{"answer":9000},{"decide":"capture"},{"answer":0}]"#,
+                &[
+                    "send pos MM1540456472575",
+                    "answer 9000",
+                    "decide capture",
+                    "send confirm MM1540456472575-c",
+                    "answer 0",
+                    "done paid",
+                ],
+                paid.clone(),
+            ),
+            (
+                50_000,
+                true,
+                "{}",
+                r#"["timeout",{"answer":0}]"#,
+                &[
+                    "send pos MM1540456472575",
+                    "timeout",
+                    "wait 2000",
+                    "send query MM1540456472575-q1",
+                    "answer 0",
+                    "done paid",
+                ],
+                paid.clone(),
+            ),
+            (
+                50_000,
+                true,
+                r#"{"paymentWindowMs":60000,"pollDelaysMs":[5000]}"#,
+                r#"[{"answer":1000}]"#,
+                &[
+                    "send pos MM1540456472575",
+                    "answer 1000",
+                    "wait 5000",
+                    "send query MM1540456472575-q1",
+                    "timeout",
+                    "wait 5000",
+                    "send query MM1540456472575-q2",
+                    "timeout",
+                    "done unknown",
+                ],
+                serde_json::json!({"outcome": "unknown", "reason": {"kind": "deadlinePassed"}}),
+            ),
+            (
+                // The oracle's IPN says 50000: for this 51000 payment it is
+                // the wrong amount, flagged and ignored.
+                51_000,
+                true,
+                "{}",
+                r#"[{"answer":1000},{"ipn":0},{"answer":0}]"#,
+                &[
+                    "send pos MM1540456472575",
+                    "answer 1000",
+                    "ipn 0",
+                    "wait 1700",
+                    "send query MM1540456472575-q1",
+                    "answer 0",
+                    "done paid",
+                ],
+                paid.clone(),
+            ),
+        ];
+        for (amount, auto_capture, config, script, steps, outcome) in cases {
+            let (got, got_outcome, driver, sends) =
+                run(amount, auto_capture, config, script, false);
+            assert_eq!(got, steps, "{script}");
+            assert_eq!(got_outcome, outcome, "{script}");
+            let (again, again_outcome, _, again_sends) =
+                run(amount, auto_capture, config, script, true);
+            assert_eq!(again, steps, "{script}: restored before every step");
+            assert_eq!(again_outcome, outcome);
+            // Each run encrypts afresh, so compare the bytes within a run.
+            assert_eq!(again_sends.len(), sends.len());
+            let anomalies: js_sys::Array = get(&driver, "anomalies").unchecked_into();
+            let want = usize::from(amount == 51_000);
+            assert_eq!(anomalies.length() as usize, want, "{script}");
+            if want == 1 {
+                assert_eq!(text(&anomalies.get(0), "field"), "amount");
+            }
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn an_ipn_settles_and_a_bad_one_changes_nothing() {
+        use momo_pos::wasm::JsDriver;
+        let client = client();
+        let key = JsPublicKey::new(KEY_2048.into()).unwrap();
+        let payment = format!(
+            r#"{{"orderId":"{ORDER}","requestId":"{ORDER}","amount":50000,"encryptedPaymentCode":"{}"}}"#,
+            key.encrypt_payment_code(SCANNED.into()).unwrap()
+        );
+        let now = JsValue::from(1_700_000_000_000_f64);
+        let mut driver =
+            JsDriver::start(&client, json(&payment), now.clone(), JsValue::UNDEFINED).unwrap();
+        let before = driver.snapshot().unwrap();
+        let tampered = vector_ipn("mismatch_amount_tampered");
+        let (code, ..) = momo_error(
+            driver
+                .handle_ipn(&client, now.clone(), tampered.into())
+                .unwrap_err(),
+        );
+        assert_eq!(code, "signature_mismatch");
+        let (code, field, _) = momo_error(
+            driver
+                .handle_ipn(&client, now.clone(), json(&vector_ipn("valid_basic")))
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalid_field", Some("body"))
+        );
+        assert_eq!(driver.snapshot().unwrap(), before);
+        let (code, ..) = momo_error(
+            driver
+                .decide(&client, now.clone(), "capture".into())
+                .unwrap_err(),
+        );
+        assert_eq!(code, "invalid_state");
+        let n = driver
+            .handle_ipn(&client, now.clone(), vector_ipn("valid_basic").into())
+            .unwrap();
+        assert_eq!(text(&n, "transId"), "4088878653");
+        assert_eq!(
+            text(&driver.next_action().unwrap(), "outcome.outcome"),
+            "paid"
+        );
+        let status =
+            momo_pos::wasm::describe_driver_snapshot(driver.snapshot().unwrap().into()).unwrap();
+        assert_eq!(text(&status, "stage"), "done");
+        assert_eq!(text(&status, "transId"), "4088878653");
+        let (code, ..) = momo_error(JsDriver::restore("garbage".into(), now).err().unwrap());
+        assert_eq!(code, "invalid_json");
     }
 }

@@ -255,13 +255,27 @@ impl Driver {
     /// Rebuilds a driver from [`Driver::snapshot`]. A request that was in
     /// flight is asked for again, byte for byte, with a fresh deadline.
     pub fn restore(snapshot: &str, now_ms: u64) -> Result<Self> {
+        let mut driver = Self::inspect(snapshot)?;
+        let now = driver.clock(now_ms);
+        let resend = driver.in_flight.as_ref().map(Outgoing::endpoint);
+        driver.record(LogEvent::Restored { resend });
+        if let Some(request) = driver.in_flight.as_mut() {
+            request.refresh_deadline(now);
+        }
+        Ok(driver)
+    }
+
+    /// Reads a snapshot with the checks of [`Driver::restore`], but as it
+    /// was saved: nothing journaled, no deadline moved. For showing a
+    /// payment (a cashier's screen) without resuming it.
+    pub fn inspect(snapshot: &str) -> Result<Self> {
         if snapshot.len() > MAX_SNAPSHOT_BYTES {
             return Err(Error::BodyTooLarge {
                 size: snapshot.len(),
                 limit: MAX_SNAPSHOT_BYTES,
             });
         }
-        let mut driver: Self = serde_json::from_str(snapshot).map_err(|e| Error::InvalidJson {
+        let driver: Self = serde_json::from_str(snapshot).map_err(|e| Error::InvalidJson {
             reason: e.to_string(),
         })?;
         if driver.version != SNAPSHOT_VERSION {
@@ -277,12 +291,6 @@ impl Driver {
             return Err(Error::InvalidState {
                 reason: "snapshot is inconsistent: finished, yet a request is in flight".into(),
             });
-        }
-        let now = driver.clock(now_ms);
-        let resend = driver.in_flight.as_ref().map(Outgoing::endpoint);
-        driver.record(LogEvent::Restored { resend });
-        if let Some(request) = driver.in_flight.as_mut() {
-            request.refresh_deadline(now);
         }
         Ok(driver)
     }

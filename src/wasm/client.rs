@@ -5,6 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::error::{js, JsResult};
+use super::output::Headers;
 use super::{input, objects, output};
 use crate::{
     extra_data, AmountLimits, Client, Confirm, ConfirmAction, Credentials, EncryptedPaymentCode,
@@ -255,12 +256,6 @@ struct RequestOut<'a> {
     request_id: &'a str,
 }
 
-#[derive(Serialize)]
-struct Headers {
-    #[serde(rename = "Content-Type")]
-    content_type: &'static str,
-}
-
 impl<'a> From<&'a SignedRequest> for RequestOut<'a> {
     fn from(request: &'a SignedRequest) -> Self {
         let [(_, content_type)] = request.headers();
@@ -296,6 +291,55 @@ struct ResponseOut<'a, T> {
     result: ResultCodeInfo,
 }
 
+/// A `PosPaymentInput` object as the core's payment (for posRequest and
+/// PaymentDriver.start).
+pub(super) fn pos_payment(payment: &JsValue) -> crate::Result<PosPayment> {
+    let p: PosInput = objects::object(payment, "payment")?;
+    let code = EncryptedPaymentCode::from_base64(&p.encrypted_payment_code)?;
+    let mut payment = PosPayment::new(p.order_id, p.request_id, p.amount, code)
+        .order_info(p.order_info.unwrap_or_default())
+        .extra_data(p.extra_data.unwrap_or_default())
+        .items(p.items);
+    if let Some(v) = p.store_id {
+        payment = payment.store_id(v);
+    }
+    if let Some(v) = p.store_name {
+        payment = payment.store_name(v);
+    }
+    if let Some(v) = p.sub_partner_code {
+        payment = payment.sub_partner_code(v);
+    }
+    if let Some(v) = p.order_group_id {
+        payment = payment.order_group_id(v);
+    }
+    if let Some(v) = p.auto_capture {
+        payment = payment.auto_capture(v);
+    }
+    if let Some(v) = p.ipn_url {
+        payment = payment.ipn_url(v);
+    }
+    if let Some(v) = p.user_info {
+        payment = payment.user_info(v);
+    }
+    if let Some(v) = p.request_time {
+        payment = payment.request_time(v);
+    }
+    if let Some(v) = p.lang {
+        payment = payment.lang(v);
+    }
+    Ok(payment)
+}
+
+/// A verified notification as JS data (verifyIpn, PaymentDriver.handleIpn).
+pub(super) fn notification_out(notification: &Notification) -> JsResult<JsValue> {
+    output::to_js(&NotificationOut {
+        notification,
+        is_paid: notification.is_paid(),
+        dedupe_key: notification.dedupe_key().to_string(),
+        result: notification.result(),
+    })
+}
+
 fn signed_out(request: crate::Result<SignedRequest>) -> JsResult<JsValue> {
     let request = js(request)?;
     output::to_js(&RequestOut::from(&request))
@@ -305,7 +349,7 @@ fn signed_out(request: crate::Result<SignedRequest>) -> JsResult<JsValue> {
 /// Build one at start-up and share it. Node and trusted terminals only.
 #[wasm_bindgen(js_name = MomoClient)]
 pub struct JsClient {
-    client: Client,
+    pub(super) client: Client,
 }
 
 #[wasm_bindgen(js_class = MomoClient)]
@@ -361,43 +405,7 @@ impl JsClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "PosPaymentInput")] payment: JsValue,
     ) -> JsResult<JsValue> {
-        signed_out(
-            objects::object(&payment, "payment").and_then(|p: PosInput| {
-                let code = EncryptedPaymentCode::from_base64(&p.encrypted_payment_code)?;
-                let mut payment = PosPayment::new(p.order_id, p.request_id, p.amount, code)
-                    .order_info(p.order_info.unwrap_or_default())
-                    .extra_data(p.extra_data.unwrap_or_default())
-                    .items(p.items);
-                if let Some(v) = p.store_id {
-                    payment = payment.store_id(v);
-                }
-                if let Some(v) = p.store_name {
-                    payment = payment.store_name(v);
-                }
-                if let Some(v) = p.sub_partner_code {
-                    payment = payment.sub_partner_code(v);
-                }
-                if let Some(v) = p.order_group_id {
-                    payment = payment.order_group_id(v);
-                }
-                if let Some(v) = p.auto_capture {
-                    payment = payment.auto_capture(v);
-                }
-                if let Some(v) = p.ipn_url {
-                    payment = payment.ipn_url(v);
-                }
-                if let Some(v) = p.user_info {
-                    payment = payment.user_info(v);
-                }
-                if let Some(v) = p.request_time {
-                    payment = payment.request_time(v);
-                }
-                if let Some(v) = p.lang {
-                    payment = payment.lang(v);
-                }
-                self.client.pos_request(&payment)
-            }),
-        )
+        signed_out(pos_payment(&payment).and_then(|p| self.client.pos_request(&p)))
     }
 
     /// Checks and signs a status query.
@@ -442,12 +450,7 @@ impl JsClient {
         #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
     ) -> JsResult<JsValue> {
         let notification = js(input::body(&body).and_then(|b| self.client.verify_ipn(&b)))?;
-        output::to_js(&NotificationOut {
-            notification: &notification,
-            is_paid: notification.is_paid(),
-            dedupe_key: notification.dedupe_key().to_string(),
-            result: notification.result(),
-        })
+        notification_out(&notification)
     }
 
     /// Reads an answer body with one of the core's parsers.

@@ -37,6 +37,30 @@ pub(crate) fn integer(value: &JsValue, field: &str) -> Result<i64> {
     }
 }
 
+/// A host clock reading or deadline in milliseconds (a JS number).
+#[cfg(feature = "wasm-signing")]
+pub(crate) fn millis(value: &JsValue, field: &str) -> Result<u64> {
+    match value.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE_INTEGER as f64 => Ok(n as u64),
+        _ => Err(Error::invalid(
+            field,
+            "must be milliseconds: a whole number from 0 to 2^53 - 1",
+        )),
+    }
+}
+
+/// An HTTP status code.
+#[cfg(feature = "wasm-signing")]
+pub(crate) fn http_status(value: &JsValue) -> Result<u16> {
+    match value.as_f64() {
+        Some(n) if (100.0..=599.0).contains(&n) && n.fract() == 0.0 => Ok(n as u16),
+        _ => Err(Error::invalid(
+            "status",
+            "must be an HTTP status code (100 to 599)",
+        )),
+    }
+}
+
 /// The raw bytes of a body MoMo sent: a string or bytes, never a parsed object.
 #[cfg(feature = "wasm-signing")]
 pub(crate) fn body(value: &JsValue) -> Result<Vec<u8>> {

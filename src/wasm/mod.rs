@@ -13,21 +13,23 @@ mod error;
 mod input;
 mod output;
 mod public;
+mod status;
 
 #[cfg(feature = "wasm-signing")]
 mod client;
 #[cfg(feature = "wasm-signing")]
+mod driver;
+#[cfg(feature = "wasm-signing")]
 mod objects;
-
-// The transaction driver (`crate::driver`) is exposed here once it lands:
-// its state display belongs in `public`, the driver itself behind
-// `wasm-signing` next to `client`.
 
 pub use error::set_error_class;
 pub use public::{
     explain_result_code, mask_payment_code, normalize_payment_code, result_code_catalogue,
     JsPublicKey,
 };
+pub use status::describe_driver_snapshot;
 
 #[cfg(feature = "wasm-signing")]
 pub use client::{decode_extra_data, encode_extra_data, JsClient};
+#[cfg(feature = "wasm-signing")]
+pub use driver::JsDriver;

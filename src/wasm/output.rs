@@ -22,3 +22,10 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
             })
         })
 }
+
+/// A request's headers, as `fetch` takes them.
+#[derive(Serialize)]
+pub(crate) struct Headers {
+    #[serde(rename = "Content-Type")]
+    pub(crate) content_type: &'static str,
+}

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import init, * as momo from 'momo-pos';
 import * as browser from 'momo-pos/browser';
+import { throwsMomo } from './throws-momo.mjs';
 import { credentials, decrypt, hmacHex, ipnBody, pkgDir, publicKey2048, rawSignature, repo } from './oracle.mjs';
 
 const require = createRequire(import.meta.url);
@@ -15,22 +16,6 @@ const client = new momo.MomoClient(credentials);
 const SCANNED = ']Q1MM561918531775222861\r\n';
 const CODE = 'MM561918531775222861';
 const LONE = 'x\uD800';
-
-function throwsMomo(fn, code, field) {
-  let caught;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught, 'expected a throw');
-  assert.ok(caught instanceof momo.MomoError, `not a MomoError: ${caught}`);
-  assert.ok(caught instanceof Error);
-  assert.ok(momo.isMomoError(caught));
-  assert.equal(caught.code, code, caught.message);
-  if (field !== undefined) assert.equal(caught.field, field, caught.message);
-  return caught;
-}
 
 test('encryption decrypts, with the test private key, to the normalized code', () => {
   for (const entry of [momo, browser]) {

@@ -17,6 +17,10 @@ import init, {
   type ResultCodeInfo,
   type MomoResponse,
   type QueryAnswer,
+  PaymentDriver,
+  type DriverAction,
+  type Outcome,
+  type LogEntry,
 } from "momo-pos";
 import * as browser from "momo-pos/browser";
 
@@ -87,4 +91,67 @@ try {
 // @ts-expect-error the browser entry cannot sign
 void browser.MomoClient;
 
+const driver = PaymentDriver.start(
+  client,
+  { orderId: "ORDER-2", requestId: "ORDER-2-r1", amount: 59_000, encryptedPaymentCode: encrypted },
+  Date.now(),
+  { paymentWindowMs: 60_000, onUndecided: "capture" },
+);
+const action: DriverAction = driver.nextAction();
+switch (action.type) {
+  case "send": {
+    const sendBody: string = action.body;
+    const endpoint: "pos" | "query" | "confirm" = action.endpoint;
+    void [sendBody, endpoint];
+    break;
+  }
+  case "wait":
+    // @ts-expect-error a wait has no body
+    void action.body;
+    driver.tick(client, action.untilMs);
+    break;
+  case "decide": {
+    const fallback: "capture" | "cancel" = action.default;
+    driver.decide(client, Date.now(), fallback);
+    break;
+  }
+  case "done": {
+    const outcome: Outcome = action.outcome;
+    if (outcome.outcome === "unknown") {
+      const kind: "deadlinePassed" | "confirmRefused" = outcome.reason.kind;
+      void kind;
+    } else if (outcome.outcome === "declined") {
+      const declinedCode: number = outcome.resultCode;
+      // @ts-expect-error nothing was paid: a declined outcome has no transId
+      void outcome.transId;
+      void declinedCode;
+    }
+    break;
+  }
+  default: {
+    const never: never = action;
+    void never;
+  }
+}
+driver.handleResponse(client, Date.now(), 200, raw);
+const fromIpn: Notification = driver.handleIpn(client, Date.now(), "{}");
+const entries: LogEntry[] = driver.log;
+const firstText: string | undefined = entries[0]?.text;
+const driverTransId: string | null = driver.transId;
+const restored: PaymentDriver = PaymentDriver.restore(driver.snapshot(), Date.now());
+// @ts-expect-error config names are known
+PaymentDriver.start(client, { orderId: "O", requestId: "R", amount: 1, encryptedPaymentCode: encrypted }, 0, { paymentWindow: 1 });
+// @ts-expect-error times are numbers of milliseconds
+driver.tick(client, new Date());
+// @ts-expect-error decide takes "capture" | "cancel"
+driver.decide(client, 0, "refund");
+const status: browser.DriverStatus = browser.describeDriverSnapshot(driver.snapshot());
+if (status.nextAction.type === "send") {
+  // @ts-expect-error a screen's summary of a send carries no bytes
+  void status.nextAction.body;
+}
+// @ts-expect-error the browser entry cannot drive a payment
+void browser.PaymentDriver;
+
+void [fromIpn, firstText, driverTransId, restored];
 void [bits, body, contentType, transId, lossy, authenticity, next, all, code, decoded];
