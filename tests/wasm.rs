@@ -150,24 +150,6 @@ fn catalogue_has_every_protocol_row() {
         .all(|row| get(&row, "messageVi").as_string().is_some()));
 }
 
-#[wasm_bindgen_test]
-fn describing_what_is_not_a_snapshot_names_the_problem() {
-    use momo_pos::wasm::describe_driver_snapshot;
-    for (text, want) in [
-        ("not json", "invalid_json"),
-        (r#"{"version":1}"#, "invalid_json"),
-        ("", "invalid_json"),
-    ] {
-        let (code, ..) = momo_error(describe_driver_snapshot(text.into()).unwrap_err());
-        assert_eq!(code, want, "{text}");
-    }
-    let (code, field, _) = momo_error(describe_driver_snapshot(JsValue::from(7)).unwrap_err());
-    assert_eq!(
-        (code.as_str(), field.as_deref()),
-        ("invalid_field", Some("snapshot"))
-    );
-}
-
 #[cfg(feature = "wasm-signing")]
 mod signing {
     use super::*;
@@ -177,6 +159,24 @@ mod signing {
 
     const SIGNATURES: &str = include_str!("vectors/signatures.json");
     const RESPONSES: &str = include_str!("vectors/responses.json");
+
+    #[wasm_bindgen_test]
+    fn describing_what_is_not_a_snapshot_names_the_problem() {
+        use momo_pos::wasm::describe_driver_snapshot;
+        for (text, want) in [
+            ("not json", "invalid_json"),
+            (r#"{"version":1}"#, "invalid_json"),
+            ("", "invalid_json"),
+        ] {
+            let (code, ..) = momo_error(describe_driver_snapshot(text.into()).unwrap_err());
+            assert_eq!(code, want, "{text}");
+        }
+        let (code, field, _) = momo_error(describe_driver_snapshot(JsValue::from(7)).unwrap_err());
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalid_field", Some("snapshot"))
+        );
+    }
 
     fn json(text: &str) -> JsValue {
         JSON::parse(text).unwrap()
@@ -739,6 +739,7 @@ mod signing {
         );
         let status =
             momo_pos::wasm::describe_driver_snapshot(driver.snapshot().unwrap().into()).unwrap();
+        assert_eq!(text(&driver.status().unwrap(), "stage"), "done");
         assert_eq!(text(&status, "stage"), "done");
         assert_eq!(text(&status, "transId"), "4088878653");
         let (code, ..) = momo_error(JsDriver::restore("garbage".into(), now).err().unwrap());

@@ -202,6 +202,13 @@ impl JsDriver {
         output::to_js(&self.driver.outcome())
     }
 
+    /// Where the payment stands, for a cashier's screen (no request bytes,
+    /// no secret): what a backend sends its page.
+    #[wasm_bindgen(getter, unchecked_return_type = "DriverStatus")]
+    pub fn status(&self) -> JsResult<JsValue> {
+        status::status(&self.driver)
+    }
+
     /// The journal, oldest first, each entry with its text.
     #[wasm_bindgen(getter, unchecked_return_type = "LogEntry[]")]
     pub fn log(&self) -> JsResult<JsValue> {

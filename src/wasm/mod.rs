@@ -13,7 +13,7 @@ mod error;
 mod input;
 mod output;
 mod public;
-mod status;
+mod status_types;
 
 #[cfg(feature = "wasm-signing")]
 mod client;
@@ -21,15 +21,17 @@ mod client;
 mod driver;
 #[cfg(feature = "wasm-signing")]
 mod objects;
-
-pub use error::set_error_class;
-pub use public::{
-    explain_result_code, mask_payment_code, normalize_payment_code, result_code_catalogue,
-    JsPublicKey,
-};
-pub use status::describe_driver_snapshot;
+#[cfg(feature = "wasm-signing")]
+mod status;
 
 #[cfg(feature = "wasm-signing")]
 pub use client::{decode_extra_data, encode_extra_data, JsClient};
 #[cfg(feature = "wasm-signing")]
 pub use driver::JsDriver;
+pub use error::set_error_class;
+pub use public::{
+    explain_result_code, mask_payment_code, normalize_payment_code, result_code_catalogue,
+    JsPublicKey,
+};
+#[cfg(feature = "wasm-signing")]
+pub use status::describe_driver_snapshot;

@@ -24,6 +24,7 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
 }
 
 /// A request's headers, as `fetch` takes them.
+#[cfg(feature = "wasm-signing")]
 #[derive(Serialize)]
 pub(crate) struct Headers {
     #[serde(rename = "Content-Type")]

@@ -1,7 +1,8 @@
 //! The transaction driver's state as JS data: its actions, journal and
-//! status. Shared by `PaymentDriver` (the full entry) and
-//! `describeDriverSnapshot` (the browser entry, for a cashier's screen
-//! showing a payment its backend drives: a snapshot holds no secret).
+//! status (`PaymentDriver.status`, `describeDriverSnapshot`). Only in the
+//! full entry: reading a snapshot back takes the deserializing code that
+//! would double the browser's wasm, so a backend sends the page
+//! `driver.status` instead; the types are in [`super::status_types`].
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -11,93 +12,6 @@ use super::input;
 use super::output::{self, Headers};
 use crate::driver::{Action, Driver, LogEntry, Outcome, Outgoing, Stage};
 use crate::{ConfirmAction, Endpoint, ResultCodeInfo, TransId};
-
-#[wasm_bindgen(typescript_custom_section)]
-const TS_DRIVER_STATUS: &str = r#"
-/** A MoMo API call. */
-export type Endpoint = "pos" | "query" | "confirm";
-/** Where a payment stands. */
-export type Stage = "paying" | "authorized" | "confirming" | "done";
-/** Why a payment ended without a final answer. */
-export type UnknownReason =
-  | { kind: "deadlinePassed" }
-  | { kind: "confirmRefused"; resultCode: number };
-/**
- * How a payment ended. "declined" and "cancelled": no money moved.
- * "unknown": it may have; reconcile before charging the shopper again.
- */
-export type Outcome =
-  | { outcome: "paid"; transId: string | null }
-  | { outcome: "declined"; resultCode: number }
-  | { outcome: "cancelled"; resultCode: number; transId: string | null }
-  | { outcome: "unknown"; reason: UnknownReason };
-/** What happened, as journaled by the driver. */
-export type LogEvent =
-  | { kind: "started"; requestId: string; amount: number }
-  | { kind: "send"; endpoint: Endpoint; requestId: string; attempt: number }
-  | { kind: "answer"; endpoint: Endpoint; resultCode: number; status: number; signed: boolean }
-  | { kind: "badAnswer"; endpoint: Endpoint; status: number; error: string }
-  | { kind: "timeout"; endpoint: Endpoint }
-  | { kind: "networkError"; endpoint: Endpoint }
-  | { kind: "wait"; delayMs: number; untilMs: number }
-  | { kind: "ipn"; resultCode: number; transId: string }
-  | { kind: "ipnIgnored"; resultCode: number; why: string }
-  | { kind: "ipnMismatch"; field: string }
-  | { kind: "authorized" }
-  | { kind: "decided"; action: "capture" | "cancel"; by: "merchant" | "default" }
-  | { kind: "ignored"; what: string }
-  | { kind: "conflict"; what: string }
-  | { kind: "restored"; resend: Endpoint | null }
-  | { kind: "settled"; outcome: Outcome };
-/** One journal line: when (host clock, ms), what, and the same as text for a screen or a log. */
-export type LogEntry = LogEvent & { atMs: number; text: string };
-/** POST `body` (exact bytes) to `url`; persist the snapshot first. */
-export interface SendAction {
-  type: "send";
-  endpoint: Endpoint;
-  url: string;
-  headers: { "Content-Type": string };
-  body: string;
-  requestId: string;
-  /** The HTTP timeout to use. */
-  timeoutMs: number;
-  /** When the driver counts the answer as lost (host clock, ms). */
-  deadlineMs: number;
-  /** 1 the first time these bytes go out, 2 for the first resend... */
-  attempt: number;
-}
-/** Nothing to send before `untilMs`: tick then, or earlier when an IPN arrives. */
-export interface WaitAction { type: "wait"; untilMs: number }
-/** Authorized (9000): ask the merchant, then decide(); `default` applies at `untilMs`. */
-export interface DecideAction { type: "decide"; untilMs: number; default: "capture" | "cancel" }
-/** Finished. Only a verified IPN can still change an "unknown" outcome. */
-export interface DoneAction { type: "done"; outcome: Outcome }
-/** What the host does next. */
-export type DriverAction = SendAction | WaitAction | DecideAction | DoneAction;
-/** The next action as a screen shows it: a send without its bytes. */
-export type DriverActionSummary =
-  | Pick<SendAction, "type" | "endpoint" | "requestId" | "deadlineMs" | "attempt">
-  | WaitAction
-  | DecideAction
-  | DoneAction;
-/** A payment as its last snapshot tells it. */
-export interface DriverStatus {
-  stage: Stage;
-  outcome: Outcome | null;
-  /** The latest result code MoMo gave (answer or IPN), explained. */
-  lastResult: ResultCodeInfo | null;
-  nextAction: DriverActionSummary;
-  orderId: string;
-  requestId: string;
-  amount: number;
-  transId: string | null;
-  /** When the current stage gives up (host clock, ms). */
-  deadlineMs: number;
-  log: LogEntry[];
-  /** Journal entries support should look at. */
-  anomalies: LogEntry[];
-}
-"#;
 
 /// The exact request of a send, left out of a screen's summary.
 #[derive(Serialize)]
@@ -164,7 +78,6 @@ fn send(request: &Outgoing, with_bytes: bool) -> ActionOut<'_> {
 }
 
 /// The next action, with the exact request of a send.
-#[cfg(feature = "wasm-signing")]
 pub(crate) fn next_action(driver: &Driver) -> JsResult<JsValue> {
     output::to_js(&action(driver, true))
 }
@@ -186,12 +99,10 @@ fn lines<'a>(entries: impl Iterator<Item = &'a LogEntry>) -> Vec<LogLine<'a>> {
         .collect()
 }
 
-#[cfg(feature = "wasm-signing")]
 pub(crate) fn log(driver: &Driver) -> JsResult<JsValue> {
     output::to_js(&lines(driver.log().iter()))
 }
 
-#[cfg(feature = "wasm-signing")]
 pub(crate) fn anomalies(driver: &Driver) -> JsResult<JsValue> {
     output::to_js(&lines(driver.anomalies()))
 }
@@ -212,22 +123,15 @@ struct StatusOut<'a> {
     anomalies: Vec<LogLine<'a>>,
 }
 
-/// Where a payment stands, from the snapshot its backend persisted
-/// (`PaymentDriver.snapshot()`), for a cashier's screen: stage, outcome,
-/// latest result code, next action (a send without its bytes), journal.
-/// Read as saved: nothing is resumed. Throws `invalid_json` or
-/// `invalid_state` for what is not a snapshot.
-#[wasm_bindgen(js_name = describeDriverSnapshot, unchecked_return_type = "DriverStatus")]
-pub fn describe_driver_snapshot(
-    #[wasm_bindgen(unchecked_param_type = "string")] snapshot: JsValue,
-) -> JsResult<JsValue> {
-    let snapshot = js(input::text(&snapshot, "snapshot"))?;
-    let driver = js(Driver::inspect(&snapshot))?;
+/// Where a payment stands, for a cashier's screen: stage, outcome, latest
+/// result code, next action (a send without its bytes), journal. Holds no
+/// secret and no request bytes: what a backend streams to its page.
+pub(crate) fn status(driver: &Driver) -> JsResult<JsValue> {
     output::to_js(&StatusOut {
         stage: driver.stage(),
         outcome: driver.outcome(),
         last_result: driver.last_result(),
-        next_action: action(&driver, false),
+        next_action: action(driver, false),
         order_id: driver.order_id(),
         request_id: driver.request_id(),
         amount: driver.amount(),
@@ -236,4 +140,16 @@ pub fn describe_driver_snapshot(
         log: lines(driver.log().iter()),
         anomalies: lines(driver.anomalies()),
     })
+}
+
+/// The status of a payment from the snapshot its backend persisted
+/// (`PaymentDriver.snapshot()`), read as saved: nothing is resumed or
+/// journaled. Throws `invalid_json` or `invalid_state` for what is not a
+/// snapshot.
+#[wasm_bindgen(js_name = describeDriverSnapshot, unchecked_return_type = "DriverStatus")]
+pub fn describe_driver_snapshot(
+    #[wasm_bindgen(unchecked_param_type = "string")] snapshot: JsValue,
+) -> JsResult<JsValue> {
+    let snapshot = js(input::text(&snapshot, "snapshot"))?;
+    status(&js(Driver::inspect(&snapshot))?)
 }

@@ -218,9 +218,10 @@ test('a bad or parsed IPN throws and leaves the driver as it was', () => {
   assert.deepEqual(driver.outcome, { outcome: 'paid', transId: '9007199254740993' });
 });
 
-test('the browser entry describes a snapshot as saved, without the bytes of a send', () => {
+test('the status for a screen, live or from a snapshot, has no bytes of a send', () => {
   const driver = momo.PaymentDriver.start(client, payment(), T0);
-  const sending = browser.describeDriverSnapshot(driver.snapshot());
+  const sending = momo.describeDriverSnapshot(driver.snapshot());
+  assert.deepEqual(driver.status, sending);
   assert.deepEqual(sending.nextAction, {
     type: 'send', endpoint: 'pos', requestId: R, deadlineMs: T0 + 30000, attempt: 1,
   });
@@ -230,7 +231,8 @@ test('the browser entry describes a snapshot as saved, without the bytes of a se
   assert.deepEqual(sending.log, driver.log, 'nothing journaled by describing');
 
   const r = run('ipn-wrong-amount');
-  const done = browser.describeDriverSnapshot(r.driver.snapshot());
+  const done = momo.describeDriverSnapshot(r.driver.snapshot());
+  assert.deepEqual(r.driver.status, done);
   assert.deepEqual(
     { ...done },
     {
@@ -239,9 +241,10 @@ test('the browser entry describes a snapshot as saved, without the bytes of a se
       log: r.driver.log, anomalies: r.driver.anomalies,
     },
   );
-  assert.throws(() => browser.describeDriverSnapshot('{"version":1}'), (e) => e.code === 'invalid_json');
+  assert.equal(browser.describeDriverSnapshot, undefined, 'the browser entry reads no snapshot');
+  assert.throws(() => momo.describeDriverSnapshot('{"version":1}'), (e) => e.code === 'invalid_json');
   assert.throws(
-    () => browser.describeDriverSnapshot(r.driver.snapshot().replace('"version":1', '"version":9')),
+    () => momo.describeDriverSnapshot(r.driver.snapshot().replace('"version":1', '"version":9')),
     (e) => e.code === 'invalid_state',
   );
 });
@@ -261,7 +264,7 @@ test('the TypeScript types match what the driver returns (tsc on the observed va
   actions.push(decide.nextAction());
   decide.handleTimeout(client, T0 + 2); // nothing in flight: journaled as ignored
   const logs = [...runs.map((r) => r.driver), midway, odd, decide].flatMap((d) => d.log);
-  const statuses = [midway, odd, decide].map((d) => browser.describeDriverSnapshot(d.snapshot()));
+  const statuses = [midway, odd, decide].map((d) => d.status);
 
   // Every variant of the unions appears in what was observed.
   const dts = readFileSync(`${pkgDir}dist/node/full/momo_pos.d.ts`, 'utf8');
