@@ -232,7 +232,8 @@ typedef uint32_t momo_lang;
 /**
  * A view of text owned by a handle: `data` is never NULL and is
  * NUL-terminated; `len` excludes the terminator. Valid until the handle it
- * came from is freed. Text received from MoMo may in principle contain a
+ * came from is freed (a momo_driver's: until the next event, tick or
+ * decision fed to it, even a failed one). Text received from MoMo may in principle contain a
  * NUL (a JSON "\u0000"): `len` is the exact length.
  */
 typedef struct momo_str {

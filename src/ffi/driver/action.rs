@@ -3,8 +3,8 @@
 //! than the current one fails with MOMO_RESULT_INVALID_STATE.
 //!
 //! Texts (url, body, requestId, transId, description) are NUL-terminated
-//! views owned by the driver, valid until the next call that changes it
-//! (an event, a tick, a decision) or frees it.
+//! views owned by the driver, valid until the next event, tick or decision
+//! fed to it (even one that fails) or until it is freed.
 
 use std::ffi::CStr;
 

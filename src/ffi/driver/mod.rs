@@ -302,6 +302,23 @@ pub unsafe extern "C" fn momo_driver_last_result_code(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ffi::guard;
+    use crate::simulation;
+
+    #[test]
+    fn a_panic_while_changing_leaves_the_driver_unusable() {
+        let client = simulation::client().unwrap();
+        let payment = simulation::payment(true).unwrap();
+        let driver = Driver::start(&client, &payment, DriverConfig::default(), 1).unwrap();
+        let mut handle = momo_driver::new(driver);
+        assert!(handle.usable().is_ok());
+        let code = guard::call(|| handle.change(|_| panic!("in the middle of a change")));
+        assert_eq!(code, momo_result::MOMO_RESULT_PANIC);
+        let refused = handle.usable().unwrap_err();
+        assert_eq!(refused.code(), momo_result::MOMO_RESULT_INVALID_STATE);
+        let again = handle.change(|_| Ok(()));
+        assert!(again.is_err());
+    }
 
     #[test]
     fn stage_names_are_the_cores() {
