@@ -88,14 +88,15 @@ start_stub() {
   for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
   stub_url="http://127.0.0.1:$(cat "$port_file")"
 }
+scan=$']Q1MM561918531775222861\r'
+terminal_env=(MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85
+  MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz
+  MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64)
 terminal() {
   local config=${CONFIG:-'{"pollDelaysMs":[100]}'}
-  printf ']Q1MM561918531775222861\r\n' \
-    | MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85 \
-      MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz \
-      MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64 \
-      MOMO_AUTO_CAPTURE="${AUTO:-1}" MOMO_DRIVER_CONFIG="$config" \
-      ${WRAP:-} "$out/pos_terminal" ${ARGS:-} "$stub_url" ORDER-42 59000
+  # shellcheck disable=SC2086 # WRAP and ARGS are words
+  env "${terminal_env[@]}" MOMO_AUTO_CAPTURE="${AUTO:-1}" MOMO_DRIVER_CONFIG="$config" \
+    ${WRAP:-} "$out/pos_terminal" ${ARGS:-} "$stub_url" ORDER-42 59000 <<<"$scan"
 }
 terminal_case() {
   local scenario=$1 expected=$2 status=0
@@ -125,18 +126,22 @@ WRAP="${VALGRIND[*]}" terminal_case garbage 0
 state="$out/terminal.state"
 rm -f "$state"
 start_stub crash
-CONFIG='{"pollDelaysMs":[2000]}' ARGS="--state $state" terminal >"$out/terminal_crash1.log" 2>&1 &
+# `env` execs the terminal: $! is its own pid.
+env "${terminal_env[@]}" MOMO_DRIVER_CONFIG='{"pollDelaysMs":[2000]}' "$out/pos_terminal" \
+  --state "$state" "$stub_url" ORDER-42 59000 <<<"$scan" >"$out/terminal_crash1.log" 2>&1 &
 first=$!
 for _ in $(seq 100); do grep -q 'pos #1' "$out/stub_crash.log" && break; sleep 0.1; done
 sleep 0.3
 kill -9 "$first"
 wait "$first" 2>/dev/null || true
 status=0
-ARGS="--state $state" terminal </dev/null >"$out/terminal_crash2.log" 2>&1 || status=$?
+ARGS="--state $state" terminal >"$out/terminal_crash2.log" 2>&1 || status=$?
 kill "$stub" 2>/dev/null || true
 wait "$stub" 2>/dev/null || true
 pos_digests=$(grep -o 'pos #[0-9] [0-9a-f]*' "$out/stub_crash.log" | awk '{print $3}' | sort -u)
+# pos, (killed) pos again, one query: the killed terminal sent nothing more.
 if [ "$status" -ne 0 ] || [ "$(grep -c 'pos #' "$out/stub_crash.log")" -ne 2 ] ||
+  [ "$(grep -c 'query #' "$out/stub_crash.log")" -ne 1 ] ||
   [ "$(echo "$pos_digests" | wc -l)" -ne 1 ] || ! grep -q '^resumed ORDER-42' "$out/terminal_crash2.log"; then
   cat "$out/terminal_crash2.log" "$out/stub_crash.log" >&2
   echo "terminal: resuming from $state failed (exit $status)" >&2
@@ -145,7 +150,7 @@ fi
 echo "resumed from the state file: the same pos bytes went again ($pos_digests), then paid"
 # A finished payment's state file answers without sending anything.
 start_stub crash
-ARGS="--state $state" terminal </dev/null >"$out/terminal_crash3.log" 2>&1
+ARGS="--state $state" terminal >"$out/terminal_crash3.log" 2>&1
 kill "$stub" 2>/dev/null || true
 wait "$stub" 2>/dev/null || true
 if grep -q 'stub:' "$out/stub_crash.log" || ! grep -q '^PAID' "$out/terminal_crash3.log"; then
