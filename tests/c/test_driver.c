@@ -13,13 +13,18 @@
 /* The pos vector's payment: its signature is the oracle's. */
 static const struct pos_vector *pos_vector(void) { return &POS_VECTORS[0]; }
 
-static momo_driver *start(const momo_client *client, bool auto_capture, const char *config) {
+static momo_pos_payment *vector_payment(void) {
   const struct pos_vector *v = pos_vector();
   momo_pos_payment *payment = NULL;
   CHECK_RC(momo_pos_payment_new(CS(v->order_id), CS(v->request_id), v->amount,
                                 CS(v->payment_code), &payment),
            MOMO_RESULT_OK);
   CHECK_RC(momo_pos_payment_set_order_info(payment, CS(v->order_info)), MOMO_RESULT_OK);
+  return payment;
+}
+
+static momo_driver *start(const momo_client *client, bool auto_capture, const char *config) {
+  momo_pos_payment *payment = vector_payment();
   CHECK_RC(momo_pos_payment_set_auto_capture(payment, auto_capture), MOMO_RESULT_OK);
   momo_driver *driver = NULL;
   CHECK_RC(momo_driver_start(client, payment, config, config ? strlen(config) : 0, T0, &driver),
@@ -27,6 +32,11 @@ static momo_driver *start(const momo_client *client, bool auto_capture, const ch
   momo_pos_payment_free(payment);
   if (!driver) exit(2);
   return driver;
+}
+
+static void finish(momo_driver *driver, momo_client *client) {
+  momo_driver_free(driver);
+  momo_client_free(client);
 }
 
 static momo_action_kind action(const momo_driver *driver) {
@@ -145,6 +155,15 @@ static momo_notification *verified_ipn(const momo_client *client, const char *bo
   return n;
 }
 
+/* Waiting until `at`: the first status query goes out then, MoMo says 0. */
+static void first_query_pays(momo_driver *d, const momo_client *client, uint64_t at) {
+  expect_wait(d, at);
+  tick(d, client, at);
+  struct sent query = expect_send(d, MOMO_ENDPOINT_QUERY, ORDER "-q1", 1);
+  answer(d, client, at + 300, &query, 0);
+  expect_done(d, MOMO_OUTCOME_PAID, "paid", 0, "4088878653");
+}
+
 static void paid_at_once(void) {
   momo_client *client = test_client();
   momo_driver *d = start(client, true, NULL);
@@ -175,8 +194,7 @@ static void paid_at_once(void) {
   int64_t code = -1;
   CHECK_RC(momo_driver_last_result_code(d, &code), MOMO_RESULT_OK);
   CHECK(code == 0);
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 static void authorized_then_captured(void) {
@@ -201,8 +219,7 @@ static void authorized_then_captured(void) {
   CHECK(stage == MOMO_STAGE_CONFIRMING);
   answer(d, client, T0 + 4600, &confirm, 0);
   expect_done(d, MOMO_OUTCOME_PAID, "paid", 0, "4088878653");
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 static void pending_then_query_paid(void) {
@@ -210,16 +227,11 @@ static void pending_then_query_paid(void) {
   momo_driver *d = start(client, true, NULL);
   struct sent pos = expect_send(d, MOMO_ENDPOINT_POS, ORDER, 1);
   answer(d, client, T0 + 300, &pos, 1000);
-  expect_wait(d, T0 + 2300);
   int64_t code = 0;
   CHECK_RC(momo_driver_last_result_code(d, &code), MOMO_RESULT_OK);
   CHECK(code == 1000);
-  tick(d, client, T0 + 2300);
-  struct sent query = expect_send(d, MOMO_ENDPOINT_QUERY, ORDER "-q1", 1);
-  answer(d, client, T0 + 2600, &query, 0);
-  expect_done(d, MOMO_OUTCOME_PAID, "paid", 0, "4088878653");
-  momo_driver_free(d);
-  momo_client_free(client);
+  first_query_pays(d, client, T0 + 2300);
+  finish(d, client);
 }
 
 static void timeout_then_query_paid(void) {
@@ -227,13 +239,8 @@ static void timeout_then_query_paid(void) {
   momo_driver *d = start(client, true, NULL);
   expect_send(d, MOMO_ENDPOINT_POS, ORDER, 1);
   CHECK_RC(momo_driver_on_timeout(d, client, T0 + 30000), MOMO_RESULT_OK);
-  expect_wait(d, T0 + 32000);
-  tick(d, client, T0 + 32000);
-  struct sent query = expect_send(d, MOMO_ENDPOINT_QUERY, ORDER "-q1", 1);
-  answer(d, client, T0 + 32300, &query, 0);
-  expect_done(d, MOMO_OUTCOME_PAID, "paid", 0, "4088878653");
-  momo_driver_free(d);
-  momo_client_free(client);
+  first_query_pays(d, client, T0 + 32000);
+  finish(d, client);
 }
 
 /* A lost request: the query says 42 (no such order), so the same pos bytes
@@ -257,8 +264,7 @@ static void network_error_resends_same_bytes(void) {
   answer(d, client, T0 + 2650, &pos, 0);
   expect_done(d, MOMO_OUTCOME_PAID, "paid", 0, "4088878653");
   free(first);
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 /* A 40 s window polled every 5 s: one query, lost, and the window closes. */
@@ -277,8 +283,7 @@ static void deadline_gives_unknown(void) {
   expect_wait(d, T0 + 40000);
   tick(d, client, T0 + 40000);
   expect_done(d, MOMO_OUTCOME_UNKNOWN, "unknown", -1, "");
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 static void ipn_before_the_response(void) {
@@ -294,8 +299,7 @@ static void ipn_before_the_response(void) {
   CHECK(log_has(d, "\"kind\":\"ipn\""));
   CHECK(log_has(d, "\"kind\":\"ignored\""));
   momo_notification_free(n);
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 static void wrong_amount_ipn_is_ignored(void) {
@@ -308,13 +312,9 @@ static void wrong_amount_ipn_is_ignored(void) {
   CHECK_RC(momo_driver_on_ipn(d, client, T0 + 600, n), MOMO_RESULT_OK);
   expect_wait(d, T0 + 2300);
   CHECK(log_has(d, "\"kind\":\"ipnMismatch\",\"field\":\"amount\""));
-  tick(d, client, T0 + 2300);
-  struct sent query = expect_send(d, MOMO_ENDPOINT_QUERY, ORDER "-q1", 1);
-  answer(d, client, T0 + 2600, &query, 0);
-  expect_done(d, MOMO_OUTCOME_PAID, "paid", 0, "4088878653");
+  first_query_pays(d, client, T0 + 2300);
   momo_notification_free(n);
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 static momo_driver *snapshot_and_restore(momo_driver *d, uint64_t now) {
@@ -351,24 +351,15 @@ static void restore_resends_identical_pos(void) {
   answer(d, client, T0 + 1300, &pos, 1000);
   expect_wait(d, T0 + 3300);
   d = snapshot_and_restore(d, T0 + 1400);
-  expect_wait(d, T0 + 3300);
-  tick(d, client, T0 + 3300);
-  struct sent query = expect_send(d, MOMO_ENDPOINT_QUERY, ORDER "-q1", 1);
-  answer(d, client, T0 + 3600, &query, 0);
-  expect_done(d, MOMO_OUTCOME_PAID, "paid", 0, "4088878653");
+  first_query_pays(d, client, T0 + 3300);
   free(first);
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 static void null_pointers_are_refused(void) {
   momo_client *client = test_client();
   momo_driver *d = start(client, true, NULL);
-  const struct pos_vector *v = pos_vector();
-  momo_pos_payment *payment = NULL;
-  CHECK_RC(momo_pos_payment_new(CS(v->order_id), CS(v->request_id), v->amount,
-                                CS(v->payment_code), &payment),
-           MOMO_RESULT_OK);
+  momo_pos_payment *payment = vector_payment();
   momo_driver *out = SENTINEL;
   CHECK_RC(momo_driver_start(NULL, payment, NULL, 0, T0, &out), MOMO_RESULT_NULL_POINTER);
   CHECK_FIELD("client");
@@ -433,8 +424,7 @@ static void null_pointers_are_refused(void) {
   /* None of these changed the driver: still the first send. */
   expect_send(d, MOMO_ENDPOINT_POS, ORDER, 1);
   momo_driver_free(NULL);
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 static void accessors_of_another_action_say_invalid_state(void) {
@@ -471,17 +461,12 @@ static void accessors_of_another_action_say_invalid_state(void) {
   CHECK_RC(momo_driver_tick(d, other, T0 + 40000), MOMO_RESULT_INVALID_STATE);
   expect_wait(d, T0 + 32000);
   momo_client_free(other);
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 static void bad_configs_and_snapshots_are_refused(void) {
   momo_client *client = test_client();
-  const struct pos_vector *v = pos_vector();
-  momo_pos_payment *payment = NULL;
-  CHECK_RC(momo_pos_payment_new(CS(v->order_id), CS(v->request_id), v->amount,
-                                CS(v->payment_code), &payment),
-           MOMO_RESULT_OK);
+  momo_pos_payment *payment = vector_payment();
   momo_driver *out = SENTINEL;
   CHECK_RC(momo_driver_start(client, payment, S("{\"paymentWindow\":60000}"), T0, &out),
            MOMO_RESULT_INVALID_JSON);
@@ -494,7 +479,8 @@ static void bad_configs_and_snapshots_are_refused(void) {
   CHECK(out == SENTINEL);
   /* A payment breaking a rule names its field, as momo_client_pos_request. */
   momo_pos_payment *cheap = NULL;
-  CHECK_RC(momo_pos_payment_new(S("ORDER-1"), S("r1"), 999, CS(v->payment_code), &cheap),
+  CHECK_RC(momo_pos_payment_new(S("ORDER-1"), S("r1"), 999, CS(pos_vector()->payment_code),
+                                &cheap),
            MOMO_RESULT_OK);
   CHECK_RC(momo_driver_start(client, cheap, NULL, 0, T0, &out), MOMO_RESULT_INVALID_FIELD);
   CHECK_FIELD("amount");
@@ -530,8 +516,7 @@ static void bad_configs_and_snapshots_are_refused(void) {
            MOMO_RESULT_INVALID_JSON);
   free(text);
   momo_buffer_free(snapshot);
-  momo_driver_free(d);
-  momo_client_free(client);
+  finish(d, client);
 }
 
 void suite_driver(void) {

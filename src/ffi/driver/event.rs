@@ -33,6 +33,24 @@ unsafe fn feed(
     })
 }
 
+/// Feeds an event that carries nothing but its time.
+///
+/// # Safety
+/// As [`feed`].
+unsafe fn feed_at(
+    driver: *mut momo_driver,
+    client: *const momo_client,
+    now_ms: u64,
+    event: Event<'static>,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        feed(driver, client, |h, c| {
+            h.change(|d| d.handle(c, now_ms, event))
+        })
+    }
+}
+
 /// The request last handed out got an HTTP answer: `status` and the raw
 /// body as received (any status; an unusable body counts as a lost answer).
 #[no_mangle]
@@ -62,11 +80,7 @@ pub unsafe extern "C" fn momo_driver_on_timeout(
     now_ms: u64,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe {
-        feed(driver, client, |h, c| {
-            h.change(|d| d.handle(c, now_ms, Event::Timeout))
-        })
-    }
+    unsafe { feed_at(driver, client, now_ms, Event::Timeout) }
 }
 
 /// The request last handed out failed below HTTP (DNS, connect, TLS,
@@ -78,11 +92,7 @@ pub unsafe extern "C" fn momo_driver_on_network_error(
     now_ms: u64,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe {
-        feed(driver, client, |h, c| {
-            h.change(|d| d.handle(c, now_ms, Event::NetworkError))
-        })
-    }
+    unsafe { feed_at(driver, client, now_ms, Event::NetworkError) }
 }
 
 /// A notification verified with momo_client_verify_ipn() (only verified
@@ -113,11 +123,7 @@ pub unsafe extern "C" fn momo_driver_tick(
     now_ms: u64,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe {
-        feed(driver, client, |h, c| {
-            h.change(|d| d.handle(c, now_ms, Event::Tick))
-        })
-    }
+    unsafe { feed_at(driver, client, now_ms, Event::Tick) }
 }
 
 /// The merchant's capture or cancel (MOMO_CONFIRM_*) of an authorized
