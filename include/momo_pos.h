@@ -17,11 +17,15 @@
  * - Handles (momo_client, momo_public_key, ...) are created by one function
  *   and released by their _free function, which accepts NULL. A momo_str
  *   returned by an accessor borrows from its handle: it is NUL-terminated and
- *   valid until the handle is freed.
+ *   valid until the handle is freed (for a momo_driver: until the next call
+ *   that changes it).
  * - Thread safety: momo_client and momo_public_key (and the results
  *   momo_request, momo_notification, momo_response, momo_buffer) are
  *   immutable once made and may be used by any number of threads at once.
  *   A momo_pos_payment being built may be used by one thread at a time.
+ *   A momo_driver changes with every event: it is NOT shareable between
+ *   threads without a lock of your own (it may move between threads); the
+ *   momo_client passed to it stays shareable.
  *   The last error is per thread. No panic crosses this boundary
  *   (MOMO_RESULT_PANIC).
  * - Freeing a handle while another thread uses it is the caller's bug.
@@ -181,6 +185,13 @@ typedef struct momo_buffer momo_buffer;
 typedef struct momo_client momo_client;
 
 /**
+ * One payment's driver. It changes with every event, so it belongs to one
+ * thread at a time (lock it yourself to share it); the momo_client passed
+ * to it stays shareable. Free it with momo_driver_free().
+ */
+typedef struct momo_driver momo_driver;
+
+/**
  * A verified notification. Immutable: may be read from several threads.
  * Free it with momo_notification_free().
  */
@@ -221,7 +232,8 @@ typedef uint32_t momo_lang;
 /**
  * A view of text owned by a handle: `data` is never NULL and is
  * NUL-terminated; `len` excludes the terminator. Valid until the handle it
- * came from is freed. Text received from MoMo may in principle contain a
+ * came from is freed (a momo_driver's: until the next event, tick or
+ * decision fed to it, even a failed one). Text received from MoMo may in principle contain a
  * NUL (a JSON "\u0000"): `len` is the exact length.
  */
 typedef struct momo_str {
@@ -236,9 +248,63 @@ typedef struct momo_str {
 } momo_str;
 
 /**
+ * Where a payment stands: one of the MOMO_STAGE_* values.
+ */
+typedef uint32_t momo_stage;
+
+/**
+ * What the host should do now: one of the MOMO_ACTION_* values. 0 is never
+ * one, so a zeroed variable is not mistaken for an action.
+ */
+typedef uint32_t momo_action_kind;
+
+/**
+ * Which MoMo call a request is: one of the MOMO_ENDPOINT_* values.
+ */
+typedef uint32_t momo_endpoint;
+
+/**
  * A confirm action: one of the MOMO_CONFIRM_* values.
  */
 typedef uint32_t momo_confirm_action;
+
+/**
+ * How a payment ended: one of the MOMO_OUTCOME_* values.
+ */
+typedef uint32_t momo_outcome_kind;
+
+/**
+ * How a payment ended. The texts are views owned by the driver.
+ */
+typedef struct momo_outcome {
+  /**
+   * MOMO_OUTCOME_*.
+   */
+  momo_outcome_kind kind;
+  /**
+   * Its stable name: "paid", "declined", "cancelled" or "unknown".
+   */
+  struct momo_str name;
+  /**
+   * Whether `result_code` holds a code: always, except for an unknown
+   * outcome whose deadline passed without a final answer.
+   */
+  bool has_result_code;
+  /**
+   * The deciding code: 0 when paid; MoMo's code when declined or
+   * cancelled (explain it with momo_result_code_explain()); when unknown,
+   * the code MoMo refused the capture/cancel call with.
+   */
+  int64_t result_code;
+  /**
+   * MoMo's transId when an answer or IPN stated it, else "".
+   */
+  struct momo_str trans_id;
+  /**
+   * One English line for logs, e.g. "declined (1001: ...)".
+   */
+  struct momo_str description;
+} momo_outcome;
 
 /**
  * Whether an answer's origin was proven: one of the MOMO_AUTHENTICITY_*
@@ -300,6 +366,87 @@ typedef struct momo_result_code_info {
  * English ("en").
  */
 #define MOMO_LANG_EN 2
+
+/**
+ * The pos request is out, retried or polled.
+ */
+#define MOMO_STAGE_PAYING 1
+
+/**
+ * Authorized (9000): capture or cancel is awaited.
+ */
+#define MOMO_STAGE_AUTHORIZED 2
+
+/**
+ * The capture or cancel is out.
+ */
+#define MOMO_STAGE_CONFIRMING 3
+
+/**
+ * Finished: see momo_driver_outcome().
+ */
+#define MOMO_STAGE_DONE 4
+
+/**
+ * Persist momo_driver_snapshot(), then POST momo_driver_send_body() to
+ * momo_driver_send_url() and report the result with momo_driver_on_response(),
+ * momo_driver_on_timeout() or momo_driver_on_network_error().
+ */
+#define MOMO_ACTION_SEND 1
+
+/**
+ * Nothing to send before momo_driver_wait_until_ms(): call momo_driver_tick()
+ * then, or earlier when a verified IPN arrives (momo_driver_on_ipn()).
+ */
+#define MOMO_ACTION_WAIT 2
+
+/**
+ * Authorized (9000): ask the merchant, then momo_driver_decide(). Tick at
+ * momo_driver_decide_until_ms() if nobody decided: the default applies.
+ */
+#define MOMO_ACTION_DECIDE 3
+
+/**
+ * Finished: read momo_driver_outcome(). Only a verified IPN can still turn
+ * an unknown outcome into a known one.
+ */
+#define MOMO_ACTION_DONE 4
+
+/**
+ * POST /v2/gateway/api/pos: the payment itself.
+ */
+#define MOMO_ENDPOINT_POS 1
+
+/**
+ * POST /v2/gateway/api/query: a status query.
+ */
+#define MOMO_ENDPOINT_QUERY 2
+
+/**
+ * POST /v2/gateway/api/confirm: capture or cancel.
+ */
+#define MOMO_ENDPOINT_CONFIRM 3
+
+/**
+ * Result 0: the money was taken (directly or by a capture).
+ */
+#define MOMO_OUTCOME_PAID 1
+
+/**
+ * A final failure before any authorization: nothing was charged.
+ */
+#define MOMO_OUTCOME_DECLINED 2
+
+/**
+ * Authorized (9000), then cancelled or ended without a capture: no charge.
+ */
+#define MOMO_OUTCOME_CANCELLED 3
+
+/**
+ * No final answer: the money may have moved. Reconcile before charging
+ * again; never show it as a failure.
+ */
+#define MOMO_OUTCOME_UNKNOWN 4
 
 /**
  * Take the money held by an authorization (requestType "capture").
@@ -432,6 +579,213 @@ momo_result momo_public_key_encrypt(const struct momo_public_key *key,
                                     const char *scanned,
                                     size_t scanned_len,
                                     struct momo_buffer **out);
+
+/**
+ * Signs `payment` once and starts driving it at `now_ms` (any millisecond
+ * clock, the same for every call; epoch milliseconds read best in the
+ * journal). The first action is to send the pos request.
+ *
+ * `config_json` is optional (NULL: the defaults): a JSON object naming only
+ * what it changes, e.g. {"paymentWindowMs":60000,"onUndecided":"capture"}
+ * (fields: requestTimeoutMs, pollDelaysMs, paymentWindowMs,
+ * decisionWindowMs, onUndecided, confirmWindowMs, maxPosResends,
+ * maxConfirmSends). An unknown field is MOMO_RESULT_INVALID_JSON; a value
+ * out of range MOMO_RESULT_INVALID_FIELD naming it.
+ */
+momo_result momo_driver_start(const struct momo_client *client,
+                              const struct momo_pos_payment *payment,
+                              const char *config_json,
+                              size_t config_json_len,
+                              uint64_t now_ms,
+                              struct momo_driver **out);
+
+/**
+ * Rebuilds a driver from momo_driver_snapshot()'s text, after a crash or a
+ * restart. A request that was in flight is asked for again, byte for byte.
+ * A snapshot above 256 KiB is MOMO_RESULT_BODY_TOO_LARGE; one that is not a
+ * snapshot MOMO_RESULT_INVALID_JSON; one of another format version
+ * MOMO_RESULT_INVALID_STATE.
+ */
+momo_result momo_driver_restore(const char *snapshot,
+                                size_t snapshot_len,
+                                uint64_t now_ms,
+                                struct momo_driver **out);
+
+/**
+ * Releases a driver. NULL is a no-op.
+ */
+void momo_driver_free(struct momo_driver *driver);
+
+/**
+ * The whole state as JSON (no secret, a few KB), into a new buffer.
+ * The write-ahead rule: store it durably before performing every
+ * MOMO_ACTION_SEND; momo_driver_restore() takes it back.
+ */
+momo_result momo_driver_snapshot(const struct momo_driver *driver, struct momo_buffer **out);
+
+/**
+ * The journal as a JSON array, oldest first: one object per transition
+ * with "atMs" (the host's clock) and "kind" ("send", "answer", "timeout",
+ * "ipnMismatch", "settled"...), for the till's screen and for support.
+ */
+momo_result momo_driver_log_json(const struct momo_driver *driver, struct momo_buffer **out);
+
+/**
+ * Where the payment stands (MOMO_STAGE_*), for a status line on the till.
+ */
+momo_result momo_driver_stage(const struct momo_driver *driver, momo_stage *out);
+
+/**
+ * The stage's stable name: "paying", "authorized", "confirming" or "done"
+ * (static text).
+ */
+momo_result momo_driver_stage_name(const struct momo_driver *driver, struct momo_str *out);
+
+/**
+ * The order being paid. Valid until the driver is freed.
+ */
+momo_result momo_driver_order_id(const struct momo_driver *driver, struct momo_str *out);
+
+/**
+ * The pos requestId, MoMo's idempotency key for this payment. Valid until
+ * the driver is freed.
+ */
+momo_result momo_driver_request_id(const struct momo_driver *driver, struct momo_str *out);
+
+/**
+ * The amount in VND.
+ */
+momo_result momo_driver_amount(const struct momo_driver *driver, uint64_t *out);
+
+/**
+ * The latest result code MoMo gave (answer or IPN), for the till's status
+ * line (explain it with momo_result_code_explain()); MOMO_RESULT_ABSENT
+ * before any.
+ */
+momo_result momo_driver_last_result_code(const struct momo_driver *driver, int64_t *out);
+
+/**
+ * What the host should do now (MOMO_ACTION_*). Ask again after every call
+ * that changes the driver.
+ */
+momo_result momo_driver_next_action(const struct momo_driver *driver, momo_action_kind *kind_out);
+
+/**
+ * MOMO_ACTION_SEND: which call it is (MOMO_ENDPOINT_*).
+ */
+momo_result momo_driver_send_endpoint(const struct momo_driver *driver, momo_endpoint *out);
+
+/**
+ * MOMO_ACTION_SEND: the URL to POST to.
+ */
+momo_result momo_driver_send_url(const struct momo_driver *driver, struct momo_str *out);
+
+/**
+ * MOMO_ACTION_SEND: the exact JSON body. A resend is the same bytes.
+ */
+momo_result momo_driver_send_body(const struct momo_driver *driver, struct momo_str *out);
+
+/**
+ * MOMO_ACTION_SEND: the Content-Type header's value (static text).
+ */
+momo_result momo_driver_send_content_type(const struct momo_driver *driver, struct momo_str *out);
+
+/**
+ * MOMO_ACTION_SEND: the request's requestId.
+ */
+momo_result momo_driver_send_request_id(const struct momo_driver *driver, struct momo_str *out);
+
+/**
+ * MOMO_ACTION_SEND: the HTTP timeout to use, in ms (at least 30000).
+ */
+momo_result momo_driver_send_timeout_ms(const struct momo_driver *driver, uint64_t *out);
+
+/**
+ * MOMO_ACTION_SEND: when the driver counts the answer as lost (host clock).
+ */
+momo_result momo_driver_send_deadline_ms(const struct momo_driver *driver, uint64_t *out);
+
+/**
+ * MOMO_ACTION_SEND: 1 the first time these bytes go out, 2 for the first
+ * identical resend...
+ */
+momo_result momo_driver_send_attempt(const struct momo_driver *driver, uint32_t *out);
+
+/**
+ * MOMO_ACTION_WAIT: when to call momo_driver_tick() (host clock, ms).
+ */
+momo_result momo_driver_wait_until_ms(const struct momo_driver *driver, uint64_t *out);
+
+/**
+ * MOMO_ACTION_DECIDE: the deadline for the merchant's decision (host
+ * clock, ms).
+ */
+momo_result momo_driver_decide_until_ms(const struct momo_driver *driver, uint64_t *out);
+
+/**
+ * MOMO_ACTION_DECIDE: what applies when nobody decides in time
+ * (MOMO_CONFIRM_CANCEL unless configured otherwise).
+ */
+momo_result momo_driver_decide_default(const struct momo_driver *driver, momo_confirm_action *out);
+
+/**
+ * MOMO_ACTION_DONE: how the payment ended.
+ */
+momo_result momo_driver_outcome(const struct momo_driver *driver, struct momo_outcome *out);
+
+/**
+ * The request last handed out got an HTTP answer: `status` and the raw
+ * body as received (any status; an unusable body counts as a lost answer).
+ */
+momo_result momo_driver_on_response(struct momo_driver *driver,
+                                    const struct momo_client *client,
+                                    uint64_t now_ms,
+                                    uint16_t status,
+                                    const uint8_t *body,
+                                    size_t body_len);
+
+/**
+ * The request last handed out got no answer within its timeout.
+ */
+momo_result momo_driver_on_timeout(struct momo_driver *driver,
+                                   const struct momo_client *client,
+                                   uint64_t now_ms);
+
+/**
+ * The request last handed out failed below HTTP (DNS, connect, TLS,
+ * reset): it may or may not have reached MoMo.
+ */
+momo_result momo_driver_on_network_error(struct momo_driver *driver,
+                                         const struct momo_client *client,
+                                         uint64_t now_ms);
+
+/**
+ * A notification verified with momo_client_verify_ipn() (only verified
+ * ones exist as handles). One for another order, request or amount is
+ * journaled as an anomaly and changes nothing; a repeat changes nothing.
+ */
+momo_result momo_driver_on_ipn(struct momo_driver *driver,
+                               const struct momo_client *client,
+                               uint64_t now_ms,
+                               const struct momo_notification *notification);
+
+/**
+ * Time passed: call it at momo_driver_wait_until_ms() or
+ * momo_driver_decide_until_ms() (earlier is harmless).
+ */
+momo_result momo_driver_tick(struct momo_driver *driver,
+                             const struct momo_client *client,
+                             uint64_t now_ms);
+
+/**
+ * The merchant's capture or cancel (MOMO_CONFIRM_*) of an authorized
+ * payment. MOMO_RESULT_INVALID_STATE when no decision is awaited
+ * (MOMO_ACTION_DECIDE is not the current action).
+ */
+momo_result momo_driver_decide(struct momo_driver *driver,
+                               const struct momo_client *client,
+                               uint64_t now_ms,
+                               momo_confirm_action action);
 
 /**
  * Encodes a JSON object (`{"till":"7"}`) as extraData text: base64, or ""

@@ -78,19 +78,30 @@ ASAN_OPTIONS=detect_leaks=1 "$out/cpp_asan"
 step "POS terminal example (libcurl) against a local stub of MoMo's gateway"
 cc -std=c11 -Wall -Wextra -Werror -g -Iinclude examples/c-terminal/pos_terminal.c "$lib" \
   -lcurl "${SYSLIBS[@]}" -o "$out/pos_terminal"
-# scenario, expected exit status: 0 paid, 1 not paid, 3 refresh the code.
-terminal_case() {
-  local scenario=$1 expected=$2 port_file="$out/stub_port_$1" status=0
+# scenario, expected exit status (0 paid, 1 not paid, 3 refresh the code),
+# MOMO_AUTO_CAPTURE; ARGS adds options. The driver polls every 100 ms here.
+start_stub() {
+  local scenario=$1 port_file="$out/stub_port_$1"
+  rm -f "$port_file"
   python3 tests/c/stub_momo.py "$scenario" "$port_file" 2>"$out/stub_$scenario.log" &
-  local stub=$!
+  stub=$!
   for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
-  printf ']Q1MM561918531775222861\r\n' \
-    | MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85 \
-      MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz \
-      MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64 \
-      MOMO_AUTO_CAPTURE="${3:-1}" MOMO_POLL_MS=10 MOMO_POLL_MAX=5 \
-      ${WRAP:-} "$out/pos_terminal" "http://127.0.0.1:$(cat "$port_file")" ORDER-42 59000 \
-      >"$out/terminal_$scenario.log" 2>&1 || status=$?
+  stub_url="http://127.0.0.1:$(cat "$port_file")"
+}
+scan=$']Q1MM561918531775222861\r'
+terminal_env=(MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85
+  MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz
+  MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64)
+terminal() {
+  local config=${CONFIG:-'{"pollDelaysMs":[100]}'}
+  # shellcheck disable=SC2086 # WRAP and ARGS are words
+  env "${terminal_env[@]}" MOMO_AUTO_CAPTURE="${AUTO:-1}" MOMO_DRIVER_CONFIG="$config" \
+    ${WRAP:-} "$out/pos_terminal" ${ARGS:-} "$stub_url" ORDER-42 59000 <<<"$scan"
+}
+terminal_case() {
+  local scenario=$1 expected=$2 status=0
+  start_stub "$scenario"
+  AUTO="${3:-1}" terminal >"$out/terminal_$scenario.log" 2>&1 || status=$?
   kill "$stub" 2>/dev/null || true
   wait "$stub" 2>/dev/null || true
   if [ "$status" -ne "$expected" ]; then
@@ -98,14 +109,56 @@ terminal_case() {
     echo "terminal, scenario $scenario: exit $status, expected $expected" >&2
     exit 1
   fi
-  echo "scenario $scenario: exit $status ($(tail -n 1 "$out/terminal_$scenario.log"))"
+  echo "scenario $scenario ${ARGS:-}: exit $status ($(tail -n 1 "$out/terminal_$scenario.log"))"
 }
 terminal_case paid 0
 terminal_case authorized 0 0
+ARGS="--decide cancel" terminal_case authorized 1 0
+grep -q '"kind":"decided","action":"cancel","by":"merchant"' "$out/terminal_authorized.log" ||
+  { echo "terminal: --decide cancel did not cancel" >&2; exit 1; }
 terminal_case pending 0
 terminal_case declined 1
 terminal_case refresh 3
 WRAP="${VALGRIND[*]}" terminal_case garbage 0
+
+# The write-ahead rule: the terminal is killed while it waits after the pos
+# went out; run again on its state file, it sends the very same pos bytes.
+state="$out/terminal.state"
+rm -f "$state"
+start_stub crash
+# `env` execs the terminal: $! is its own pid.
+env "${terminal_env[@]}" MOMO_DRIVER_CONFIG='{"pollDelaysMs":[2000]}' "$out/pos_terminal" \
+  --state "$state" "$stub_url" ORDER-42 59000 <<<"$scan" >"$out/terminal_crash1.log" 2>&1 &
+first=$!
+for _ in $(seq 100); do grep -q 'pos #1' "$out/stub_crash.log" && break; sleep 0.1; done
+sleep 0.3
+kill -9 "$first"
+wait "$first" 2>/dev/null || true
+status=0
+ARGS="--state $state" terminal >"$out/terminal_crash2.log" 2>&1 || status=$?
+kill "$stub" 2>/dev/null || true
+wait "$stub" 2>/dev/null || true
+pos_digests=$(grep -o 'pos #[0-9] [0-9a-f]*' "$out/stub_crash.log" | awk '{print $3}' | sort -u)
+# pos, (killed) pos again, one query: the killed terminal sent nothing more.
+if [ "$status" -ne 0 ] || [ "$(grep -c 'pos #' "$out/stub_crash.log")" -ne 2 ] ||
+  [ "$(grep -c 'query #' "$out/stub_crash.log")" -ne 1 ] ||
+  [ "$(echo "$pos_digests" | wc -l)" -ne 1 ] || ! grep -q '^resumed ORDER-42' "$out/terminal_crash2.log"; then
+  cat "$out/terminal_crash2.log" "$out/stub_crash.log" >&2
+  echo "terminal: resuming from $state failed (exit $status)" >&2
+  exit 1
+fi
+echo "resumed from the state file: the same pos bytes went again ($pos_digests), then paid"
+# A finished payment's state file answers without sending anything.
+start_stub crash
+ARGS="--state $state" terminal >"$out/terminal_crash3.log" 2>&1
+kill "$stub" 2>/dev/null || true
+wait "$stub" 2>/dev/null || true
+if grep -q 'stub:' "$out/stub_crash.log" || ! grep -q '^PAID' "$out/terminal_crash3.log"; then
+  cat "$out/terminal_crash3.log" "$out/stub_crash.log" >&2
+  echo "terminal: a finished payment sent again" >&2
+  exit 1
+fi
+echo "a finished payment's state file: PAID again, nothing sent"
 
 step "Packaging: install, link the .a alone, the .so through pkg-config, CMake find_package"
 prefix="$repo/$out/install"

@@ -425,6 +425,148 @@ class Client {
   detail::Owned<momo_client, momo_client_free> client_;
 };
 
+enum class ActionKind : momo_action_kind {
+  Send = MOMO_ACTION_SEND,
+  Wait = MOMO_ACTION_WAIT,
+  Decide = MOMO_ACTION_DECIDE,
+  Done = MOMO_ACTION_DONE
+};
+enum class Endpoint : momo_endpoint {
+  Pos = MOMO_ENDPOINT_POS,
+  Query = MOMO_ENDPOINT_QUERY,
+  Confirm = MOMO_ENDPOINT_CONFIRM
+};
+enum class OutcomeKind : momo_outcome_kind {
+  Paid = MOMO_OUTCOME_PAID,
+  Declined = MOMO_OUTCOME_DECLINED,
+  Cancelled = MOMO_OUTCOME_CANCELLED,
+  Unknown = MOMO_OUTCOME_UNKNOWN
+};
+enum class Stage : momo_stage {
+  Paying = MOMO_STAGE_PAYING,
+  Authorized = MOMO_STAGE_AUTHORIZED,
+  Confirming = MOMO_STAGE_CONFIRMING,
+  Done = MOMO_STAGE_DONE
+};
+
+// The request a MOMO_ACTION_SEND asks for. The views live until the next
+// call that changes the driver.
+struct Send {
+  Endpoint endpoint;
+  std::string_view url;
+  std::string_view body;
+  std::string_view content_type;
+  std::string_view request_id;
+  uint64_t timeout_ms;
+  uint64_t deadline_ms;
+  uint32_t attempt;
+};
+
+// How a payment ended; the views live until the next change of the driver.
+struct Outcome {
+  OutcomeKind kind;
+  std::string_view name;
+  std::optional<int64_t> result_code;  // none: unknown past the deadline
+  std::string_view trans_id;           // "" when MoMo stated none
+  std::string_view description;
+};
+
+// One payment's transaction driver (see README, "Driving a payment to a
+// safe end"). Changes with every event: one thread at a time.
+class Driver {
+ public:
+  // config_json: partial DriverConfig JSON, empty for the defaults.
+  static Driver start(const Client &client, const PosPayment &payment, uint64_t now_ms,
+                      std::string_view config_json = {}) {
+    momo_driver *driver = nullptr;
+    detail::check(momo_driver_start(client.get(), payment.get(),
+                                    config_json.empty() ? nullptr : config_json.data(),
+                                    config_json.size(), now_ms, &driver));
+    return Driver(driver);
+  }
+  static Driver restore(std::string_view snapshot, uint64_t now_ms) {
+    momo_driver *driver = nullptr;
+    detail::check(momo_driver_restore(detail::data(snapshot), snapshot.size(), now_ms, &driver));
+    return Driver(driver);
+  }
+
+  ActionKind next_action() const {
+    return static_cast<ActionKind>(detail::required(momo_driver_next_action, get()));
+  }
+  Send send() const {
+    return {static_cast<Endpoint>(detail::required(momo_driver_send_endpoint, get())),
+            text(momo_driver_send_url),
+            text(momo_driver_send_body),
+            text(momo_driver_send_content_type),
+            text(momo_driver_send_request_id),
+            detail::required(momo_driver_send_timeout_ms, get()),
+            detail::required(momo_driver_send_deadline_ms, get()),
+            detail::required(momo_driver_send_attempt, get())};
+  }
+  uint64_t wait_until_ms() const { return detail::required(momo_driver_wait_until_ms, get()); }
+  uint64_t decide_until_ms() const {
+    return detail::required(momo_driver_decide_until_ms, get());
+  }
+  ConfirmAction decide_default() const {
+    return static_cast<ConfirmAction>(detail::required(momo_driver_decide_default, get()));
+  }
+  Outcome outcome() const {
+    momo_outcome o = detail::required(momo_driver_outcome, get());
+    return {static_cast<OutcomeKind>(o.kind), detail::view(o.name),
+            o.has_result_code ? std::optional<int64_t>(o.result_code) : std::nullopt,
+            detail::view(o.trans_id), detail::view(o.description)};
+  }
+
+  void on_response(const Client &client, uint64_t now_ms, uint16_t status,
+                   std::string_view body) {
+    detail::check(momo_driver_on_response(get(), client.get(), now_ms, status,
+                                          reinterpret_cast<const uint8_t *>(detail::data(body)),
+                                          body.size()));
+  }
+  void on_timeout(const Client &client, uint64_t now_ms) {
+    detail::check(momo_driver_on_timeout(get(), client.get(), now_ms));
+  }
+  void on_network_error(const Client &client, uint64_t now_ms) {
+    detail::check(momo_driver_on_network_error(get(), client.get(), now_ms));
+  }
+  void on_ipn(const Client &client, uint64_t now_ms, const Notification &notification) {
+    detail::check(momo_driver_on_ipn(get(), client.get(), now_ms, notification.get()));
+  }
+  void tick(const Client &client, uint64_t now_ms) {
+    detail::check(momo_driver_tick(get(), client.get(), now_ms));
+  }
+  void decide(const Client &client, uint64_t now_ms, ConfirmAction action) {
+    detail::check(momo_driver_decide(get(), client.get(), now_ms,
+                                     static_cast<momo_confirm_action>(action)));
+  }
+
+  // Persist it before every send (the write-ahead rule).
+  std::string snapshot() const { return buffer(momo_driver_snapshot); }
+  std::string log_json() const { return buffer(momo_driver_log_json); }
+  Stage stage() const { return static_cast<Stage>(detail::required(momo_driver_stage, get())); }
+  std::string_view stage_name() const { return text(momo_driver_stage_name); }
+  std::string_view order_id() const { return text(momo_driver_order_id); }
+  std::string_view request_id() const { return text(momo_driver_request_id); }
+  uint64_t amount() const { return detail::required(momo_driver_amount, get()); }
+  std::optional<int64_t> last_result_code() const {
+    return detail::optional(momo_driver_last_result_code, get());
+  }
+  const momo_driver *get() const noexcept { return driver_.get(); }
+  momo_driver *get() noexcept { return driver_.get(); }
+
+ private:
+  explicit Driver(momo_driver *driver) : driver_(driver) {}
+  std::string_view text(momo_result (*get_text)(const momo_driver *, momo_str *)) const {
+    return detail::view(detail::required(get_text, get()));
+  }
+  std::string buffer(momo_result (*make)(const momo_driver *, momo_buffer **)) const {
+    momo_buffer *b = nullptr;
+    detail::check(make(get(), &b));
+    return detail::take(b);
+  }
+  detail::Owned<momo_driver, momo_driver_free> driver_;
+};
+
 }  // namespace momo
 
 #endif  // MOMO_POS_HPP

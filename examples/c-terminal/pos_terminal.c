@@ -1,7 +1,7 @@
 /*
  * pos_terminal: a POS terminal in C on top of momo-pos and libcurl.
  *
- *   pos_terminal BASE_URL ORDER_ID AMOUNT < scanned-code
+ *   pos_terminal [--state FILE] [--decide capture|cancel] BASE_URL ORDER_ID AMOUNT < scanned-code
  *
  * BASE_URL is "test", "production" or a gateway URL such as
  * http://127.0.0.1:8080. The scanned code is read from standard input as the
@@ -9,12 +9,19 @@
  * the environment, as for the momo-pos CLI:
  *   MOMO_PARTNER_CODE, MOMO_ACCESS_KEY, MOMO_SECRET_KEY   credentials
  *   MOMO_PUBLIC_KEY_FILE                                MoMo's RSA key
- *   MOMO_AUTO_CAPTURE=0     authorize only, then capture (result 9000)
- *   MOMO_POLL_MS (2000), MOMO_POLL_MAX (30)             status polling
+ *   MOMO_AUTO_CAPTURE=0     authorize only (result 9000), then --decide
+ *   MOMO_DRIVER_CONFIG      the driver's policy as JSON, e.g. {"pollDelaysMs":[500]}
+ *
+ * The payment is run by the library's transaction driver (momo_driver_*):
+ * this program only performs what it asks for (send, wait, decide) and
+ * reports back. With --state FILE the driver's snapshot is written to FILE
+ * before every request goes out (the write-ahead rule); when FILE exists
+ * the payment is resumed from it instead of starting anew, and a request
+ * that was in flight goes out again byte for byte.
  *
  * Exit status: 0 paid, 1 not paid (final: tell the shopper), 2 usage or
  * configuration error, 3 ask the shopper to refresh the payment code,
- * 4 outcome still unknown (keep the order open and query it later).
+ * 4 outcome unknown (keep the order open and reconcile it).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <curl/curl.h>
@@ -22,24 +29,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "momo_pos.h"
 
-enum { PAID = 0, NOT_PAID = 1, USAGE = 2, REFRESH = 3, UNKNOWN = 4, KEEP_POLLING = -1 };
+enum { PAID = 0, NOT_PAID = 1, USAGE = 2, REFRESH = 3, UNKNOWN = 4 };
 
 /* Answers longer than this are not MoMo's (the library refuses > 64 KiB). */
 #define MAX_ANSWER (1 << 20)
+/* Snapshots are a few KB; the library refuses more than 256 KiB. */
+#define MAX_SNAPSHOT (256 * 1024)
 
 struct answer {
   char *data;
   size_t len;
-};
-
-struct terminal {
-  const momo_client *client;
-  const char *order_id;
-  uint64_t amount;
-  int captures;
 };
 
 static size_t collect(char *chunk, size_t size, size_t count, void *user) {
@@ -55,53 +58,19 @@ static size_t collect(char *chunk, size_t size, size_t count, void *user) {
   return n;
 }
 
-/* POSTs a signed request. 0 with the answer body, -1 when no answer came
- * (timeout, network): then the outcome is unknown, never "failed". */
-static int post(const momo_request *request, struct answer *out) {
-  momo_str url, body, content_type;
-  uint64_t timeout_ms = 0;
-  if (momo_request_url(request, &url) || momo_request_body(request, &body) ||
-      momo_request_content_type(request, &content_type) ||
-      momo_request_timeout_ms(request, &timeout_ms))
-    return -1;
-  char header[128];
-  snprintf(header, sizeof header, "Content-Type: %s", content_type.data);
-  CURL *curl = curl_easy_init();
-  if (!curl) return -1;
-  struct curl_slist *headers = curl_slist_append(NULL, header);
-  out->data = NULL;
-  out->len = 0;
-  curl_easy_setopt(curl, CURLOPT_URL, url.data);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) {
-    fprintf(stderr, "no answer from %s: %s\n", url.data, curl_easy_strerror(rc));
-    free(out->data);
-    out->data = NULL;
-    return -1;
-  }
-  if (!out->data) out->data = calloc(1, 1);
-  printf("  %s -> HTTP %ld\n", url.data, status);
-  return 0;
+/* Epoch milliseconds: the driver's clock, and readable in its journal. */
+static uint64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
 }
 
-static void sleep_ms(long ms) {
-  struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+static void sleep_until(uint64_t until_ms) {
+  uint64_t now = now_ms();
+  if (until_ms <= now) return;
+  uint64_t ms = until_ms - now;
+  struct timespec t = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
   nanosleep(&t, NULL);
-}
-
-static long env_long(const char *name, long fallback) {
-  const char *v = getenv(name);
-  return v && *v ? strtol(v, NULL, 10) : fallback;
 }
 
 static int fail(const char *what) {
@@ -110,93 +79,153 @@ static int fail(const char *what) {
   return USAGE;
 }
 
-/* Sends `request` and parses the answer with `parse`; the result code, or
- * -1 when the answer is missing, unreadable or about another request. */
-static int exchange(const struct terminal *t, const momo_request *request,
-                    momo_result (*parse)(const momo_client *, const uint8_t *, size_t,
-                                         momo_response **),
-                    int64_t *code) {
-  struct answer a;
-  if (post(request, &a) != 0) return -1;
-  momo_response *response = NULL;
-  int ok = parse(t->client, (const uint8_t *)a.data, a.len, &response) == MOMO_RESULT_OK &&
-           momo_response_check_request(response, request) == MOMO_RESULT_OK &&
-           momo_response_result_code(response, code) == MOMO_RESULT_OK;
-  if (!ok) fprintf(stderr, "  unusable answer: %s\n", momo_last_error_message());
-  momo_authenticity authenticity = MOMO_AUTHENTICITY_UNSIGNED;
-  if (ok) momo_response_authenticity(response, &authenticity);
-  if (ok) printf("  resultCode %lld (%s)\n", (long long)*code,
-                 authenticity == MOMO_AUTHENTICITY_VERIFIED ? "signature verified" : "unsigned");
-  momo_response_free(response);
+/* Writes the snapshot durably (temporary file, fsync, rename): a crash
+ * leaves either the old state or the new one, never half of it. */
+static int persist(const momo_driver *driver, const char *path) {
+  if (!path) return 0;
+  momo_buffer *snapshot = NULL;
+  if (momo_driver_snapshot(driver, &snapshot) != MOMO_RESULT_OK) return fail("snapshot");
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "wb");
+  int ok = f && fwrite(momo_buffer_data(snapshot), 1, momo_buffer_len(snapshot), f) ==
+                    momo_buffer_len(snapshot);
+  ok = f && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
+  if (f) ok = fclose(f) == 0 && ok;
+  momo_buffer_free(snapshot);
+  if (!ok || rename(tmp, path) != 0) {
+    perror(path);
+    return USAGE;
+  }
+  return 0;
+}
+
+/* Performs the MOMO_ACTION_SEND and reports what came of it. */
+static int send_request(momo_driver *driver, const momo_client *client) {
+  momo_str url, body, content_type, request_id;
+  uint64_t timeout_ms = 0;
+  uint32_t attempt = 0;
+  if (momo_driver_send_url(driver, &url) || momo_driver_send_body(driver, &body) ||
+      momo_driver_send_content_type(driver, &content_type) ||
+      momo_driver_send_request_id(driver, &request_id) ||
+      momo_driver_send_timeout_ms(driver, &timeout_ms) ||
+      momo_driver_send_attempt(driver, &attempt))
+    return fail("send");
+  printf("send %s requestId=%s%s\n", url.data, request_id.data,
+         attempt > 1 ? " (same bytes again)" : "");
+  char header[128];
+  snprintf(header, sizeof header, "Content-Type: %s", content_type.data);
+  CURL *curl = curl_easy_init();
+  if (!curl) return fail("curl");
+  struct curl_slist *headers = curl_slist_append(NULL, header);
+  struct answer a = {NULL, 0};
+  curl_easy_setopt(curl, CURLOPT_URL, url.data);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a);
+  CURLcode rc = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  /* The views above die with the next call that changes the driver. */
+  momo_result fed;
+  if (rc == CURLE_OPERATION_TIMEDOUT) {
+    printf("  no answer in time\n");
+    fed = momo_driver_on_timeout(driver, client, now_ms());
+  } else if (rc != CURLE_OK) {
+    printf("  network error: %s\n", curl_easy_strerror(rc));
+    fed = momo_driver_on_network_error(driver, client, now_ms());
+  } else {
+    printf("  HTTP %ld\n", status);
+    fed = momo_driver_on_response(driver, client, now_ms(), (uint16_t)status,
+                                  (const uint8_t *)(a.data ? a.data : ""), a.len);
+  }
   free(a.data);
-  return ok ? 0 : -1;
+  return fed == MOMO_RESULT_OK ? 0 : fail("driver");
 }
 
-static int capture(struct terminal *t);
-
-/* What a result code means for this payment: an exit status, or
- * KEEP_POLLING while the outcome is not known. */
-static int settle(struct terminal *t, int64_t code) {
-  momo_result_code_info info;
-  momo_result_code_explain(code, &info);
-  printf("  %s / %s\n", info.message_en, info.message_vi);
-  if (info.is_success) {
-    printf("PAID: order %s, %llu VND\n", t->order_id, (unsigned long long)t->amount);
-    return PAID;
-  }
-  if (strcmp(info.next_step, "capture_or_cancel") == 0) return capture(t);
-  if (strcmp(info.next_step, "query") == 0) return KEEP_POLLING;
-  if (strcmp(info.next_step, "refresh_payment_code") == 0) {
-    printf("REFRESH: ask the shopper to refresh the payment code and scan again\n");
-    return REFRESH;
-  }
-  printf("NOT PAID (%s, next step: %s)\n", info.category, info.next_step);
-  return NOT_PAID;
-}
-
-/* 9000: the money is held; take it. */
-static int capture(struct terminal *t) {
-  if (t->captures++ > 0) return KEEP_POLLING; /* one capture per payment */
-  char request_id[96];
-  snprintf(request_id, sizeof request_id, "%s-c1", t->order_id);
-  momo_request *request = NULL;
-  if (momo_client_confirm_request(t->client, t->order_id, strlen(t->order_id), request_id,
-                                  strlen(request_id), t->amount, MOMO_CONFIRM_CAPTURE, NULL, 0,
-                                  MOMO_LANG_DEFAULT, &request) != MOMO_RESULT_OK)
-    return fail("confirm request");
-  printf("capture %s\n", request_id);
-  int64_t code = 0;
-  int known = exchange(t, request, momo_client_parse_confirm_response, &code) == 0;
-  momo_request_free(request);
-  /* A capture answered 9000 again would loop: only 0 or a final code settles. */
-  return known && code != 9000 ? settle(t, code) : KEEP_POLLING;
-}
-
-/* The outcome is unknown: ask MoMo until it is final. Never a new pos
- * request with a new requestId: that is how shoppers pay twice. */
-static int poll(struct terminal *t) {
-  long every = env_long("MOMO_POLL_MS", 2000), max = env_long("MOMO_POLL_MAX", 30);
-  for (long i = 1; i <= max; i++) {
-    sleep_ms(every);
-    char request_id[96];
-    snprintf(request_id, sizeof request_id, "%s-q%ld", t->order_id, i);
-    momo_request *request = NULL;
-    if (momo_client_query_request(t->client, t->order_id, strlen(t->order_id), request_id,
-                                  strlen(request_id), MOMO_LANG_DEFAULT, &request) != MOMO_RESULT_OK)
-      return fail("query request");
-    printf("query %s\n", request_id);
+/* The host loop: do what the driver asks until it is done. */
+static int drive(momo_driver *driver, const momo_client *client, const char *state,
+                 momo_confirm_action decision) {
+  for (;;) {
+    momo_action_kind kind = 0;
+    if (momo_driver_next_action(driver, &kind) != MOMO_RESULT_OK) return fail("next action");
+    uint64_t until = 0;
     int64_t code = 0;
-    int known = exchange(t, request, momo_client_parse_query_response, &code) == 0;
-    momo_request_free(request);
-    if (!known) continue;
-    int status = settle(t, code);
-    if (status != KEEP_POLLING) return status;
+    int status = 0;
+    switch (kind) {
+      case MOMO_ACTION_SEND:
+        status = persist(driver, state); /* write-ahead: persist, then send */
+        if (status == 0) status = send_request(driver, client);
+        break;
+      case MOMO_ACTION_WAIT:
+        if (momo_driver_wait_until_ms(driver, &until) != MOMO_RESULT_OK) return fail("wait");
+        if (momo_driver_last_result_code(driver, &code) == MOMO_RESULT_OK) {
+          momo_result_code_info info;
+          momo_result_code_explain(code, &info);
+          printf("  waiting: %s\n", info.message_en);
+        }
+        sleep_until(until);
+        if (momo_driver_tick(driver, client, now_ms()) != MOMO_RESULT_OK) return fail("tick");
+        break;
+      case MOMO_ACTION_DECIDE:
+        printf("authorized: %s\n", decision == MOMO_CONFIRM_CAPTURE ? "capture" : "cancel");
+        if (momo_driver_decide(driver, client, now_ms(), decision) != MOMO_RESULT_OK)
+          return fail("decide");
+        break;
+      case MOMO_ACTION_DONE:
+        return persist(driver, state);
+      default:
+        return fail("unknown action");
+    }
+    if (status != 0) return status;
   }
-  printf("UNKNOWN: no final answer for order %s; keep it open and query later\n", t->order_id);
-  return UNKNOWN;
 }
 
-static int run(struct terminal *t, const momo_public_key *key, const char *scanned) {
+/* Prints the outcome and the journal; the exit status. */
+static int report(const momo_driver *driver) {
+  momo_buffer *journal = NULL;
+  if (momo_driver_log_json(driver, &journal) == MOMO_RESULT_OK)
+    printf("journal: %s\n", momo_buffer_data(journal));
+  momo_buffer_free(journal);
+  momo_outcome outcome;
+  momo_str order_id;
+  if (momo_driver_outcome(driver, &outcome) != MOMO_RESULT_OK ||
+      momo_driver_order_id(driver, &order_id) != MOMO_RESULT_OK)
+    return fail("outcome");
+  momo_result_code_info info;
+  momo_result_code_explain(outcome.has_result_code ? outcome.result_code : 0, &info);
+  switch (outcome.kind) {
+    case MOMO_OUTCOME_PAID:
+      printf("PAID: order %s, transId %s\n", order_id.data, outcome.trans_id.data);
+      return PAID;
+    case MOMO_OUTCOME_UNKNOWN:
+      printf("UNKNOWN: %s; keep order %s open and reconcile it\n", outcome.description.data,
+             order_id.data);
+      return UNKNOWN;
+    default:
+      printf("  %s / %s\n", info.message_en, info.message_vi);
+      if (strcmp(info.next_step, "refresh_payment_code") == 0) {
+        printf("REFRESH: ask the shopper to refresh the payment code and scan again\n");
+        return REFRESH;
+      }
+      printf("NOT PAID: %s (next step: %s)\n", outcome.description.data, info.next_step);
+      return NOT_PAID;
+  }
+}
+
+/* A new payment from the scanned code. */
+static int start(const momo_client *client, const momo_public_key *key, const char *order_id,
+                 uint64_t amount, momo_driver **driver) {
+  char scanned[256] = {0};
+  if (!fgets(scanned, sizeof scanned, stdin)) {
+    fprintf(stderr, "no scanned code on standard input\n");
+    return USAGE;
+  }
   char code[MOMO_PAYMENT_CODE_BUFFER_LEN];
   size_t code_len = 0;
   if (momo_payment_code_normalize(scanned, strlen(scanned), code, sizeof code, &code_len) !=
@@ -210,36 +239,63 @@ static int run(struct terminal *t, const momo_public_key *key, const char *scann
   if (momo_public_key_encrypt(key, code, code_len, &encrypted) != MOMO_RESULT_OK)
     return fail("encrypt");
   char request_id[96];
-  snprintf(request_id, sizeof request_id, "%s-r1", t->order_id);
+  snprintf(request_id, sizeof request_id, "%s-r1", order_id);
   momo_pos_payment *payment = NULL;
-  momo_result rc = momo_pos_payment_new(t->order_id, strlen(t->order_id), request_id,
-                                        strlen(request_id), t->amount, momo_buffer_data(encrypted),
+  momo_result rc = momo_pos_payment_new(order_id, strlen(order_id), request_id,
+                                        strlen(request_id), amount, momo_buffer_data(encrypted),
                                         momo_buffer_len(encrypted), &payment);
   momo_buffer_free(encrypted);
   if (rc != MOMO_RESULT_OK) return fail("payment");
   static const char info[] = "POS order";
   momo_pos_payment_set_order_info(payment, info, sizeof info - 1);
-  momo_pos_payment_set_auto_capture(payment, env_long("MOMO_AUTO_CAPTURE", 1) != 0);
-  momo_request *request = NULL;
-  rc = momo_client_pos_request(t->client, payment, &request);
+  const char *auto_capture = getenv("MOMO_AUTO_CAPTURE");
+  momo_pos_payment_set_auto_capture(payment, !(auto_capture && strcmp(auto_capture, "0") == 0));
+  const char *config = getenv("MOMO_DRIVER_CONFIG");
+  rc = momo_driver_start(client, payment, config, config ? strlen(config) : 0, now_ms(), driver);
   momo_pos_payment_free(payment);
-  if (rc != MOMO_RESULT_OK) return fail("pos request");
+  if (rc != MOMO_RESULT_OK) return fail("start");
+  printf("pay %s: %llu VND\n", order_id, (unsigned long long)amount);
+  return 0;
+}
 
-  printf("pay %s: %llu VND\n", t->order_id, (unsigned long long)t->amount);
-  int64_t result = 0;
-  /* A lost answer: resend these exact bytes once (same requestId), then poll. */
-  int known = exchange(t, request, momo_client_parse_pos_response, &result) == 0 ||
-              exchange(t, request, momo_client_parse_pos_response, &result) == 0;
-  momo_request_free(request);
-  int status = known ? settle(t, result) : KEEP_POLLING;
-  return status == KEEP_POLLING ? poll(t) : status;
+/* A payment resumed from its state file; it must be the order asked for. */
+static int resume(const char *path, const char *order_id, momo_driver **driver) {
+  static char text[MAX_SNAPSHOT + 1];
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  size_t len = fread(text, 1, sizeof text, f);
+  fclose(f);
+  if (momo_driver_restore(text, len, now_ms(), driver) != MOMO_RESULT_OK) return fail(path);
+  momo_str resumed;
+  momo_driver_order_id(*driver, &resumed);
+  if (strcmp(resumed.data, order_id) != 0) {
+    fprintf(stderr, "%s holds order %s, not %s\n", path, resumed.data, order_id);
+    return USAGE;
+  }
+  printf("resumed %s from %s\n", order_id, path);
+  return 0;
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: %s BASE_URL ORDER_ID AMOUNT < scanned-code\n", argv[0]);
+  const char *state = NULL;
+  momo_confirm_action decision = MOMO_CONFIRM_CAPTURE;
+  int arg = 1;
+  for (; arg + 1 < argc && strncmp(argv[arg], "--", 2) == 0; arg += 2) {
+    if (strcmp(argv[arg], "--state") == 0) {
+      state = argv[arg + 1];
+    } else if (strcmp(argv[arg], "--decide") == 0 && strcmp(argv[arg + 1], "cancel") == 0) {
+      decision = MOMO_CONFIRM_CANCEL;
+    } else if (strcmp(argv[arg], "--decide") != 0 || strcmp(argv[arg + 1], "capture") != 0) {
+      break;
+    }
+  }
+  if (argc - arg != 3) {
+    fprintf(stderr, "usage: %s [--state FILE] [--decide capture|cancel] BASE_URL ORDER_ID AMOUNT"
+                    " < scanned-code\n", argv[0]);
     return USAGE;
   }
+  const char *base_url = argv[arg], *order_id = argv[arg + 1];
+  uint64_t amount = strtoull(argv[arg + 2], NULL, 10);
   const char *partner = getenv("MOMO_PARTNER_CODE"), *access = getenv("MOMO_ACCESS_KEY"),
              *secret = getenv("MOMO_SECRET_KEY"), *key_file = getenv("MOMO_PUBLIC_KEY_FILE");
   if (!partner || !access || !secret || !key_file) {
@@ -247,27 +303,27 @@ int main(int argc, char **argv) {
                     "MOMO_PUBLIC_KEY_FILE\n");
     return USAGE;
   }
-  char key_text[16384] = {0}, scanned[256] = {0};
+  char key_text[16384] = {0};
   FILE *f = fopen(key_file, "rb");
   size_t key_len = f ? fread(key_text, 1, sizeof key_text - 1, f) : 0;
   if (f) fclose(f);
-  if (!fgets(scanned, sizeof scanned, stdin)) {
-    fprintf(stderr, "no scanned code on standard input\n");
-    return USAGE;
-  }
 
   momo_client *client = NULL;
   momo_public_key *key = NULL;
   if (momo_client_new(partner, strlen(partner), access, strlen(access), secret, strlen(secret),
-                      argv[1], strlen(argv[1]), &client) != MOMO_RESULT_OK)
+                      base_url, strlen(base_url), &client) != MOMO_RESULT_OK)
     return fail("client");
   if (momo_public_key_parse(key_text, key_len, &key) != MOMO_RESULT_OK) {
     momo_client_free(client);
     return fail(key_file);
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  struct terminal t = {client, argv[2], strtoull(argv[3], NULL, 10), 0};
-  int status = run(&t, key, scanned);
+  momo_driver *driver = NULL;
+  int status = state ? resume(state, order_id, &driver) : -1;
+  if (status < 0) status = start(client, key, order_id, amount, &driver);
+  if (status == 0) status = drive(driver, client, state, decision);
+  if (status == 0) status = report(driver);
+  momo_driver_free(driver);
   curl_global_cleanup();
   momo_public_key_free(key);
   momo_client_free(client);

@@ -13,7 +13,8 @@ use super::input::free_handle;
 
 /// A view of text owned by a handle: `data` is never NULL and is
 /// NUL-terminated; `len` excludes the terminator. Valid until the handle it
-/// came from is freed. Text received from MoMo may in principle contain a
+/// came from is freed (a momo_driver's: until the next event, tick or
+/// decision fed to it, even a failed one). Text received from MoMo may in principle contain a
 /// NUL (a JSON "\u0000"): `len` is the exact length.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]

@@ -16,7 +16,7 @@ use crate::Notification;
 /// Free it with momo_notification_free().
 #[derive(Debug)]
 pub struct momo_notification {
-    inner: Notification,
+    pub(crate) inner: Notification,
     // Boxed and made on the first text read: verification, the hot path,
     // then moves and frees no more than the core's value.
     texts: OnceLock<Box<Texts>>,

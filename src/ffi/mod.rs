@@ -19,6 +19,7 @@
 mod buffer;
 mod client;
 mod code;
+mod driver;
 mod extra_data;
 mod guard;
 mod input;
@@ -29,11 +30,6 @@ mod response;
 mod result;
 mod result_code;
 mod version;
-
-// DRIVER: the transaction driver (`momo_pos::driver`) is being written on
-// another branch. Once it is merged, expose it here as `mod driver;`
-// (momo_driver_* functions over the same handles); nothing else in the C
-// ABI needs to change.
 
 #[cfg(test)]
 mod tests {
@@ -47,5 +43,12 @@ mod tests {
         assert_send_sync::<super::ipn::momo_notification>();
         assert_send_sync::<super::response::momo_response>();
         assert_send_sync::<super::buffer::momo_buffer>();
+    }
+
+    /// A driver may be handed to another thread (a lock makes it shareable).
+    #[test]
+    fn driver_is_send() {
+        fn assert_send<T: Send>() {}
+        assert_send::<super::driver::momo_driver>();
     }
 }

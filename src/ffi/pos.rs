@@ -27,7 +27,7 @@ impl momo_pos_payment {
         self.payment = self.payment.take().map(f);
     }
 
-    fn payment(&self) -> Result<&PosPayment, Failure> {
+    pub(crate) fn payment(&self) -> Result<&PosPayment, Failure> {
         self.payment.as_ref().ok_or_else(|| {
             Failure::boundary(
                 momo_result::MOMO_RESULT_INVALID_ARGUMENT,

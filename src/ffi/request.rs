@@ -12,7 +12,7 @@ use crate::{Confirm, ConfirmAction, SignedRequest, StatusQuery};
 
 /// The value of the Content-Type header, NUL-terminated (the core's
 /// `CONTENT_TYPE`, checked by a test).
-const CONTENT_TYPE_C: &std::ffi::CStr = c"application/json; charset=UTF-8";
+pub(crate) const CONTENT_TYPE_C: &std::ffi::CStr = c"application/json; charset=UTF-8";
 
 /// A confirm action: one of the MOMO_CONFIRM_* values.
 pub type momo_confirm_action = u32;
@@ -20,6 +20,30 @@ pub type momo_confirm_action = u32;
 pub const MOMO_CONFIRM_CAPTURE: momo_confirm_action = 0;
 /// Release the hold (requestType "cancel").
 pub const MOMO_CONFIRM_CANCEL: momo_confirm_action = 1;
+
+/// A MOMO_CONFIRM_* argument.
+pub(crate) fn confirm_action_arg(
+    action: momo_confirm_action,
+    param: &'static str,
+) -> Result<ConfirmAction, Failure> {
+    match action {
+        MOMO_CONFIRM_CAPTURE => Ok(ConfirmAction::Capture),
+        MOMO_CONFIRM_CANCEL => Ok(ConfirmAction::Cancel),
+        other => Err(Failure::boundary(
+            momo_result::MOMO_RESULT_INVALID_ARGUMENT,
+            param,
+            format!("{other} is not a MOMO_CONFIRM_* value"),
+        )),
+    }
+}
+
+/// The MOMO_CONFIRM_* value of `action`.
+pub(crate) const fn confirm_action_value(action: ConfirmAction) -> momo_confirm_action {
+    match action {
+        ConfirmAction::Capture => MOMO_CONFIRM_CAPTURE,
+        ConfirmAction::Cancel => MOMO_CONFIRM_CANCEL,
+    }
+}
 
 /// A signed request: POST momo_request_body() to momo_request_url() with
 /// the header "Content-Type: " momo_request_content_type() and a timeout of
@@ -102,17 +126,7 @@ pub unsafe extern "C" fn momo_client_confirm_request(
         let order_id = unsafe { text(order_id, order_id_len, "order_id") }?;
         let request_id = unsafe { text(request_id, request_id_len, "request_id") }?;
         let description = unsafe { opt_text(description, description_len, "description") }?;
-        let action = match action {
-            MOMO_CONFIRM_CAPTURE => ConfirmAction::Capture,
-            MOMO_CONFIRM_CANCEL => ConfirmAction::Cancel,
-            other => {
-                return Err(Failure::boundary(
-                    momo_result::MOMO_RESULT_INVALID_ARGUMENT,
-                    "action",
-                    format!("{other} is not a MOMO_CONFIRM_* value"),
-                ))
-            }
-        };
+        let action = confirm_action_arg(action, "action")?;
         let mut confirm = Confirm::new(order_id, request_id, amount, action);
         if let Some(description) = description {
             confirm = confirm.description(description);

@@ -5,6 +5,8 @@ expected signatures in C come from the oracle, never from the library.
 
     python3 tests/c/gen_vectors.py OUT.h
 """
+import hashlib
+import hmac
 import json
 import os
 import sys
@@ -87,9 +89,41 @@ def main(out_path):
         lines.append("  {%s, %s, %s, %d, %s}," % (
             c_str(v["kind"]), c_str(v["name"]), c_str(body), len(body), c_str(v["expect"])))
     lines.append("};")
+    lines += driver_ipns(cred, sig["pos"][0])
     lines.append("#define COUNT(a) (sizeof(a) / sizeof((a)[0]))")
     with open(out_path, "w", encoding="ascii") as out:
         out.write("\n".join(lines) + "\n")
+
+
+# MoMo's IPN signature: accessKey, then these fields a-z, "k=v" joined by "&".
+IPN_SIGNED = ["amount", "extraData", "message", "orderId", "orderInfo", "orderType",
+              "partnerCode", "payType", "requestId", "responseTime", "resultCode", "transId"]
+
+
+def signed_ipn(cred, fields):
+    """An IPN body signed here with Python's hmac, never with the library."""
+    raw = "&".join(["accessKey=" + cred["accessKey"]] +
+                   ["%s=%s" % (k, fields[k]) for k in IPN_SIGNED])
+    body = dict(fields)
+    body["signature"] = hmac.new(cred["secretKey"].encode(), raw.encode("utf-8"),
+                                 hashlib.sha256).hexdigest()
+    return json.dumps(body, separators=(",", ":"))
+
+
+def driver_ipns(cred, pos):
+    """IPNs about the pos vector's payment, for tests/c/test_driver.c: one
+    that settles it, one for another amount that must be ignored."""
+    f = pos["fields"]
+    base = {"partnerCode": cred["partnerCode"], "orderId": f["orderId"],
+            "requestId": f["requestId"], "amount": f["amount"], "orderInfo": f["orderInfo"],
+            "orderType": "momo_wallet", "transId": 4088878653, "resultCode": 0,
+            "message": "Successful.", "payType": "pos", "responseTime": 1763886412345,
+            "extraData": f["extraData"]}
+    out = []
+    for name, changes in [("DRIVER_IPN_PAID", {}),
+                          ("DRIVER_IPN_WRONG_AMOUNT", {"amount": f["amount"] + 1000})]:
+        out.append("#define %s %s" % (name, c_str(signed_ipn(cred, {**base, **changes}))))
+    return out
 
 
 if __name__ == "__main__":

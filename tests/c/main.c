@@ -72,6 +72,7 @@ int main(void) {
   suite_requests();
   suite_ipn();
   suite_responses();
+  suite_driver();
   printf("C ABI checks: %d passed, %d failed\n", checks_passed, checks_failed);
   printf("%d passed, %d failed\n", tests_passed, tests_failed);
   return tests_failed == 0 && checks_failed == 0 ? 0 : 1;

@@ -33,6 +33,7 @@ SCENARIOS = {
     "declined": {"pos": [1001]},
     "refresh": {"pos": [4005]},
     "garbage": {"pos": ["html"], "query": [0]},
+    "crash": {"pos": [1000], "query": [0]},
 }
 
 
@@ -54,19 +55,23 @@ def main(scenario, port_file):
 
         def do_POST(self):
             kind = self.path.rsplit("/", 1)[-1]
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            raw = self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.loads(raw)
             n = calls.get(kind, 0)
             calls[kind] = n + 1
             codes = plan.get(kind, [99])
             code = codes[min(n, len(codes) - 1)]
-            sys.stderr.write("stub: %s #%d -> %s\n" % (kind, n + 1, code))
+            # The body's digest lets the test see that a resend is the same bytes.
+            sys.stderr.write("stub: %s #%d %s -> %s\n" % (
+                kind, n + 1, hashlib.sha256(raw).hexdigest()[:16], code))
+            sys.stderr.flush()
+            if "amount" in body:
+                amounts[body["orderId"]] = body["amount"]
             if code == "html":
                 self.reply(500, b"<html>Internal error</html>", "text/html")
                 return
             if not signature_ok(kind, body):
                 code = 20
-            if "amount" in body:
-                amounts[body["orderId"]] = body["amount"]
             answer = {
                 "partnerCode": body["partnerCode"],
                 "orderId": body["orderId"],

@@ -86,5 +86,6 @@ void suite_client(void);
 void suite_requests(void);
 void suite_ipn(void);
 void suite_responses(void);
+void suite_driver(void);
 
 #endif

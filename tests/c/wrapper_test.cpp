@@ -135,6 +135,76 @@ int main() {
   EXPECT(momo::extra_data_decode(momo::extra_data_encode("{\"till\":\"7\"}")) == "{\"till\":\"7\"}");
   expect_error([] { momo::extra_data_encode("[]"); }, MOMO_RESULT_INVALID_FIELD, "extraData");
 
+  // The transaction driver: authorized, captured; snapshot/restore; an IPN.
+  {
+    static_assert(!std::is_copy_constructible_v<momo::Driver>, "unique ownership");
+    auto fake_answer = [](const momo::Send &sent, int code) {
+      auto field = [&](const char *key) {
+        std::string needle = std::string("\"") + key + "\":\"";
+        auto at = sent.body.find(needle);
+        if (at == std::string_view::npos) return std::string();
+        at += needle.size();
+        return std::string(sent.body.substr(at, sent.body.find('"', at) - at));
+      };
+      std::string type = field("requestType");
+      return "{\"partnerCode\":\"MOMO\",\"orderId\":\"" + field("orderId") +
+             "\",\"requestId\":\"" + field("requestId") +
+             "\",\"amount\":50000,\"transId\":4088878653,\"resultCode\":" +
+             std::to_string(code) + ",\"message\":\"fake\",\"responseTime\":1" +
+             (type.empty() ? "" : ",\"requestType\":\"" + type + "\"") + "}";
+    };
+    const uint64_t t0 = 1700000000000ULL;
+    momo::PosPayment p(v.order_id, v.request_id, v.amount, v.payment_code);
+    p.order_info(v.order_info).auto_capture(false);
+    auto driver = momo::Driver::start(client, p, t0, "{\"decisionWindowMs\":60000}");
+    EXPECT(driver.next_action() == momo::ActionKind::Send);
+    momo::Send sent = driver.send();
+    EXPECT(sent.endpoint == momo::Endpoint::Pos && sent.request_id == v.request_id);
+    EXPECT(sent.attempt == 1 && sent.timeout_ms == 30000 && sent.deadline_ms == t0 + 30000);
+    EXPECT(sent.body.find(v.signature) != std::string_view::npos);
+    std::string first_body(sent.body);
+    expect_error([&] { driver.wait_until_ms(); }, MOMO_RESULT_INVALID_STATE, "driver");
+    expect_error([&] { driver.decide(client, t0, momo::ConfirmAction::Capture); },
+                 MOMO_RESULT_INVALID_STATE, "");
+    EXPECT(!driver.last_result_code().has_value());
+    // Power loss: the restored driver asks for the same bytes.
+    driver = momo::Driver::restore(driver.snapshot(), t0 + 100);
+    sent = driver.send();
+    EXPECT(sent.body == first_body && sent.deadline_ms == t0 + 30100);
+    driver.on_response(client, t0 + 300, 200, fake_answer(sent, 9000));
+    EXPECT(driver.next_action() == momo::ActionKind::Decide);
+    EXPECT(driver.decide_until_ms() == t0 + 300 + 60000);
+    EXPECT(driver.decide_default() == momo::ConfirmAction::Cancel);
+    EXPECT(driver.stage() == momo::Stage::Authorized && driver.stage_name() == "authorized");
+    driver.decide(client, t0 + 1000, momo::ConfirmAction::Capture);
+    sent = driver.send();
+    EXPECT(sent.endpoint == momo::Endpoint::Confirm);
+    EXPECT(sent.request_id == std::string(v.request_id) + "-c");
+    driver.on_timeout(client, t0 + 31000);
+    EXPECT(driver.next_action() == momo::ActionKind::Wait);
+    EXPECT(driver.wait_until_ms() == t0 + 33000);
+    driver.tick(client, t0 + 33000);
+    sent = driver.send();
+    EXPECT(sent.endpoint == momo::Endpoint::Query);
+    driver.on_network_error(client, t0 + 33050);
+    EXPECT(driver.next_action() == momo::ActionKind::Wait);
+    // The IPN settles it while the driver waits.
+    auto paid = client.verify_ipn(DRIVER_IPN_PAID);
+    driver.on_ipn(client, t0 + 34000, paid);
+    EXPECT(driver.next_action() == momo::ActionKind::Done);
+    momo::Outcome outcome = driver.outcome();
+    EXPECT(outcome.kind == momo::OutcomeKind::Paid && outcome.name == "paid");
+    EXPECT(outcome.result_code == 0 && outcome.trans_id == "4088878653");
+    EXPECT(outcome.description.find("paid") != std::string_view::npos);
+    EXPECT(driver.order_id() == v.order_id && driver.request_id() == v.request_id);
+    EXPECT(driver.amount() == v.amount && driver.last_result_code() == 0);
+    EXPECT(driver.log_json().find("\"kind\":\"settled\"") != std::string::npos);
+    expect_error([&] { driver.send(); }, MOMO_RESULT_INVALID_STATE, "driver");
+    expect_error([] { momo::Driver::restore("{}", 1); }, MOMO_RESULT_INVALID_JSON, "");
+    expect_error([&] { momo::Driver::start(client, p, t0, "{\"nope\":1}"); },
+                 MOMO_RESULT_INVALID_JSON, "");
+  }
+
   // Moving hands the handle over; the moved-from object frees nothing.
   momo::Client moved = std::move(client);
   EXPECT(moved.base_url() == "https://test-payment.momo.vn");
