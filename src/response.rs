@@ -84,10 +84,25 @@ impl Answer {
     /// Checks that this answers `request`: same partnerCode, orderId and
     /// requestId wherever the answer states them (error answers may not).
     pub fn check_request(&self, request: &SignedRequest) -> Result<()> {
+        self.check_ids(
+            request.partner_code(),
+            request.order_id(),
+            request.request_id(),
+        )
+    }
+
+    /// [`Answer::check_request`] from the ids alone, for callers that keep
+    /// the request's bytes rather than the [`SignedRequest`] (the driver).
+    pub(crate) fn check_ids(
+        &self,
+        partner_code: &str,
+        order_id: &str,
+        request_id: &str,
+    ) -> Result<()> {
         let pairs = [
-            ("partnerCode", &self.partner_code, request.partner_code()),
-            ("orderId", &self.order_id, request.order_id()),
-            ("requestId", &self.request_id, request.request_id()),
+            ("partnerCode", &self.partner_code, partner_code),
+            ("orderId", &self.order_id, order_id),
+            ("requestId", &self.request_id, request_id),
         ];
         for (field, answered, sent) in pairs {
             if answered.as_deref().is_some_and(|a| a != sent) {

@@ -473,20 +473,7 @@ impl Driver {
                 (r.body.answer, r.authenticity)
             }
         };
-        let pairs = [
-            ("partnerCode", &answer.partner_code, &self.partner_code),
-            ("orderId", &answer.order_id, &self.order_id),
-            (
-                "requestId",
-                &answer.request_id,
-                &request.request_id().to_owned(),
-            ),
-        ];
-        for (field, answered, expected) in pairs {
-            if answered.as_ref().is_some_and(|a| a != expected) {
-                return Err(Error::FieldMismatch { field });
-            }
-        }
+        answer.check_ids(&self.partner_code, &self.order_id, request.request_id())?;
         let moves_money = matches!(answer.result_code, 0 | 9000);
         if moves_money && answer.amount.is_some_and(|a| a != self.amount) {
             return Err(Error::FieldMismatch { field: "amount" });
