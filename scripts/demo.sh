@@ -1,60 +1,71 @@
 #!/usr/bin/env bash
-# The main job: sets up, builds the momo-pos CLI and walks through one Quick
-# Pay payment with MoMo's public sandbox credentials and the repository's
-# test RSA key. Nothing is sent anywhere: the library never does I/O.
+# The main job: sets up this machine, builds the npm package, the C library
+# and the C terminal, starts a local MoMo sandbox and the demo backend, and
+# prints the address of the cashier page. Ctrl-C stops both.
+#
+#   bash scripts/demo.sh              the cashier page on http://127.0.0.1:8080/
+#   bash scripts/demo.sh --headless   every scenario through the Node backend
+#                                     and the C terminal; prints a table (CI)
+#   PORT=9000 bash scripts/demo.sh    another port (the sandbox takes PORT+1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+headless=0
+for arg in "$@"; do
+  case "$arg" in
+    --headless | --ci) headless=1 ;;
+    -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
 bash scripts/setup.sh
+# The npm package is rebuilt only when its sources changed since the last build.
+dist=bindings/npm/dist/node/full.mjs
+if [ ! -f "$dist" ] || [ -n "$(find src Cargo.toml Cargo.lock bindings/npm/js scripts/build-npm.sh \
+    -newer "$dist" -print -quit)" ]; then
+  bash scripts/build-npm.sh
+fi
+bash scripts/build-demo.sh
 
-cargo build --release --locked --quiet --bin momo-pos
-cli=target/release/momo-pos
+if [ "$headless" -eq 1 ]; then
+  exec node tests/e2e/headless.mjs
+fi
 
-# MoMo's published sandbox credentials (public) and our test key.
-export MOMO_PARTNER_CODE=MOMO
-export MOMO_ACCESS_KEY=F8BBA842ECF85
-export MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz
-export MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64
-export MOMO_ENV=test
+port=${PORT:-8080}
+sandbox_port=$((port + 1))
+state=target/demo/state
+mkdir -p "$state"
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+node --security-revert=CVE-2023-46809 tests/sandbox/server.mjs --port "$sandbox_port" &
+pids+=($!)
+# MoMo's public sandbox credentials and the repository's test key.
+MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85 \
+MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz \
+MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64 \
+  node examples/pos-backend/server.mjs --momo "http://127.0.0.1:$sandbox_port" --port "$port" \
+    --state-dir "$state" &
+pids+=($!)
 
-scanned=$']Q1MM561918531775222861\r\n'
-step "1. The cashier scans a code (AIM prefix and CR/LF from the scanner)" \
-     "momo-pos normalize-code \$']Q1MM561918531775222861\\r\\n'"
-"$cli" normalize-code "$scanned"
+cat <<TEXT
 
-step "2. A bad scan is refused locally, with the reason" "momo-pos normalize-code MM5619185317X"
-"$cli" normalize-code "MM5619185317X" || echo "(exit $?)"
+  Cashier page:  http://127.0.0.1:$port/
+  MoMo sandbox:  http://127.0.0.1:$sandbox_port/  (what it received: /_sandbox/ledger)
 
-order='{"orderId":"DEMO-1001","requestId":"DEMO-1001-r1","amount":59000,
- "paymentCode":"]Q1MM561918531775222861","orderInfo":"Cà phê sữa đá x2",
- "items":[{"id":"CF01","name":"Cà phê sữa đá","price":29500,"quantity":2,"totalPrice":59000}],
- "autoCapture":false,"ipnUrl":"https://pos.example.vn/momo/ipn","lang":"vi"}'
-step "3. Build the signed pos request (the code is RSA-encrypted here)" "momo-pos pos-request < order.json"
-echo "$order" | "$cli" pos-request
+  Scan (type or paste, then Enter) a code: MM + 14 digits of your choice + one of
+    0000 paid            9000 authorized: capture or cancel   1000 pending, then paid
+    0504 slow answer     0444 answer lost                      1001 insufficient funds
+    1006 shopper denies  4005 code expired                     0044 code unknown to MoMo
+  e.g. MM561918531775220000. The C terminal against the same sandbox:
+    printf 'MM561918531775221000\r\n' | MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85 \\
+      MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz \\
+      MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64 \\
+      target/demo/pos_terminal http://127.0.0.1:$sandbox_port T-$RANDOM 59000
 
-step "4. A field rule is checked before anything is signed" "amount 999 VND"
-echo '{"orderId":"DEMO-1002","requestId":"r","amount":999,"paymentCode":"MM561918531775222861"}' \
-  | "$cli" pos-request || echo "(exit $?)"
-
-step "5. MoMo answered 9000 (authorized): what now?" "momo-pos explain 9000 --lang en"
-"$cli" explain 9000 --lang en
-
-step "6. Capture the authorized payment" "momo-pos confirm-request"
-echo '{"orderId":"DEMO-1001","requestId":"DEMO-1001-c1","amount":59000,"requestType":"capture"}' \
-  | "$cli" confirm-request
-
-ipn=$(python3 -c 'import json;print([v["body"] for v in json.load(open("tests/vectors/signatures.json"))["ipn"] if v["name"]=="valid_transId_above_2_53"][0])')
-step "7. Verify MoMo's notification from the raw body (transId beyond 2^53 kept exact)" "momo-pos verify-ipn < ipn.json"
-echo "$ipn" | "$cli" verify-ipn
-
-step "8. A tampered notification is refused" "amount 50000 -> 50001"
-echo "${ipn/\"amount\":50000/\"amount\":50001}" | "$cli" verify-ipn || echo "(exit $?)"
-
-step "9. The answer is lost: the transaction driver queries instead of charging twice" "momo-pos simulate timeout-then-paid"
-"$cli" simulate timeout-then-paid
-
-step "10. MoMo stays silent: the payment ends 'unknown: reconcile', never 'failed'" "momo-pos simulate deadline-unknown"
-"$cli" simulate deadline-unknown | tail -6
-
-printf '\nDone. See README.md for the Rust API; `bash scripts/test.sh` runs every test.\n'
+  Ctrl-C stops the sandbox and the backend.
+TEXT
+wait -n "${pids[@]}"

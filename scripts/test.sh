@@ -25,3 +25,6 @@ bash scripts/test-wasm.sh
 
 step "C ABI: C and C++ tests, sanitizers, valgrind, example, packaging"
 bash scripts/test-c.sh
+
+step "End to end: MoMo sandbox, Node backend, C terminal, cashier page"
+bash scripts/test-e2e.sh

@@ -199,6 +199,8 @@ static int report(const momo_driver *driver) {
     return fail("outcome");
   momo_result_code_info info;
   momo_result_code_explain(outcome.has_result_code ? outcome.result_code : 0, &info);
+  /* One line a script can read: "outcome: declined (1001: ...)". */
+  printf("outcome: %s\n", outcome.description.data);
   switch (outcome.kind) {
     case MOMO_OUTCOME_PAID:
       printf("PAID: order %s, transId %s\n", order_id.data, outcome.trans_id.data);
