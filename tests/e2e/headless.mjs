@@ -64,7 +64,9 @@ try {
   }
   console.log(`\n${failed ? 'FAILED' : 'all scenarios as expected'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (failed) {
-    for (const { c } of rows) if (c && c.exit !== 0) console.log(`\n--- C terminal, ${c.orderId}:\n${c.output}`);
+    for (const { scenario, c } of rows) {
+      if (c && c.outcome !== scenario.expect) console.log(`\n--- C terminal, ${c.orderId}:\n${c.output}`);
+    }
   }
 } finally {
   await stack.stop();
