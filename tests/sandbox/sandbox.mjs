@@ -336,7 +336,9 @@ export async function startSandbox(options = {}) {
         if (kind === 'pos') entry.atMs = Date.now() - ord.firstAtMs;
         ord[lists[kind]].push(entry);
       } else {
-        st.unknown.push({ endpoint: kind, orderId: id, ...entry });
+        entry.endpoint = kind;
+        entry.orderId = id;
+        st.unknown.push(entry);
       }
       return entry;
     };
