@@ -58,7 +58,8 @@ export async function startSandbox(options = {}) {
   const o = { ...DEFAULTS };
   for (const [k, v] of Object.entries(options)) if (v !== undefined) o[k] = v;
   const log = typeof options.log === 'function' ? options.log : () => {};
-  const keyFile = path.resolve(REPO_ROOT, o.privateKey);
+  // The default is resolved from the repository root, a given path from the cwd.
+  const keyFile = options.privateKey ? path.resolve(options.privateKey) : path.resolve(REPO_ROOT, DEFAULTS.privateKey);
   let privateKey;
   try {
     privateKey = crypto.createPrivateKey(fs.readFileSync(keyFile));
