@@ -1,6 +1,7 @@
 // Result codes and their messages, English and Vietnamese, as MoMo publishes
-// them (https://developers.momo.vn, result codes page). The sandbox answers
-// `message` in the request's `lang` (default vi).
+// them (developers.momo.vn, result codes page; the texts as transcribed in
+// the repository's catalogue, data only). The sandbox answers `message` in
+// the request's `lang` (default vi).
 
 /** @type {Record<number, { en: string, vi: string }>} */
 export const MESSAGES = {

@@ -124,8 +124,9 @@ export async function startSandbox(options = {}) {
   // ---- answers -------------------------------------------------------
 
   /**
-   * The answer text for a request. `ids` is the request body (ids echoed as
-   * sent); `pay` the payment, when there is one, for amount and transId.
+   * The answer text for a request: partnerCode, orderId and requestId echoed
+   * from `body` as sent; `amount` and `transId` the payment's when given
+   * (else the request's amount and a fresh transId); `extra` more pairs.
    */
   function answerText(kind, body, code, { amount, transId, extra = [] } = {}) {
     const str = (k) => (typeof body[k] === 'string' ? body[k] : undefined);
