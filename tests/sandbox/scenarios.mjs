@@ -1,0 +1,39 @@
+// What the sandbox does with a payment, chosen by the last four digits of the
+// decrypted, normalized payment code (the 14 digits before are free).
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} name    the ledger's `scenario`
+ * @property {string} last4
+ * @property {string} pos     what the pos answer is
+ * @property {string} after   what happens afterwards
+ */
+
+/** @type {Scenario[]} */
+export const SCENARIOS = [
+  { last4: '0000', name: 'paid', pos: '0', after: 'IPN 0' },
+  { last4: '9000', name: 'authorized', pos: '9000 when autoCapture=false (0 when true)', after: 'confirm capture -> 0 (+IPN 0); cancel -> 0, state 1003 (+IPN 1003)' },
+  { last4: '1000', name: 'pending', pos: '1000', after: 'after pendingMs the state becomes 0, IPN 0' },
+  { last4: '0504', name: 'slow', pos: 'held slowMs, then 0', after: 'charged when received: queries say 0 at once; IPN 0' },
+  { last4: '0444', name: 'dropped', pos: 'connection destroyed, no answer', after: 'charged: queries say 0; IPN 0 (a resend of the same bytes gets 0)' },
+  { last4: '1001', name: 'insufficient_funds', pos: '1001', after: 'IPN 1001' },
+  { last4: '1006', name: 'user_denied', pos: '1000', after: 'after pendingMs 1006, IPN 1006' },
+  { last4: '4005', name: 'code_expired', pos: '4005', after: '-' },
+  { last4: '0044', name: 'invalid_code', pos: '44', after: '- (no payment: the orderId stays free)' },
+];
+
+const BY_LAST4 = new Map(SCENARIOS.map((s) => [s.last4, s.name]));
+
+/** The scenario name for a normalized payment code; "paid" by default. */
+export function scenarioOf(code) {
+  return BY_LAST4.get(code.slice(-4)) ?? 'paid';
+}
+
+/** The table as text, for `--help` and the README. */
+export function scenarioTable() {
+  const rows = [['last 4', 'scenario', 'pos answer', 'afterwards'],
+    ...SCENARIOS.map((s) => [s.last4, s.name, s.pos, s.after]),
+    ['other', 'paid', '0', 'IPN 0']];
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(w[i]) : c)).join('  ')).join('\n');
+}
