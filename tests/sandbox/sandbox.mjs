@@ -168,7 +168,7 @@ export async function startSandbox(options = {}) {
       transId: pay.transId.toString(),
       resultCode: code,
       message: message(code, pay.lang),
-      payType: 'qr',
+      payType: 'pos',
       responseTime: Date.now(),
       extraData: pay.extraData,
     };
@@ -281,7 +281,7 @@ export async function startSandbox(options = {}) {
       text: answerText('query', body, code, {
         amount: pay.amount,
         transId: pay.transId,
-        extra: [['extraData', pay.extraData], ['payType', 'qr'], ['paymentOption', 'momo'],
+        extra: [['extraData', pay.extraData], ['payType', 'pos'], ['paymentOption', 'momo'],
           ['refundTrans', []], ['promotionInfo', null]],
       }),
     };

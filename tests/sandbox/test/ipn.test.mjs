@@ -27,7 +27,7 @@ test('an IPN carries the payment, signed over the IPN key order', async () => {
     assert.equal(j.amount, 59000);
     assert.equal(j.orderInfo, 'Cà phê sữa đá x2');
     assert.equal(j.orderType, 'momo_wallet');
-    assert.equal(j.payType, 'qr');
+    assert.equal(j.payType, 'pos'); // MoMo's POS page: payType pos
     assert.equal(j.resultCode, 0);
     assert.equal(j.message, 'Successful.');
     assert.equal(j.extraData, extraData);
@@ -39,7 +39,7 @@ test('an IPN carries the payment, signed over the IPN key order', async () => {
     assert.ok(ipnSignatureValid(ipn.raw));
     // The same check, spelled out once.
     const raw = `accessKey=${ACCESS}&amount=59000&extraData=${extraData}&message=Successful.&orderId=${id}`
-      + `&orderInfo=Cà phê sữa đá x2&orderType=momo_wallet&partnerCode=MOMO&payType=qr&requestId=${id}-r1`
+      + `&orderInfo=Cà phê sữa đá x2&orderType=momo_wallet&partnerCode=MOMO&payType=pos&requestId=${id}-r1`
       + `&responseTime=${j.responseTime}&resultCode=0&transId=${digits}`;
     assert.equal(j.signature, hmac(raw));
     // A tampered copy fails the same check.
