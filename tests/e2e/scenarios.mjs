@@ -115,7 +115,8 @@ export function payThroughTerminal(terminal, sandboxUrl, scenario, code, orderId
   child.stdin.end(`]Q1${code}\r\n`);
   return new Promise((done, fail) => {
     child.once('error', fail);
-    child.once('exit', (exit) => {
+    // 'close', not 'exit': output may still be in the pipe when the process exits.
+    child.once('close', (exit) => {
       const line = /^outcome: (\w+)(?: \((\d+):)?/m.exec(output);
       let outcome = line ? line[1] : `exit ${exit} (${TERMINAL_EXIT[exit] ?? '?'})`;
       if (line && line[1] === 'declined') outcome += ` ${line[2]}`;
