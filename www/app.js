@@ -2,7 +2,7 @@
 // (momo-pos/browser cannot sign) and hands the ciphertext to the backend,
 // then shows the backend's PaymentDriver status as it streams in.
 import init, { MomoPublicKey, explainResultCode, isMomoError, maskPaymentCode, normalizePaymentCode } from 'momo-pos/browser';
-import { LANGS, t } from './i18n.js';
+import { LANGS, explainCodeError, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -60,7 +60,7 @@ function resultText(p) {
   if (o.outcome === 'unknown') return t(L, 'unknownDetail');
   const info = explainResultCode(o.resultCode);
   const next = t(L, 'declinedNext')[o.resultCode] ?? t(L, 'declinedDefault');
-  return `${L === 'vi' ? info.messageVi : info.messageEn} (${o.resultCode}). ${next}`;
+  return `${(L === 'vi' ? info.messageVi : info.messageEn).replace(/\.$/, '')} (${o.resultCode}). ${next}`;
 }
 
 function render() {
@@ -96,6 +96,9 @@ function render() {
   el.message.textContent = state.requestError || (p?.stage === 'done' && !state.submitting ? resultText(p) : '');
 
   const deciding = p?.stage === 'authorized' && !state.submitting;
+  // The cashier stays with a payment until it ends: leaving it would leave
+  // the shopper not knowing whether they paid.
+  el.newOrder.disabled = state.submitting || (p != null && p.stage !== 'done');
   el.capture.hidden = el.cancel.hidden = !deciding;
   el.countdown.hidden = !deciding;
   renderCountdown();
@@ -143,7 +146,7 @@ function checkCode(text) {
     // (an AIM symbology id such as "]Q1", then "M", "MM").
     const prefixSoFar = /^\s*(\][A-Za-z0-9]{0,2})?(MM?|mm?)?\s*$/.test(text);
     if (/too short/.test(e.message) || prefixSoFar) return { kind: 'partial', digits };
-    return { kind: 'invalid', why: e.message.replace(/^paymentCode: /, ''), digits };
+    return { kind: 'invalid', why: explainCodeError(state.lang, e.message.replace(/^paymentCode: /, '')), digits };
   }
 }
 
@@ -173,6 +176,7 @@ async function submitScan() {
   state.submitting = true;
   state.requestError = '';
   el.scan.value = ''; // the code is the shopper's: do not leave it on screen
+  showScan('');
   render();
   try {
     const encryptedPaymentCode = state.key.encryptPaymentCode(c.code);
@@ -299,7 +303,7 @@ el.autoCapture.addEventListener('change', () => render());
 const SHORTCUTS = {
   KeyC: () => decide('capture'),
   KeyX: () => decide('cancel'),
-  KeyN: () => newOrder(),
+  KeyN: () => { if (!el.newOrder.disabled) newOrder(); },
   KeyL: () => setLang(state.lang === 'vi' ? 'en' : 'vi'),
   KeyA: () => { el.autoCapture.checked = !el.autoCapture.checked; render(); },
 };

@@ -88,3 +88,21 @@ export function t(lang, key, vars = {}) {
   const text = TEXTS[lang]?.[key] ?? TEXTS.vi[key] ?? key;
   return typeof text === 'string' ? text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? '')) : text;
 }
+
+// The package explains a wrong code in English; the common reasons, in
+// Vietnamese too. Anything else is shown as the package wrote it.
+const CODE_ERRORS_VI = [
+  [/^non-digit '(.+)' at position (\d+)$/, (c, pos) => `ký tự '${c}' ở vị trí ${pos} không phải chữ số`],
+  [/^too long: (\d+) characters/, (n) => `quá dài: ${n} ký tự, mã MoMo có 18 chữ số`],
+  [/^too short: (\d+) digits/, (n) => `quá ngắn: ${n} chữ số, mã MoMo có 18`],
+  [/^unknown prefix "(.*)"/, (p) => `tiền tố "${p}" lạ: mã MoMo bắt đầu bằng MM, mm hoặc một chữ số`],
+];
+
+export function explainCodeError(lang, why) {
+  if (lang !== 'vi') return why;
+  for (const [re, say] of CODE_ERRORS_VI) {
+    const m = why.match(re);
+    if (m) return say(...m.slice(1));
+  }
+  return why;
+}

@@ -30,7 +30,7 @@ let momo; // sandbox base URL
 let base; // backend base URL
 let browser;
 
-/** Starts `node args...`, returns the port it writes to its --port-file. */
+/** Starts `node args...`; resolves with the port it writes to its --port-file, and the child. */
 async function startNode(name, args, env = {}) {
   const portFile = join(tmp, `${name}.port`);
   const child = spawn(process.execPath, [...args, '--port', '0', '--port-file', portFile], {
@@ -48,7 +48,7 @@ async function startNode(name, args, env = {}) {
   for (let i = 0; i < 100; i++) {
     try {
       const port = Number(readFileSync(portFile, 'utf8'));
-      if (port) return port;
+      if (port) return { port, child };
     } catch {}
     if (child.exitCode !== null) break;
     await sleep(100);
@@ -56,8 +56,17 @@ async function startNode(name, args, env = {}) {
   throw new Error(`${name} did not start:\n${output}`);
 }
 
-async function api(path, init = {}) {
-  const res = await fetch(base + path, {
+async function startBackend(name, stateDir) {
+  const { port, child } = await startNode(
+    name,
+    [join(ROOT, 'examples/pos-backend/server.mjs'), '--momo', momo, '--state-dir', stateDir],
+    { MOMO_DRIVER_CONFIG: JSON.stringify({ pollDelaysMs: [500, 1000] }) },
+  );
+  return { base: `http://127.0.0.1:${port}`, child };
+}
+
+async function api(path, init = {}, at = base) {
+  const res = await fetch(at + path, {
     ...init,
     headers: { 'Content-Type': 'application/json', ...init.headers },
   });
@@ -65,8 +74,8 @@ async function api(path, init = {}) {
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-async function newOrder(items = [{ id: 'cfsd', quantity: 2 }, { id: 'flan', quantity: 1 }]) {
-  const { status, body } = await api('/api/orders', { method: 'POST', body: JSON.stringify({ items }) });
+async function newOrder(items = [{ id: 'cfsd', quantity: 2 }, { id: 'flan', quantity: 1 }], at = base) {
+  const { status, body } = await api('/api/orders', { method: 'POST', body: JSON.stringify({ items }) }, at);
   assert.equal(status, 201);
   return body;
 }
@@ -76,7 +85,7 @@ let codeSeq = 0;
 const code = (last4) => `MM${String(Date.now() % 1e9).padStart(9, '0')}${String(++codeSeq).padStart(5, '0')}${last4}`;
 
 /** A fresh browser context (own localStorage) on the order's page, idle. */
-async function openCashier(ref) {
+async function openCashier(ref, at = base) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const payRequests = [];
@@ -85,7 +94,7 @@ async function openCashier(ref) {
   });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  await page.goto(`${base}/?order=${ref}`);
+  await page.goto(`${at}/?order=${ref}`);
   await page.waitForSelector('#status[data-stage="idle"]');
   return { page, context, payRequests, errors };
 }
@@ -114,16 +123,11 @@ async function pay(last4, items) {
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const sandbox = process.env.E2E_SANDBOX ?? join(ROOT, 'tests/sandbox/server.mjs');
-  const sandboxPort = await startNode('sandbox', [
+  const { port: sandboxPort } = await startNode('sandbox', [
     '--security-revert=CVE-2023-46809', sandbox, '--slow-ms', String(SLOW_MS), '--pending-ms', String(PENDING_MS),
   ]);
   momo = `http://127.0.0.1:${sandboxPort}`;
-  const backendPort = await startNode(
-    'backend',
-    [join(ROOT, 'examples/pos-backend/server.mjs'), '--momo', momo, '--state-dir', join(tmp, 'state')],
-    { MOMO_DRIVER_CONFIG: JSON.stringify({ pollDelaysMs: [500, 1000] }) },
-  );
-  base = `http://127.0.0.1:${backendPort}`;
+  base = (await startBackend('backend', join(tmp, 'state'))).base;
   browser = await chromium.launch({
     executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -309,6 +313,24 @@ describe('cashier page', { concurrency: true }, () => {
     await page.waitForSelector('#capture', { state: 'visible' });
     await page.keyboard.press('Alt+KeyC');
     await done(page, 'paid');
+    await context.close();
+  });
+
+  test('backend killed mid-payment: restarted on its state dir, it resumes and finishes', async () => {
+    const stateDir = join(tmp, 'state-crash');
+    const first = await startBackend('backend-crash-1', stateDir);
+    const order = await newOrder(undefined, first.base);
+    const { page, context } = await openCashier(order.ref, first.base);
+    await scan(page, code('1000'));
+    await page.waitForSelector('#status[data-stage="paying"]');
+    first.child.kill('SIGKILL'); // no goodbye: only the snapshot on disk survives
+    await new Promise((resolve) => (first.child.exitCode !== null ? resolve() : first.child.once('exit', resolve)));
+    const second = await startBackend('backend-crash-2', stateDir);
+    await page.goto(`${second.base}/?order=${order.ref}`);
+    await done(page, 'paid');
+    const { body } = await api(`/api/orders/${order.ref}`, {}, second.base);
+    assert.ok(body.payment.log.some((e) => e.kind === 'restored'), 'the driver was restored from its snapshot');
+    assert.equal(body.payments.length, 1);
     await context.close();
   });
 
