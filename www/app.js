@@ -63,6 +63,13 @@ function resultText(p) {
   return `${(L === 'vi' ? info.messageVi : info.messageEn).replace(/\.$/, '')} (${o.resultCode}). ${next}`;
 }
 
+/** While a payment runs: what MoMo said last, in the cashier's language. */
+function lastResultText(p) {
+  const r = p.lastResult;
+  if (!r) return '';
+  return `${state.lang === 'vi' ? r.messageVi : r.messageEn} (${r.code})`;
+}
+
 function render() {
   const L = state.lang;
   document.documentElement.lang = L;
@@ -93,7 +100,7 @@ function render() {
   el.status.dataset.step = step;
   el.status.dataset.outcome = p?.outcome?.outcome ?? '';
   el.stage.textContent = p?.stage === 'done' && !state.submitting ? t(L, p.outcome.outcome) : t(L, step);
-  el.message.textContent = state.requestError || (p?.stage === 'done' && !state.submitting ? resultText(p) : '');
+  el.message.textContent = state.requestError || (state.submitting || !p ? '' : p.stage === 'done' ? resultText(p) : lastResultText(p));
 
   const deciding = p?.stage === 'authorized' && !state.submitting;
   // The cashier stays with a payment until it ends: leaving it would leave
