@@ -178,7 +178,12 @@ function showScan(text, entered = false) {
 async function submitScan() {
   const text = el.scan.value;
   const c = showScan(text, true);
-  if (c.kind !== 'complete' || !canScan()) return;
+  if (c.kind !== 'complete') {
+    // Selected, so the next scan replaces the bad text instead of appending to it.
+    el.scan.select();
+    return;
+  }
+  if (!canScan()) return;
   const ref = state.order.ref;
   state.submitting = true;
   state.requestError = '';
