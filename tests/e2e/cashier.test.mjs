@@ -20,7 +20,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 // Ours (npm install here), or else the package's dev copy in bindings/npm.
 const { chromium } = await import('playwright-core').catch(() =>
-  import(createRequire(join(ROOT, 'bindings/npm/package.json')).resolve('playwright-core')));
+  createRequire(join(ROOT, 'bindings/npm/package.json'))('playwright-core'));
 const ARTIFACTS = join(HERE, 'artifacts');
 const SECRET_KEY = 'K951B6PE1waDMi640xX08PD3vg6EkVlz';
 const ACCESS_KEY = 'F8BBA842ECF85';
