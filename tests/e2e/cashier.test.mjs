@@ -168,6 +168,8 @@ describe('cashier page', { concurrency: true }, () => {
     assert.equal(await page.isDisabled('#scan'), true, 'a paid order takes no other scan');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-order');
     await shot(page, 'paid');
+    const again = await api(`/api/orders/${order.ref}/pay`, { method: 'POST', body: JSON.stringify({ encryptedPaymentCode: 'AAAA', lang: 'vi' }) });
+    assert.equal(again.status, 409, 'a paid order is never charged again');
     assert.deepEqual(errors, []);
     await context.close();
   });
