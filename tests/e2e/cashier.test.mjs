@@ -87,17 +87,24 @@ async function newOrder(items = [{ id: 'cfsd', quantity: 2 }, { id: 'flan', quan
 let codeSeq = 0;
 const code = (last4) => `MM${String(Date.now() % 1e9).padStart(9, '0')}${String(++codeSeq).padStart(5, '0')}${last4}`;
 
-// The slow scenario's 30 s timeout is the suite's critical path: its page
-// loads and scans first, alone, and the other pages open once it has (or
-// after 10 s, when a name filter left it out). On a small machine, 18 pages
-// loading at once would otherwise delay its scan by many seconds.
-let releaseOthers;
-const slowScanned = new Promise((resolve) => (releaseOthers = resolve));
-setTimeout(() => releaseOthers(), 10000).unref();
+// Two scenarios go first, alone: the slow one, whose 30 s timeout is the
+// suite's critical path, and the pending one, whose 1.5 s "waiting for the
+// shopper" state is screenshotted. The other pages open once both are past
+// that (or after 10 s, when a name filter left them out): on a small
+// machine, 18 pages loading at once would delay them by many seconds.
+const deferred = () => {
+  let resolve;
+  const promise = new Promise((r) => (resolve = r));
+  return { promise, resolve };
+};
+const slowScanned = deferred();
+const waitingShot = deferred();
+const firstsDone = Promise.all([slowScanned.promise, waitingShot.promise]);
+setTimeout(() => (slowScanned.resolve(), waitingShot.resolve()), 10000).unref();
 
 /** A fresh browser context (own localStorage) on the order's page, idle. */
 async function openCashier(ref, at = base, { first = false } = {}) {
-  if (!first) await slowScanned;
+  if (!first) await firstsDone;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const payRequests = [];
@@ -166,7 +173,7 @@ after(async () => {
 describe('cashier page', { concurrency: true }, () => {
   // First: the longest scenario (a 30 s timeout) starts before the others load the machine.
   test('slow answer (0504) past the 30 s timeout: paid, charged once', async () => {
-    const { page, context, order } = await pay('0504', undefined, { first: true }).finally(releaseOthers);
+    const { page, context, order } = await pay('0504', undefined, { first: true }).finally(slowScanned.resolve);
     await done(page, 'paid', SLOW_MS + 30000);
     // The IPN usually tells "paid" first; the held pos answer still ends in
     // the client's 30 s timeout, which the driver journals (as a timeout, or
@@ -229,9 +236,16 @@ describe('cashier page', { concurrency: true }, () => {
   });
 
   test('pending (1000): waiting for the shopper, then paid', async () => {
-    const { page, context } = await pay('1000');
-    await page.waitForSelector('#status[data-stage="paying"][data-step="waiting"]');
-    await shot(page, 'waiting');
+    const { page, context } = await pay('1000', undefined, { first: true }).catch((e) => {
+      waitingShot.resolve();
+      throw e;
+    });
+    try {
+      await page.waitForSelector('#status[data-stage="paying"][data-step="waiting"]');
+      await shot(page, 'waiting');
+    } finally {
+      waitingShot.resolve();
+    }
     await done(page, 'paid');
     await context.close();
   });
