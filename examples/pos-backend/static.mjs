@@ -48,5 +48,3 @@ export function staticFiles(wwwDir, distDir) {
   };
 }
 
-/** Every path the page may fetch (tests check none of them holds a secret). */
-export const VENDOR_FILES = ['web/browser.js', 'web/browser/momo_pos.js', 'web/browser/momo_pos_bg.wasm', 'error.mjs'];
