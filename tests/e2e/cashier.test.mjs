@@ -1,0 +1,410 @@
+// The cashier page in a real (headless) Chromium, against the demo backend
+// and the local MoMo sandbox, both started here as child processes. Each
+// scenario has its own order and browser context, so they run concurrently:
+// the suite takes about as long as its slowest scenario (a pos answer held
+// past the 30 s client timeout).
+//
+//   cd tests/e2e && npm install && node --test cashier.test.mjs
+// Env: E2E_SANDBOX (another sandbox server.mjs), E2E_CHROMIUM (browser path).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+// Ours (npm install here), or else the package's dev copy in bindings/npm.
+const { chromium } = await import('playwright-core').catch(() =>
+  createRequire(join(ROOT, 'bindings/npm/package.json'))('playwright-core'));
+const ARTIFACTS = join(HERE, 'artifacts');
+const SECRET_KEY = 'K951B6PE1waDMi640xX08PD3vg6EkVlz';
+const ACCESS_KEY = 'F8BBA842ECF85';
+const SLOW_MS = 31000;
+const PENDING_MS = 1500;
+
+const tmp = mkdtempSync(join(tmpdir(), 'momo-pos-e2e-'));
+const children = [];
+let momo; // sandbox base URL
+let base; // backend base URL
+let browser;
+
+/** Starts `node args...`; resolves with the port it writes to its --port-file, and the child. */
+async function startNode(name, args, env = {}) {
+  const portFile = join(tmp, `${name}.port`);
+  const child = spawn(process.execPath, [...args, '--port', '0', '--port-file', portFile], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  child.on('exit', (code) => {
+    if (code && code !== 0) console.error(`${name} exited ${code}:\n${output}`);
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      const port = Number(readFileSync(portFile, 'utf8'));
+      if (port) return { port, child };
+    } catch {}
+    if (child.exitCode !== null) break;
+    await sleep(100);
+  }
+  throw new Error(`${name} did not start:\n${output}`);
+}
+
+async function startBackend(name, stateDir) {
+  const { port, child } = await startNode(
+    name,
+    [join(ROOT, 'examples/pos-backend/server.mjs'), '--momo', momo, '--state-dir', stateDir],
+    { MOMO_DRIVER_CONFIG: JSON.stringify({ pollDelaysMs: [500, 1000] }) },
+  );
+  return { base: `http://127.0.0.1:${port}`, child };
+}
+
+async function api(path, init = {}, at = base) {
+  const res = await fetch(at + path, {
+    ...init,
+    headers: { 'Content-Type': 'application/json', ...init.headers },
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function newOrder(items = [{ id: 'cfsd', quantity: 2 }, { id: 'flan', quantity: 1 }], at = base) {
+  const { status, body } = await api('/api/orders', { method: 'POST', body: JSON.stringify({ items }) }, at);
+  assert.equal(status, 201);
+  return body;
+}
+
+// 14 free digits then the scenario's four: every test's code is unique.
+let codeSeq = 0;
+const code = (last4) => `MM${String(Date.now() % 1e9).padStart(9, '0')}${String(++codeSeq).padStart(5, '0')}${last4}`;
+
+// Two scenarios go first, alone: the slow one, whose 30 s timeout is the
+// suite's critical path, and the pending one, whose 1.5 s "waiting for the
+// shopper" state is screenshotted. The other pages open once both are past
+// that (or after 10 s, when a name filter left them out): on a small
+// machine, 18 pages loading at once would delay them by many seconds.
+const deferred = () => {
+  let resolve;
+  const promise = new Promise((r) => (resolve = r));
+  return { promise, resolve };
+};
+const slowScanned = deferred();
+const waitingShot = deferred();
+const firstsDone = Promise.all([slowScanned.promise, waitingShot.promise]);
+setTimeout(() => (slowScanned.resolve(), waitingShot.resolve()), 10000).unref();
+
+/** A fresh browser context (own localStorage) on the order's page, idle. */
+async function openCashier(ref, at = base, { first = false } = {}) {
+  if (!first) await firstsDone;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const payRequests = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/pay')) payRequests.push(r.url());
+  });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${at}/?order=${ref}`);
+  await page.waitForSelector('#status[data-stage="idle"]');
+  return { page, context, payRequests, errors };
+}
+
+/** What a keyboard-wedge scanner does: fast keystrokes, then Enter. */
+async function scan(page, text) {
+  // The field must hold the focus by itself: the cashier never clicks it.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'scan');
+  await page.keyboard.type(text, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+const done = (page, outcome, timeout = 30000) =>
+  page.waitForSelector(`#status[data-stage="done"][data-outcome="${outcome}"]`, { timeout });
+
+// The viewport only, animations stopped: quick enough to catch the 1.5 s
+// "waiting for the shopper" state on a loaded machine.
+const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
+
+/** Opens a new order's page, scans a code ending in `last4`, returns the page. */
+async function pay(last4, items, options) {
+  const order = await newOrder(items);
+  const cashier = await openCashier(order.ref, base, options);
+  await scan(cashier.page, code(last4));
+  return { ...cashier, order };
+}
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const sandbox = process.env.E2E_SANDBOX ?? join(ROOT, 'tests/sandbox/server.mjs');
+  const { port: sandboxPort } = await startNode('sandbox', [
+    '--security-revert=CVE-2023-46809', sandbox, '--slow-ms', String(SLOW_MS), '--pending-ms', String(PENDING_MS),
+  ]);
+  momo = `http://127.0.0.1:${sandboxPort}`;
+  base = (await startBackend('backend', join(tmp, 'state'))).base;
+  browser = await chromium.launch({
+    executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  // A correct client never makes the sandbox record a violation (a second
+  // charge, a confirm of a payment not authorized...).
+  let ledger = null;
+  try {
+    const res = await fetch(`${momo}/_sandbox/ledger`);
+    if (res.ok) ledger = await res.json();
+  } catch {}
+  await browser?.close();
+  for (const child of children) child.kill();
+  rmSync(tmp, { recursive: true, force: true });
+  if (ledger) assert.deepEqual(ledger.violations, []);
+});
+
+describe('cashier page', { concurrency: true }, () => {
+  // First: the longest scenario (a 30 s timeout) starts before the others load the machine.
+  test('slow answer (0504) past the 30 s timeout: paid, charged once', async () => {
+    const { page, context, order } = await pay('0504', undefined, { first: true }).finally(slowScanned.resolve);
+    await done(page, 'paid', SLOW_MS + 30000);
+    // The IPN usually tells "paid" first; the held pos answer still ends in
+    // the client's 30 s timeout, which the driver journals (as a timeout, or
+    // as ignored once settled). One attempt, charged once.
+    const heldAnswerSeen = (log) => log.some((e) => e.kind === 'timeout' || e.kind === 'ignored');
+    let body;
+    for (const t0 = Date.now(); Date.now() - t0 < SLOW_MS + 10000; await sleep(500)) {
+      ({ body } = await api(`/api/orders/${order.ref}`));
+      if (heldAnswerSeen(body.payment.log)) break;
+    }
+    assert.ok(heldAnswerSeen(body.payment.log), 'the pos call timed out');
+    assert.equal(body.payments.length, 1);
+    const ledger = await fetch(`${momo}/_sandbox/ledger`).then((r) => (r.ok ? r.json() : null));
+    if (ledger) assert.equal(ledger.orders[`${order.ref}-1`].charges, 1);
+    assert.deepEqual(body.payment.outcome.outcome, 'paid');
+    await context.close();
+  });
+
+  test('paid (0000): amount in VND, the outcome and MoMo transId shown', async () => {
+    const order = await newOrder();
+    const { page, context, errors } = await openCashier(order.ref);
+    assert.equal(await page.textContent('#amount'), new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' }).format(order.total));
+    assert.match(await page.textContent('#amount'), /78\.000\s₫/);
+    await shot(page, 'idle-with-order');
+    await scan(page, code('0000'));
+    await done(page, 'paid');
+    // transId passes 2^53: shown with every digit.
+    assert.match(await page.textContent('#result-message'), /\b9\d{15}\b/);
+    assert.equal(await page.isDisabled('#scan'), true, 'a paid order takes no other scan');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-order');
+    await shot(page, 'paid');
+    const again = await api(`/api/orders/${order.ref}/pay`, { method: 'POST', body: JSON.stringify({ encryptedPaymentCode: 'AAAA', lang: 'vi' }) });
+    assert.equal(again.status, 409, 'a paid order is never charged again');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('authorized (9000) then Capture with Alt+C', async () => {
+    const { page, context } = await pay('9000');
+    await page.waitForSelector('#status[data-stage="authorized"]');
+    await page.waitForSelector('#capture', { state: 'visible' });
+    assert.ok(await page.isVisible('#cancel'));
+    assert.match(await page.textContent('#countdown'), /\d:\d\d/);
+    await shot(page, 'authorized');
+    await page.keyboard.press('Alt+KeyC');
+    await done(page, 'paid');
+    assert.equal(await page.isVisible('#capture'), false);
+    await context.close();
+  });
+
+  test('authorized (9000) then Cancel with Alt+X: no money taken', async () => {
+    const { page, context } = await pay('9000');
+    await page.waitForSelector('#cancel', { state: 'visible' });
+    await page.keyboard.press('Alt+KeyX');
+    await done(page, 'cancelled');
+    await shot(page, 'cancelled');
+    // No money moved: the cashier may scan again.
+    assert.equal(await page.isDisabled('#scan'), false);
+    await context.close();
+  });
+
+  test('pending (1000): waiting for the shopper, then paid', async () => {
+    const { page, context } = await pay('1000', undefined, { first: true }).catch((e) => {
+      waitingShot.resolve();
+      throw e;
+    });
+    try {
+      await page.waitForSelector('#status[data-stage="paying"][data-step="waiting"]');
+      await shot(page, 'waiting');
+    } finally {
+      waitingShot.resolve();
+    }
+    await done(page, 'paid');
+    await context.close();
+  });
+
+  test('dropped answer (0444): the status query finds it paid', async () => {
+    const { page, context } = await pay('0444');
+    await done(page, 'paid');
+    await context.close();
+  });
+
+  for (const [last4, resultCode] of [['1001', 1001], ['1006', 1006], ['4005', 4005], ['0044', 44]]) {
+    test(`declined (${last4}): result ${resultCode} explained, a new scan allowed`, async () => {
+      const { page, context } = await pay(last4);
+      await page.waitForSelector('#status[data-stage="done"]', { timeout: 30000 });
+      assert.notEqual(await page.getAttribute('#status', 'data-outcome'), 'paid');
+      const message = await page.textContent('#result-message');
+      assert.match(message, new RegExp(`\\(${resultCode}\\)`));
+      if (last4 === '1001') {
+        await shot(page, 'declined');
+        // The shopper reads the other language: Alt+L switches it.
+        await page.keyboard.press('Alt+KeyL');
+        await page.waitForFunction(() => document.documentElement.lang === 'en');
+        assert.equal(await page.inputValue('#lang'), 'en');
+        const english = await page.textContent('#result-message');
+        assert.notEqual(english, message);
+        assert.match(english, /insufficient|balance|funds/i);
+      }
+      assert.equal(await page.isDisabled('#scan'), false);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'scan');
+      await context.close();
+    });
+  }
+
+  test('declined then a new scan of the same order pays (a second MoMo orderId)', async () => {
+    const { page, context, order } = await pay('1001');
+    await done(page, 'declined');
+    await scan(page, code('0000'));
+    await done(page, 'paid');
+    const { body } = await api(`/api/orders/${order.ref}`);
+    assert.deepEqual(body.payments.map((p) => p.momoOrderId), [`${order.ref}-1`, `${order.ref}-2`]);
+    await context.close();
+  });
+
+  test('a locally invalid code is explained and never sent', async () => {
+    const order = await newOrder();
+    const { page, context, payRequests } = await openCashier(order.ref);
+    // An incomplete code is "keep scanning", not an error...
+    await page.keyboard.type('MM12345', { delay: 5 });
+    assert.equal(await page.textContent('#scan-error'), '');
+    // ...a wrong character is an error at once, with the reason.
+    await page.keyboard.type('X', { delay: 5 });
+    await page.waitForFunction(() => document.getElementById('scan-error').textContent.includes("'X'"));
+    await page.keyboard.press('Enter');
+    await shot(page, 'invalid-code');
+    assert.equal(await page.getAttribute('#status', 'data-stage'), 'idle');
+    assert.equal(await page.evaluate(() => { const f = document.getElementById('scan'); return f.value.slice(f.selectionStart, f.selectionEnd); }), 'MM12345X',
+      'the bad text is selected: the next scan replaces it');
+    // Enter on an incomplete code explains it too.
+    await page.fill('#scan', 'MM1234');
+    await page.keyboard.press('Enter');
+    assert.match(await page.textContent('#scan-error'), /4\/18/);
+    await sleep(300);
+    assert.deepEqual(payRequests, []);
+    const { body } = await api(`/api/orders/${order.ref}`);
+    assert.deepEqual(body.payments, []);
+    await context.close();
+  });
+
+  test('scanner noise (AIM prefix) is accepted; a pasted code pays at once', async () => {
+    const { page, context } = await pay('0000');
+    await done(page, 'paid');
+    await context.close();
+    const order = await newOrder();
+    const cashier = await openCashier(order.ref);
+    await cashier.page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      document.getElementById('scan').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, `]Q1${code('0000')}\r\n`);
+    await done(cashier.page, 'paid');
+    await cashier.context.close();
+  });
+
+  test('reload while waiting for the shopper resumes and finishes', async () => {
+    const { page, context } = await pay('1000');
+    await page.waitForSelector('#status[data-stage="paying"]');
+    await page.reload();
+    await page.waitForSelector('#status[data-stage="paying"], #status[data-stage="done"]');
+    await done(page, 'paid');
+    await context.close();
+  });
+
+  test('reload while authorized resumes with Capture, then pays', async () => {
+    const { page, context } = await pay('9000');
+    await page.waitForSelector('#status[data-stage="authorized"]');
+    await page.reload();
+    await page.waitForSelector('#status[data-stage="authorized"]');
+    await page.waitForSelector('#capture', { state: 'visible' });
+    await page.keyboard.press('Alt+KeyC');
+    await done(page, 'paid');
+    await context.close();
+  });
+
+  test('backend killed mid-payment: restarted on its state dir, it resumes and finishes', async () => {
+    const stateDir = join(tmp, 'state-crash');
+    const first = await startBackend('backend-crash-1', stateDir);
+    const order = await newOrder(undefined, first.base);
+    const { page, context } = await openCashier(order.ref, first.base);
+    await scan(page, code('1000'));
+    await page.waitForSelector('#status[data-stage="paying"]');
+    first.child.kill('SIGKILL'); // no goodbye: only the snapshot on disk survives
+    await new Promise((resolve) => (first.child.exitCode !== null ? resolve() : first.child.once('exit', resolve)));
+    const second = await startBackend('backend-crash-2', stateDir);
+    await page.goto(`${second.base}/?order=${order.ref}`);
+    await done(page, 'paid');
+    const { body } = await api(`/api/orders/${order.ref}`, {}, second.base);
+    assert.ok(body.payment.log.some((e) => e.kind === 'restored'), 'the driver was restored from its snapshot');
+    assert.equal(body.payments.length, 1);
+    await context.close();
+  });
+
+  test('no file served to the page holds the secret key or the accessKey', async () => {
+    const www = readdirSync(join(ROOT, 'www')).map((name) => `/${name}`);
+    const vendor = ['web/browser.js', 'web/browser/momo_pos.js', 'web/browser/momo_pos_bg.wasm', 'error.mjs']
+      .map((p) => `/vendor/momo-pos/${p}`);
+    const paths = ['/', ...www, ...vendor, '/api/config', '/api/menu', '/api/orders'];
+    for (const path of paths) {
+      const res = await fetch(base + path);
+      assert.equal(res.status, 200, path);
+      const bytes = Buffer.from(await res.arrayBuffer()).toString('latin1');
+      assert.ok(!bytes.includes(SECRET_KEY), `${path} holds the secret key`);
+      assert.ok(!bytes.includes(ACCESS_KEY), `${path} holds the accessKey`);
+    }
+    // The full (signing) entry and anything outside the allow-list stay out.
+    for (const path of ['/vendor/momo-pos/web/full.js', '/vendor/momo-pos/web/full/momo_pos_bg.wasm',
+      '/vendor/momo-pos/node/full.mjs', '/vendor/momo-pos/../package.json', '/%2e%2e/package.json', '/.gitignore']) {
+      assert.equal((await fetch(base + path)).status, 404, path);
+    }
+  });
+
+  test('API: amounts from the menu only, bad input refused with JSON errors', async () => {
+    let r = await api('/api/orders', { method: 'POST', body: '{"items": [' });
+    assert.equal(r.status, 400);
+    assert.match(r.body.error, /JSON/);
+    r = await api('/api/orders', { method: 'POST', body: JSON.stringify({ items: [{ id: 'cfsd', quantity: 1, price: 1 }] }) });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.total, 29000, 'a price from the page is ignored');
+    r = await api('/api/orders', { method: 'POST', body: JSON.stringify({ items: [{ id: 'nope', quantity: 1 }] }) });
+    assert.equal(r.status, 400);
+    r = await api('/api/orders', { method: 'POST', body: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }) });
+    assert.equal(r.status, 413);
+    r = await api('/api/orders/NOPE1/pay', { method: 'POST', body: '{}' });
+    assert.equal(r.status, 404);
+    const order = await newOrder();
+    r = await api(`/api/orders/${order.ref}/decide`, { method: 'POST', body: JSON.stringify({ decision: 'capture' }) });
+    assert.equal(r.status, 409);
+    r = await api(`/api/orders/${order.ref}/pay`, { method: 'POST', body: JSON.stringify({ encryptedPaymentCode: 'not base64!', lang: 'vi' }) });
+    assert.equal(r.status, 400);
+    const list = await api('/api/orders');
+    assert.ok(list.body.findIndex((o) => o.ref === order.ref) < list.body.findIndex((o) => o.total === 29000), 'newest first');
+  });
+});
