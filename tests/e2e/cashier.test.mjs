@@ -4,23 +4,20 @@
 // the suite takes about as long as its slowest scenario (a pos answer held
 // past the 30 s client timeout).
 //
-//   cd tests/e2e && npm install && node --test cashier.test.mjs
-// Env: E2E_SANDBOX (another sandbox server.mjs), E2E_CHROMIUM (browser path).
+//   bash scripts/build-demo.sh && node --test tests/e2e/cashier.test.mjs
+// Env: E2E_CHROMIUM (browser path, default /usr/bin/chromium).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { FAST_POLLS } from './scenarios.mjs';
+import { ROOT, ledger, startBackend, startSandbox } from './stack.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-// Ours (npm install here), or else the package's dev copy in bindings/npm.
-const { chromium } = await import('playwright-core').catch(() =>
-  createRequire(join(ROOT, 'bindings/npm/package.json'))('playwright-core'));
 const ARTIFACTS = join(HERE, 'artifacts');
 const SECRET_KEY = 'K951B6PE1waDMi640xX08PD3vg6EkVlz';
 const ACCESS_KEY = 'F8BBA842ECF85';
@@ -33,39 +30,11 @@ let momo; // sandbox base URL
 let base; // backend base URL
 let browser;
 
-/** Starts `node args...`; resolves with the port it writes to its --port-file, and the child. */
-async function startNode(name, args, env = {}) {
-  const portFile = join(tmp, `${name}.port`);
-  const child = spawn(process.execPath, [...args, '--port', '0', '--port-file', portFile], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  child.on('exit', (code) => {
-    if (code && code !== 0) console.error(`${name} exited ${code}:\n${output}`);
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      const port = Number(readFileSync(portFile, 'utf8'));
-      if (port) return { port, child };
-    } catch {}
-    if (child.exitCode !== null) break;
-    await sleep(100);
-  }
-  throw new Error(`${name} did not start:\n${output}`);
-}
-
-async function startBackend(name, stateDir) {
-  const { port, child } = await startNode(
-    name,
-    [join(ROOT, 'examples/pos-backend/server.mjs'), '--momo', momo, '--state-dir', stateDir],
-    { MOMO_DRIVER_CONFIG: JSON.stringify({ pollDelaysMs: [500, 1000] }) },
-  );
-  return { base: `http://127.0.0.1:${port}`, child };
+/** A backend of its own (state dir, port) against the shared sandbox. */
+async function ownBackend(name, stateDir) {
+  const backend = await startBackend(momo, { name, stateDir, driverConfig: FAST_POLLS });
+  children.push(backend);
+  return backend;
 }
 
 async function api(path, init = {}, at = base) {
@@ -143,12 +112,10 @@ async function pay(last4, items, options) {
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const sandbox = process.env.E2E_SANDBOX ?? join(ROOT, 'tests/sandbox/server.mjs');
-  const { port: sandboxPort } = await startNode('sandbox', [
-    '--security-revert=CVE-2023-46809', sandbox, '--slow-ms', String(SLOW_MS), '--pending-ms', String(PENDING_MS),
-  ]);
-  momo = `http://127.0.0.1:${sandboxPort}`;
-  base = (await startBackend('backend', join(tmp, 'state'))).base;
+  const sandbox = await startSandbox({ slowMs: SLOW_MS, pendingMs: PENDING_MS });
+  children.push(sandbox);
+  momo = sandbox.url;
+  base = (await ownBackend('backend', join(tmp, 'state'))).url;
   browser = await chromium.launch({
     executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -159,15 +126,12 @@ before(async () => {
 after(async () => {
   // A correct client never makes the sandbox record a violation (a second
   // charge, a confirm of a payment not authorized...).
-  let ledger = null;
-  try {
-    const res = await fetch(`${momo}/_sandbox/ledger`);
-    if (res.ok) ledger = await res.json();
-  } catch {}
+  const seen = await ledger(momo).catch(() => null);
   await browser?.close();
-  for (const child of children) child.kill();
+  for (const child of children.reverse()) await child.stop();
   rmSync(tmp, { recursive: true, force: true });
-  if (ledger) assert.deepEqual(ledger.violations, []);
+  assert.ok(seen, 'the sandbox answered at the end');
+  assert.deepEqual(seen.violations, []);
 });
 
 describe('cashier page', { concurrency: true }, () => {
@@ -351,19 +315,22 @@ describe('cashier page', { concurrency: true }, () => {
 
   test('backend killed mid-payment: restarted on its state dir, it resumes and finishes', async () => {
     const stateDir = join(tmp, 'state-crash');
-    const first = await startBackend('backend-crash-1', stateDir);
-    const order = await newOrder(undefined, first.base);
-    const { page, context } = await openCashier(order.ref, first.base);
+    const first = await ownBackend('backend-crash-1', stateDir);
+    const order = await newOrder(undefined, first.url);
+    const { page, context } = await openCashier(order.ref, first.url);
     await scan(page, code('1000'));
     await page.waitForSelector('#status[data-stage="paying"]');
-    first.child.kill('SIGKILL'); // no goodbye: only the snapshot on disk survives
-    await new Promise((resolve) => (first.child.exitCode !== null ? resolve() : first.child.once('exit', resolve)));
-    const second = await startBackend('backend-crash-2', stateDir);
-    await page.goto(`${second.base}/?order=${order.ref}`);
+    await first.kill(); // SIGKILL, no goodbye: only the snapshot on disk survives
+    const second = await ownBackend('backend-crash-2', stateDir);
+    await page.goto(`${second.url}/?order=${order.ref}`);
     await done(page, 'paid');
-    const { body } = await api(`/api/orders/${order.ref}`, {}, second.base);
+    const { body } = await api(`/api/orders/${order.ref}`, {}, second.url);
     assert.ok(body.payment.log.some((e) => e.kind === 'restored'), 'the driver was restored from its snapshot');
     assert.equal(body.payments.length, 1);
+    // On MoMo's side: one pos requestId (a retry, not a new payment), one charge.
+    const seen = (await ledger(momo)).orders[`${order.ref}-1`];
+    assert.equal(new Set(seen.pos.map((p) => p.requestId)).size, 1);
+    assert.equal(seen.charges, 1);
     await context.close();
   });
 

@@ -8,8 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { FAST_POLLS, SCENARIOS, checkLedger, codeFor, payThroughBackend, runAll } from './scenarios.mjs';
+import { FAST_POLLS, checkLedger, runAll } from './scenarios.mjs';
 import { ROOT, ledger, startStack } from './stack.mjs';
 
 const terminal = process.env.MOMO_POS_TERMINAL ?? join(ROOT, 'target/demo/pos_terminal');
@@ -36,37 +35,12 @@ test('every scenario, through the Node backend and the C terminal', { timeout: 1
     assert.deepEqual(checkLedger(seen, c, scenario.expect), [], `sandbox, C terminal, ${scenario.name}`);
   }
   // The retries happened: the checks above are about something.
+  // (The terminal has no IPN endpoint: only a query can tell it.)
   const dropped = rows.find((r) => r.scenario.suffix === '0444');
-  assert.ok(seen.orders[dropped.node.orderId].queries.length >= 1, 'a dropped answer is followed by a query');
+  assert.ok(seen.orders[dropped.c.orderId].queries.length >= 1, 'a dropped answer is followed by a query');
   const slow = rows.find((r) => r.scenario.suffix === '0504');
   assert.ok(seen.orders[slow.c.orderId].queries.length >= 1, 'a timeout is followed by a query');
   const captured = rows.find((r) => r.scenario.decide === 'capture');
   assert.equal(seen.orders[captured.node.orderId].confirms.length, 1);
   assert.deepEqual(seen.violations, []);
-});
-
-test('a backend killed mid-payment resumes it from its state directory', { timeout: 60_000 }, async () => {
-  const pending = SCENARIOS.find((s) => s.suffix === '1000');
-  const code = codeFor(pending, Date.now() % 1e9);
-  const first = stack.backend.url;
-  // Start a payment, then kill the backend while MoMo still says 1000.
-  const paying = payThroughBackend(first, pending, code).catch((error) => error);
-  let orderId;
-  for (let i = 0; i < 100 && !orderId; i++) {
-    await sleep(100);
-    orderId = Object.entries((await ledger(stack.sandbox.url)).orders).find(([, o]) => o.paymentCode === code)?.[0];
-  }
-  assert.ok(orderId, 'the pos request reached the sandbox');
-  await stack.crashBackend();
-  assert.ok((await paying) instanceof Error, 'the first backend is gone');
-  const ref = orderId.replace(/-\d+$/, '');
-  let payment;
-  for (let i = 0; i < 100 && !payment?.outcome; i++) {
-    await sleep(200);
-    ({ payment } = await (await fetch(`${stack.backend.url}/api/orders/${ref}`)).json());
-  }
-  assert.equal(payment?.outcome?.outcome, 'paid', 'the restarted backend finished the payment');
-  const order = (await ledger(stack.sandbox.url)).orders[orderId];
-  assert.equal(new Set(order.pos.map((p) => p.requestId)).size, 1, 'no new pos requestId after the crash');
-  assert.equal(order.charges, 1);
 });

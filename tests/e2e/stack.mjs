@@ -19,7 +19,7 @@ export const CREDENTIALS = {
 };
 
 /** Spawns `node args...` and resolves with its port once it wrote `--port-file`. */
-async function startNode(name, nodeArgs, { env = {}, log, timeoutMs = 20_000 } = {}) {
+export async function startNode(name, nodeArgs, { env = {}, log, timeoutMs = 20_000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `momo-${name}-`));
   const portFile = join(dir, 'port');
   const child = spawn(process.execPath, [...nodeArgs, '--port', '0', '--port-file', portFile], {
@@ -67,40 +67,42 @@ async function startNode(name, nodeArgs, { env = {}, log, timeoutMs = 20_000 } =
   }
 }
 
+/** The local MoMo sandbox (tests/sandbox); `slowMs`, `pendingMs` as its flags. */
+export function startSandbox({ slowMs, pendingMs, log } = {}) {
+  const args = ['--security-revert=CVE-2023-46809', join(ROOT, 'tests/sandbox/server.mjs')];
+  if (slowMs !== undefined) args.push('--slow-ms', String(slowMs));
+  if (pendingMs !== undefined) args.push('--pending-ms', String(pendingMs));
+  return startNode('sandbox', args, { log });
+}
+
+/** The demo backend (examples/pos-backend) against `sandboxUrl`. */
+export function startBackend(sandboxUrl, { stateDir, driverConfig, log, name = 'backend' } = {}) {
+  const args = [join(ROOT, 'examples/pos-backend/server.mjs'), '--momo', sandboxUrl];
+  if (stateDir) args.push('--state-dir', stateDir);
+  return startNode(name, args, {
+    log,
+    env: {
+      ...CREDENTIALS,
+      ...(driverConfig ? { MOMO_DRIVER_CONFIG: JSON.stringify(driverConfig) } : {}),
+    },
+  });
+}
+
 /**
  * Starts sandbox and backend. Options: `slowMs` and `pendingMs` (sandbox),
  * `driverConfig` (the backend's DriverConfig), `stateDir`, `log` (a
- * function given every output line). Returns `{ sandbox, backend, stop() }`
+ * function given every output chunk). Returns `{ sandbox, backend, stop() }`
  * where sandbox and backend have `url`.
  */
 export async function startStack({ slowMs, pendingMs, driverConfig, stateDir, log } = {}) {
-  const sandboxArgs = ['--security-revert=CVE-2023-46809', 'tests/sandbox/server.mjs'];
-  if (slowMs !== undefined) sandboxArgs.push('--slow-ms', String(slowMs));
-  if (pendingMs !== undefined) sandboxArgs.push('--pending-ms', String(pendingMs));
-  const sandbox = await startNode('sandbox', sandboxArgs, { log });
-  const backendArgs = ['examples/pos-backend/server.mjs', '--momo', sandbox.url];
-  if (stateDir) backendArgs.push('--state-dir', stateDir);
-  const startBackend = () =>
-    startNode('backend', backendArgs, {
-      log,
-      env: {
-        ...CREDENTIALS,
-        ...(driverConfig ? { MOMO_DRIVER_CONFIG: JSON.stringify(driverConfig) } : {}),
-      },
-    });
+  const sandbox = await startSandbox({ slowMs, pendingMs, log });
   const stack = { sandbox };
   try {
-    stack.backend = await startBackend();
+    stack.backend = await startBackend(sandbox.url, { stateDir, driverConfig, log });
   } catch (error) {
     await sandbox.stop();
     throw error;
   }
-  /** Kills the backend (SIGKILL: no goodbye) and starts it again on a new port. */
-  stack.crashBackend = async () => {
-    await stack.backend.kill();
-    stack.backend = await startBackend();
-    return stack.backend;
-  };
   stack.stop = async () => {
     await stack.backend.stop();
     await sandbox.stop();
