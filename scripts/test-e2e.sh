@@ -2,7 +2,7 @@
 # The end-to-end stage (run by scripts/test.sh after the wasm and C stages,
 # which build the npm package): the sandbox's own tests, then every scenario
 # through the Node backend and the C terminal with the sandbox's asserts,
-# then the cashier page in headless Chromium (Playwright).
+# and the cashier page in headless Chromium (Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,9 +14,7 @@ bash scripts/build-demo.sh
 step "MoMo sandbox: its own tests (node:crypto client)"
 node --security-revert=CVE-2023-46809 --test tests/sandbox/test/
 
-step "End to end: every scenario through the Node backend and the C terminal, checked by the sandbox"
-node --test --test-concurrency=1 tests/e2e/scenarios.test.mjs
-
-step "End to end: the cashier page in headless Chromium (Playwright)"
-node --test --test-concurrency=1 tests/e2e/cashier.test.mjs
+# Side by side: both suites wait on the slow scenario's 30 s timeout.
+step "End to end: every scenario through the backend and the C terminal; the cashier page (Playwright)"
+node --test --test-concurrency=2 tests/e2e/scenarios.test.mjs tests/e2e/cashier.test.mjs
 echo "screenshots: tests/e2e/artifacts/"
