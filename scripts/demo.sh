@@ -41,15 +41,23 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-node --security-revert=CVE-2023-46809 tests/sandbox/server.mjs --port "$sandbox_port" &
+run=$(mktemp -d)
+node --security-revert=CVE-2023-46809 tests/sandbox/server.mjs --port "$sandbox_port" \
+  --port-file "$run/sandbox" &
 pids+=($!)
 # MoMo's public sandbox credentials and the repository's test key.
 MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85 \
 MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz \
 MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64 \
   node examples/pos-backend/server.mjs --momo "http://127.0.0.1:$sandbox_port" --port "$port" \
-    --state-dir "$state" &
+    --state-dir "$state" --port-file "$run/backend" &
 pids+=($!)
+# Both listen once their port files exist; a port in use ends the script here.
+for _ in $(seq 100); do
+  [ -s "$run/sandbox" ] && [ -s "$run/backend" ] && break
+  kill -0 "${pids[@]}" 2>/dev/null || { echo "a server did not start (port $port or $sandbox_port in use? try PORT=...)" >&2; exit 1; }
+  sleep 0.1
+done
 
 cat <<TEXT
 
