@@ -34,7 +34,7 @@ try {
   console.log(`running ${SCENARIOS.length} scenarios through both hosts at once; the slow one takes about 30 s...\n`);
   const rows = await runAll({ backendUrl: stack.backend.url, sandboxUrl: stack.sandbox.url, terminal });
   const seen = await ledger(stack.sandbox.url);
-  const table = [['scenario', 'code', 'expected', 'Node backend', 'C terminal', 'pos sent (N/C)', 'charged (N/C)', 'sandbox checks']];
+  const table = [['scenario', 'code', 'expected', 'Node backend', 'C terminal', 'pos sent (N/C)', 'queries (N/C)', 'charged (N/C)', 'sandbox checks']];
   for (const { scenario, node, c } of rows) {
     const problems = [...checkLedger(seen, node, scenario.expect).map((p) => `node: ${p}`)];
     if (c) problems.push(...checkLedger(seen, c, scenario.expect).map((p) => `C: ${p}`));
@@ -49,6 +49,7 @@ try {
       `${node.outcome} (${(node.ms / 1000).toFixed(1)} s)`,
       c ? `${c.outcome} (${(c.ms / 1000).toFixed(1)} s)` : '-',
       `${count(node, 'pos')}/${count(c, 'pos')}`,
+      `${count(node, 'queries')}/${count(c, 'queries')}`,
       `${charges(node)}/${charges(c)}`,
       problems.length ? problems.join('; ') : ok ? 'ok' : 'WRONG OUTCOME',
     ]);
