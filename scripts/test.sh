@@ -16,6 +16,13 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
 
+step "supply chain: cargo deny (licenses, bans, sources; advisories with MOMO_DENY_ADVISORIES=1)"
+cargo deny --offline check licenses bans sources
+# The advisory database needs the network, so CI runs it only when asked.
+if [ "${MOMO_DENY_ADVISORIES:-0}" = 1 ]; then
+  cargo deny check advisories
+fi
+
 step "cargo test (unit, integration, property, CLI and doc tests)"
 cargo test --all-targets --locked
 cargo test --doc --locked
