@@ -32,3 +32,6 @@ bash scripts/test-wasm.sh
 
 step "C ABI: C and C++ tests, sanitizers, valgrind, example, packaging"
 bash scripts/test-c.sh
+
+step "fuzzing: every target in fuzz/ for ${MOMO_FUZZ_SECONDS:-60}s each, regressions replayed"
+bash scripts/test-fuzz.sh
