@@ -33,5 +33,10 @@ bash scripts/test-wasm.sh
 step "C ABI: C and C++ tests, sanitizers, valgrind, example, packaging"
 bash scripts/test-c.sh
 
+step "Miri: the C ABI's unit tests (pointers, buffers, handle lifetimes) checked for UB"
+# All of ffi:: (none of its tests does RSA work, which would take minutes
+# per operation under Miri); a few minutes cold, seconds once built.
+nice -n 10 cargo +nightly miri test --lib ffi::
+
 step "fuzzing: every target in fuzz/ for ${MOMO_FUZZ_SECONDS:-60}s each, regressions replayed"
 bash scripts/test-fuzz.sh
