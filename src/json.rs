@@ -322,6 +322,24 @@ mod tests {
         ));
     }
 
+    /// The limit is inclusive: exactly MAX_BODY_BYTES is parsed, one more
+    /// byte is refused with both numbers, before any parsing (the refused
+    /// body is not even UTF-8).
+    #[test]
+    fn body_limit_is_exact() {
+        let mut body = br#"{"a":1}"#.to_vec();
+        body.resize(MAX_BODY_BYTES, b' ');
+        assert!(Object::parse(&body).is_ok());
+        body.push(0xff);
+        assert_eq!(
+            Object::parse(&body).err(),
+            Some(Error::BodyTooLarge {
+                size: MAX_BODY_BYTES + 1,
+                limit: MAX_BODY_BYTES
+            })
+        );
+    }
+
     #[test]
     fn depth_is_bounded() {
         let deep = format!(

@@ -319,3 +319,31 @@ fn a_driver_survives_snapshot_and_restore_through_c() {
         momo_client_free(client);
     }
 }
+
+/// The C ABI's two limits: an input above MOMO_MAX_INPUT_LEN is refused
+/// unread at the boundary; a body within it but above the core's
+/// MAX_BODY_BYTES reaches the core and is refused there before parsing.
+#[test]
+fn body_limits_hold_through_the_c_abi() {
+    let client = client();
+    let mut body = simulation::ipn_body(0, AMOUNT, T0_MS).into_bytes();
+    body.resize(crate::MAX_BODY_BYTES, b' ');
+    let mut notification: *mut momo_notification = null_mut();
+    let mut response: *mut momo_response = null_mut();
+    // SAFETY: `body` has body.len() bytes; out-pointers are locals; each
+    // handle made is freed once.
+    unsafe {
+        let at_limit = momo_client_verify_ipn(client, body.as_ptr(), body.len(), &mut notification);
+        assert_eq!(at_limit, MOMO_RESULT_OK);
+        momo_notification_free(notification);
+        notification = null_mut();
+        body.push(b' ');
+        let over = momo_client_verify_ipn(client, body.as_ptr(), body.len(), &mut notification);
+        assert_eq!(over, MOMO_RESULT_BODY_TOO_LARGE);
+        assert!(notification.is_null());
+        let over = momo_client_parse_pos_response(client, body.as_ptr(), body.len(), &mut response);
+        assert_eq!(over, MOMO_RESULT_BODY_TOO_LARGE);
+        assert!(response.is_null());
+        momo_client_free(client);
+    }
+}
