@@ -17,6 +17,8 @@ step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
 
 step "supply chain: cargo deny (licenses, bans, sources; advisories with MOMO_DENY_ADVISORIES=1)"
+# --offline reads the whole lockfile: fetch the wasm-only crates too.
+cargo fetch --locked
 cargo deny --offline check licenses bans sources
 # The advisory database needs the network, so CI runs it only when asked.
 if [ "${MOMO_DENY_ADVISORIES:-0}" = 1 ]; then
