@@ -206,6 +206,9 @@ mod tests {
             let err = check_order_id(bad).unwrap_err();
             assert_eq!(err.field(), Some("orderId"), "{bad}");
         }
+        // The length bound is inclusive: 1024 is accepted, 1025 is not.
+        assert!(check_order_id(&"a".repeat(MAX_TEXT_LEN)).is_ok());
+        assert!(check_order_id(&"a".repeat(MAX_TEXT_LEN + 1)).is_err());
     }
 
     #[test]
