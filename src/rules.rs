@@ -251,6 +251,16 @@ mod tests {
         ] {
             assert!(check_http_url("ipnUrl", bad).is_err(), "{bad}");
         }
+        // The length bound is inclusive.
+        let at_limit = format!("https://a/{}", "p".repeat(MAX_URL_LEN - 10));
+        assert!(check_http_url("ipnUrl", &at_limit).is_ok());
+        assert!(check_http_url("ipnUrl", &format!("{at_limit}p")).is_err());
+    }
+
+    #[test]
+    fn text_length_bound_is_inclusive() {
+        assert!(check_text("orderInfo", &"x".repeat(MAX_TEXT_LEN)).is_ok());
+        assert!(check_text("orderInfo", &"x".repeat(MAX_TEXT_LEN + 1)).is_err());
     }
 
     #[test]
