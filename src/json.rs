@@ -311,6 +311,13 @@ mod tests {
                 "{body:?}"
             );
         }
+        // The reason says what was expected, for the merchant's logs.
+        match Object::parse(b"[]") {
+            Err(Error::InvalidJson { reason }) => {
+                assert!(reason.contains("expected a JSON object"), "{reason}");
+            }
+            other => panic!("{:?}", other.map(|_| ())),
+        }
         assert!(matches!(
             Object::parse(&[b'{', 0xff, b'}']),
             Err(Error::InvalidJson { .. })
@@ -366,7 +373,11 @@ mod tests {
             assert!(Object::parse(body.as_bytes()).is_ok(), "{body}");
         }
         // ... and a closed string ends the text: brackets after it count.
-        let body = format!(r#"{{"x": ["\\", {}1{}]}}"#, deep_text, "]".repeat(MAX_DEPTH + 1));
+        let body = format!(
+            r#"{{"x": ["\\", {}1{}]}}"#,
+            deep_text,
+            "]".repeat(MAX_DEPTH + 1)
+        );
         assert!(Object::parse(body.as_bytes()).is_err(), "{body}");
     }
 
