@@ -59,6 +59,13 @@
 #define MOMO_MAX_INPUT_LEN (1 << 20)
 
 /**
+ * Largest received body (IPN or answer) that is parsed, in bytes (64 KiB,
+ * the core's `MAX_BODY_BYTES`); a longer one is MOMO_RESULT_BODY_TOO_LARGE,
+ * refused before parsing.
+ */
+#define MOMO_MAX_BODY_BYTES (64 * 1024)
+
+/**
  * The status of a call. MOMO_RESULT_OK is 0; every other value is a
  * failure whose details are in momo_last_error_message().
  */

@@ -16,6 +16,15 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
 
+step "supply chain: cargo deny (licenses, bans, sources; advisories with MOMO_DENY_ADVISORIES=1)"
+# --offline reads the whole lockfile: fetch the wasm-only crates too.
+cargo fetch --locked
+cargo deny --offline check licenses bans sources
+# The advisory database needs the network, so CI runs it only when asked.
+if [ "${MOMO_DENY_ADVISORIES:-0}" = 1 ]; then
+  cargo deny check advisories
+fi
+
 step "cargo test (unit, integration, property, CLI and doc tests)"
 cargo test --all-targets --locked
 cargo test --doc --locked
@@ -28,3 +37,11 @@ bash scripts/test-c.sh
 
 step "End to end: MoMo sandbox, Node backend, C terminal, cashier page"
 bash scripts/test-e2e.sh
+
+step "Miri: the C ABI's unit tests (pointers, buffers, handle lifetimes) checked for UB"
+# All of ffi:: (none of its tests does RSA work, which would take minutes
+# per operation under Miri); a few minutes cold, seconds once built.
+cargo +nightly miri test --lib ffi::
+
+step "fuzzing: every target in fuzz/ for ${MOMO_FUZZ_SECONDS:-60}s each, regressions replayed"
+bash scripts/test-fuzz.sh

@@ -199,3 +199,22 @@ pub(crate) fn verify(credentials: &Credentials, body: &[u8]) -> Result<Notificat
         partner_user_id: o.nullable_str("partnerUserId")?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A snapshot's transId is 1 to 32 ASCII digits, nothing else: a
+    /// restored driver must not carry text MoMo never sent.
+    #[test]
+    fn trans_id_from_a_snapshot_is_checked() {
+        let read = |json: &str| serde_json::from_str::<TransId>(json).map(|id| id.0);
+        assert_eq!(read("\"4088878653\"").ok().as_deref(), Some("4088878653"));
+        let longest = "9".repeat(32);
+        assert_eq!(read(&format!("\"{longest}\"")).ok(), Some(longest));
+        for bad in ["\"\"", "\"12a\"", "\"-1\"", "\"1 \"", "\"x\""] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        assert!(read(&format!("\"{}\"", "9".repeat(33))).is_err());
+    }
+}

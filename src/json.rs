@@ -311,6 +311,13 @@ mod tests {
                 "{body:?}"
             );
         }
+        // The reason says what was expected, for the merchant's logs.
+        match Object::parse(b"[]") {
+            Err(Error::InvalidJson { reason }) => {
+                assert!(reason.contains("expected a JSON object"), "{reason}");
+            }
+            other => panic!("{:?}", other.map(|_| ())),
+        }
         assert!(matches!(
             Object::parse(&[b'{', 0xff, b'}']),
             Err(Error::InvalidJson { .. })
@@ -320,6 +327,26 @@ mod tests {
             Object::parse(&big),
             Err(Error::BodyTooLarge { .. })
         ));
+    }
+
+    /// The limit is inclusive: exactly MAX_BODY_BYTES is parsed, one more
+    /// byte is refused with both numbers, before any parsing (the refused
+    /// body is not even UTF-8).
+    #[test]
+    fn body_limit_is_exact() {
+        // The documented numbers (README "Limits", MOMO_MAX_BODY_BYTES).
+        assert_eq!((MAX_BODY_BYTES, MAX_DEPTH), (65_536, 16));
+        let mut body = br#"{"a":1}"#.to_vec();
+        body.resize(MAX_BODY_BYTES, b' ');
+        assert!(Object::parse(&body).is_ok());
+        body.push(0xff);
+        assert_eq!(
+            Object::parse(&body).err(),
+            Some(Error::BodyTooLarge {
+                size: MAX_BODY_BYTES + 1,
+                limit: MAX_BODY_BYTES
+            })
+        );
     }
 
     #[test]
@@ -336,6 +363,22 @@ mod tests {
             "]".repeat(MAX_DEPTH)
         );
         assert!(Object::parse(ok.as_bytes()).is_ok());
+        // Depth is nesting, not a count of brackets: siblings close theirs.
+        let siblings = format!(r#"{{"x": [{}[]]}}"#, "[],".repeat(4 * MAX_DEPTH));
+        assert!(Object::parse(siblings.as_bytes()).is_ok());
+        // Brackets after an escaped quote or backslash are still text.
+        let deep_text = "[".repeat(MAX_DEPTH + 1);
+        for text in [format!(r#"\"{deep_text}"#), format!(r#"\\\"{deep_text}"#)] {
+            let body = format!(r#"{{"x": ["{text}"]}}"#);
+            assert!(Object::parse(body.as_bytes()).is_ok(), "{body}");
+        }
+        // ... and a closed string ends the text: brackets after it count.
+        let body = format!(
+            r#"{{"x": ["\\", {}1{}]}}"#,
+            deep_text,
+            "]".repeat(MAX_DEPTH + 1)
+        );
+        assert!(Object::parse(body.as_bytes()).is_err(), "{body}");
     }
 
     #[test]
@@ -343,7 +386,11 @@ mod tests {
         let o = Object::parse(br#"{"extraData": null, "n": 5, "s": "a\u00e0"}"#).unwrap();
         assert!(o.str("extraData").is_err());
         assert_eq!(o.nullable_str("extraData").unwrap(), None);
-        assert!(o.str("n").is_err());
+        // A number where text is expected is named as a type error.
+        assert_eq!(
+            o.str("n").map_err(|e| e.to_string()),
+            Err("n: must be a JSON string".to_owned())
+        );
         assert_eq!(o.str("s").unwrap(), "aà");
         assert!(matches!(o.str("missing"), Err(Error::MissingField { .. })));
     }

@@ -284,6 +284,49 @@ mod tests {
         ));
     }
 
+    /// The length cut-off counts the raw scan, whitespace included, and
+    /// is inclusive: a valid code padded to 256 bytes passes, 257 does not.
+    #[test]
+    fn scan_length_limit_is_exact() {
+        let code = "MM561918531775222861";
+        let padded = |len: usize| format!("{code}{}", " ".repeat(len - code.len()));
+        assert!(PaymentCode::parse(&padded(MAX_SCANNED_LEN)).is_ok());
+        assert!(matches!(
+            problem(&padded(MAX_SCANNED_LEN + 1)),
+            PaymentCodeProblem::TooLong { .. }
+        ));
+    }
+
+    /// Only a real AIM identifier is stripped: `]`, a letter, then a letter
+    /// or digit. Anything else stays and makes the code invalid.
+    #[test]
+    fn only_aim_identifiers_are_stripped() {
+        for scanned in [
+            "]!1561918531775222861",
+            "]Q-561918531775222861",
+            "]1Q561918531775222861",
+        ] {
+            assert!(
+                matches!(problem(scanned), PaymentCodeProblem::UnknownPrefix { .. }),
+                "{scanned}"
+            );
+        }
+    }
+
+    #[test]
+    fn views_of_an_encrypted_code_are_its_text() {
+        let text = base64::engine::general_purpose::STANDARD.encode([7u8; 256]);
+        let code = EncryptedPaymentCode::from_base64(&text).unwrap();
+        assert_eq!(code.to_string(), text);
+        assert_eq!(
+            format!("{code:?}"),
+            format!("EncryptedPaymentCode({}…, 344 chars)", &text[..12])
+        );
+        assert_eq!(code.into_string(), text);
+        let plain = PaymentCode::parse("MM561918531775222861").unwrap();
+        assert_eq!(AsRef::<str>::as_ref(&plain), "MM561918531775222861");
+    }
+
     #[test]
     fn debug_masks_the_code() {
         let code = PaymentCode::parse("MM561918531775222861").unwrap();

@@ -206,6 +206,9 @@ mod tests {
             let err = check_order_id(bad).unwrap_err();
             assert_eq!(err.field(), Some("orderId"), "{bad}");
         }
+        // The length bound is inclusive: 1024 is accepted, 1025 is not.
+        assert!(check_order_id(&"a".repeat(MAX_TEXT_LEN)).is_ok());
+        assert!(check_order_id(&"a".repeat(MAX_TEXT_LEN + 1)).is_err());
     }
 
     #[test]
@@ -248,6 +251,16 @@ mod tests {
         ] {
             assert!(check_http_url("ipnUrl", bad).is_err(), "{bad}");
         }
+        // The length bound is inclusive.
+        let at_limit = format!("https://a/{}", "p".repeat(MAX_URL_LEN - 10));
+        assert!(check_http_url("ipnUrl", &at_limit).is_ok());
+        assert!(check_http_url("ipnUrl", &format!("{at_limit}p")).is_err());
+    }
+
+    #[test]
+    fn text_length_bound_is_inclusive() {
+        assert!(check_text("orderInfo", &"x".repeat(MAX_TEXT_LEN)).is_ok());
+        assert!(check_text("orderInfo", &"x".repeat(MAX_TEXT_LEN + 1)).is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
+use momo_pos::MAX_BODY_BYTES;
 use serde_json::Value;
 
 const SECRET: &str = "K951B6PE1waDMi640xX08PD3vg6EkVlz";
@@ -258,6 +259,20 @@ fn verify_ipn_contract() {
     let huge = format!("{{\"x\":\"{}\"}}", "a".repeat(2 * 1024 * 1024));
     let out = run(&["verify-ipn"], &huge, true);
     assert_eq!(out.status.code(), Some(1));
+
+    // The limit itself: a valid IPN padded with JSON whitespace to exactly
+    // MAX_BODY_BYTES verifies; one byte more is refused unread.
+    let body = ipn_body("valid_basic");
+    let at_limit = format!("{body}{}", " ".repeat(MAX_BODY_BYTES - body.len()));
+    let out = run(&["verify-ipn"], &at_limit, true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&["verify-ipn"], &format!("{at_limit} "), true);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("larger than 65536"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -309,6 +309,36 @@ mod signing {
         );
     }
 
+    /// MAX_BODY_BYTES holds in the binding: a body at the limit is parsed,
+    /// one byte more is body_too_large, as a string or as bytes, for the
+    /// IPN and every answer parser.
+    #[wasm_bindgen_test]
+    fn bodies_above_the_limit_are_refused_before_parsing() {
+        let client = client();
+        let v = vectors(SIGNATURES);
+        let body = v["ipn"][0]["body"].as_str().unwrap();
+        // Trailing JSON whitespace: the same IPN, still valid.
+        let at_limit = format!(
+            "{body}{}",
+            " ".repeat(momo_pos::MAX_BODY_BYTES - body.len())
+        );
+        assert!(client.verify_ipn(at_limit.as_str().into()).is_ok());
+        let over = format!("{at_limit} ");
+        let as_text = || JsValue::from(over.as_str());
+        let as_bytes = || JsValue::from(js_sys::Uint8Array::from(over.as_bytes()));
+        for value in [as_text(), as_bytes()] {
+            let (code, ..) = momo_error(client.verify_ipn(value).unwrap_err());
+            assert_eq!(code, "body_too_large");
+        }
+        for result in [
+            client.parse_pos_response(as_text()),
+            client.parse_query_response(as_bytes()),
+            client.parse_confirm_response(as_text()),
+        ] {
+            assert_eq!(momo_error(result.unwrap_err()).0, "body_too_large");
+        }
+    }
+
     #[wasm_bindgen_test]
     fn ipn_refuses_a_parsed_object() {
         let client = client();

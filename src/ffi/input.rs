@@ -12,6 +12,13 @@ use super::result::momo_result;
 /// read.
 pub const MOMO_MAX_INPUT_LEN: usize = 1 << 20;
 
+/// Largest received body (IPN or answer) that is parsed, in bytes (64 KiB,
+/// the core's `MAX_BODY_BYTES`); a longer one is MOMO_RESULT_BODY_TOO_LARGE,
+/// refused before parsing.
+// For the header (cbindgen): the core enforces the limit, C reads the number.
+#[allow(dead_code)]
+pub const MOMO_MAX_BODY_BYTES: usize = 64 * 1024;
+
 /// Raw bytes (a received body): only the pointer and length are checked.
 ///
 /// # Safety
@@ -160,4 +167,13 @@ pub(crate) unsafe fn read<T, V>(
         out.write(value);
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The header's number is the core's (cbindgen cannot read a path).
+    #[test]
+    fn body_limit_is_the_cores() {
+        assert_eq!(super::MOMO_MAX_BODY_BYTES, crate::MAX_BODY_BYTES);
+    }
 }

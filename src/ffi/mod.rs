@@ -31,6 +31,10 @@ mod result;
 mod result_code;
 mod version;
 
+// Raw-pointer tests for Miri (issue 7).
+#[cfg(test)]
+mod miri_tests;
+
 #[cfg(test)]
 mod tests {
     /// The header promises that these handles may be shared by threads.

@@ -5,8 +5,9 @@
 //! ask again. Every rule (retries, deadlines, identical resends) is the
 //! core's; this module only converts arguments and answers.
 
-mod action;
-mod event;
+// Visible to ffi::miri_tests, which drives a payment through the C ABI.
+pub(super) mod action;
+pub(super) mod event;
 
 use std::ffi::{c_char, CStr};
 

@@ -1,0 +1,30 @@
+//! Shared by the fuzz targets: MoMo's public sandbox credentials (the ones
+//! in tests/vectors/*.json, so seeds from the vectors verify) and helpers.
+#![allow(dead_code)]
+
+use momo_pos::{Client, Credentials, Environment};
+
+pub const PARTNER_CODE: &str = "MOMO";
+pub const ACCESS_KEY: &str = "F8BBA842ECF85";
+pub const SECRET_KEY: &str = "K951B6PE1waDMi640xX08PD3vg6EkVlz";
+
+/// The sandbox client every target verifies with.
+pub fn client() -> Client {
+    match Credentials::new(PARTNER_CODE, ACCESS_KEY, SECRET_KEY) {
+        Ok(credentials) => Client::new(credentials, Environment::Test),
+        Err(e) => panic!("sandbox credentials refused: {e}"),
+    }
+}
+
+/// HMAC-SHA256 hex of `accessKey=…&k1=v1&…` with the sandbox secret, as
+/// MoMo signs (values decoded, in the order given).
+pub fn sign(fields: &[(&str, String)]) -> String {
+    let mut raw = format!("accessKey={ACCESS_KEY}");
+    for (key, value) in fields {
+        raw.push('&');
+        raw.push_str(key);
+        raw.push('=');
+        raw.push_str(value);
+    }
+    momo_pos::hmac_sha256_hex(SECRET_KEY.as_bytes(), raw.as_bytes())
+}
