@@ -22,8 +22,8 @@ if [ "$(installed_version deny)" != "$CARGO_DENY_VERSION" ]; then
   say "cargo install cargo-deny ${CARGO_DENY_VERSION}"
   # --locked first (the versions cargo-deny was released with); the mirror
   # may lack one of them, then the registry's newest compatible ones.
-  nice -n 10 cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked -j 2 ||
-    nice -n 10 cargo install cargo-deny --version "$CARGO_DENY_VERSION" -j 2
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked -j 2 ||
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" -j 2
 fi
 
 # cargo-fuzz and Miri need nightly; rustup's minimal profile is enough.
@@ -42,6 +42,6 @@ done
 
 if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
   say "cargo install cargo-fuzz ${CARGO_FUZZ_VERSION}"
-  nice -n 10 cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked -j 2 ||
-    nice -n 10 cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" -j 2
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked -j 2 ||
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" -j 2
 fi

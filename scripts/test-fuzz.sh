@@ -17,7 +17,7 @@ bin_dir="fuzz/target/${triple}/release"
 start=$(date +%s)
 python3 fuzz/make_seeds.py --check
 # Two jobs at most: CI machines have 2 cores, shared with other work.
-CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}" nice -n 10 cargo +nightly fuzz build
+CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}" cargo +nightly fuzz build
 built=$(date +%s)
 
 failed=()
@@ -45,7 +45,7 @@ for target in $targets; do
   log="fuzz/artifacts/${target}.log"
   status=0
   # -timeout: one input taking 10 s is a hang, kept as a failure.
-  nice -n 10 "$bin_dir/$target" "$corpus" "fuzz/seeds/${target}" \
+  "$bin_dir/$target" "$corpus" "fuzz/seeds/${target}" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
