@@ -31,6 +31,3 @@ bash "$(dirname "$0")/setup-wasm.sh"
 
 # The C ABI: compilers, valgrind, CMake, pkg-config, libcurl.
 bash "$(dirname "$0")/setup-c.sh"
-
-# cargo-deny, nightly with Miri, cargo-fuzz (issue 7: hardening).
-bash "$(dirname "$0")/setup-hardening.sh"

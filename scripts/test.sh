@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Only the tests need these (the demo does not): cargo-deny, nightly with
+# Miri, cargo-fuzz.
+bash scripts/setup-hardening.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
