@@ -8,10 +8,12 @@
 //! verifies with [`Client::verify_ipn`] before feeding them: the full path a
 //! host takes.
 
+mod invariants;
 mod scenarios;
 
 use serde_json::{json, Value};
 
+pub use invariants::{check_money_rules, codes_before_settling};
 pub use scenarios::{find, Scenario, SCENARIOS};
 
 use crate::driver::{Action, Driver, DriverConfig, Event, Outcome, Outgoing};
