@@ -15,12 +15,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { FAST_POLLS } from './scenarios.mjs';
-import { ROOT, ledger, startBackend, startSandbox } from './stack.mjs';
+import { CREDENTIALS, ROOT, ledger, startBackend, startSandbox } from './stack.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(HERE, 'artifacts');
-const SECRET_KEY = 'K951B6PE1waDMi640xX08PD3vg6EkVlz';
-const ACCESS_KEY = 'F8BBA842ECF85';
 const SLOW_MS = 31000;
 const PENDING_MS = 1500;
 
@@ -343,8 +341,8 @@ describe('cashier page', { concurrency: true }, () => {
       const res = await fetch(base + path);
       assert.equal(res.status, 200, path);
       const bytes = Buffer.from(await res.arrayBuffer()).toString('latin1');
-      assert.ok(!bytes.includes(SECRET_KEY), `${path} holds the secret key`);
-      assert.ok(!bytes.includes(ACCESS_KEY), `${path} holds the accessKey`);
+      assert.ok(!bytes.includes(CREDENTIALS.MOMO_SECRET_KEY), `${path} holds the secret key`);
+      assert.ok(!bytes.includes(CREDENTIALS.MOMO_ACCESS_KEY), `${path} holds the accessKey`);
     }
     // The full (signing) entry and anything outside the allow-list stay out.
     for (const path of ['/vendor/momo-pos/web/full.js', '/vendor/momo-pos/web/full/momo_pos_bg.wasm',

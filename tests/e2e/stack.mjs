@@ -34,18 +34,17 @@ export async function startNode(name, nodeArgs, { env = {}, log, timeoutMs = 20_
   };
   child.stdout.setEncoding('utf8').on('data', keep);
   child.stderr.setEncoding('utf8').on('data', keep);
-  const stop = async () => {
+  const end = async (signal) => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+      child.kill(signal);
       await new Promise((done) => child.once('exit', done));
     }
-    rmSync(dir, { recursive: true, force: true });
   };
-  const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((done) => child.once('exit', done));
-    }
+  /** SIGKILL: no goodbye, as in a crash; only what is on disk survives. */
+  const kill = () => end('SIGKILL');
+  const stop = async () => {
+    await end('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
   };
   const started = Date.now();
   for (;;) {
