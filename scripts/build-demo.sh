@@ -6,15 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-say() { printf '\033[1m[build-demo]\033[0m %s\n' "$*"; }
+SETUP_TAG=build-demo
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 say "C library (release) and the C terminal"
 cargo build --release --lib --locked --quiet
 mkdir -p target/demo
-# What Rust's std needs from the system when the staticlib is linked.
 cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/c-terminal/pos_terminal.c \
-  target/release/libmomo_pos.a -lcurl -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc \
-  -o target/demo/pos_terminal
+  target/release/libmomo_pos.a -lcurl "${RUST_STD_SYSLIBS[@]}" -o target/demo/pos_terminal
 
 for dir in examples/pos-backend tests/e2e; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then

@@ -16,3 +16,7 @@ apt_install() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
+
+# What Rust's std needs from the system when libmomo_pos.a is linked (the
+# libraries `--print native-static-libs` names on Linux; test-c.sh checks it).
+RUST_STD_SYSLIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)

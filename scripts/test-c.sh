@@ -14,9 +14,8 @@ out=target/c-tests
 rm -rf "$out"
 mkdir -p "$out/ct"
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude -I"$out" -DREPO_DIR="\"$repo\"")
-# What Rust's std needs from the system when the staticlib is linked (the
-# list `--print native-static-libs` gives on Linux; checked below).
-SYSLIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 step "C ABI: build the library (debug) and check the header covers the tests"
 cargo build --lib --locked --quiet
@@ -32,7 +31,7 @@ done
 python3 tests/c/gen_vectors.py "$out/vectors.h"
 
 step "C tests"
-cc "${CFLAGS[@]}" tests/c/main.c tests/c/test_*.c "$lib" "${SYSLIBS[@]}" -o "$out/c_tests"
+cc "${CFLAGS[@]}" tests/c/main.c tests/c/test_*.c "$lib" "${RUST_STD_SYSLIBS[@]}" -o "$out/c_tests"
 MOMO_C_TEST_OUT="$out/ct" "$out/c_tests"
 
 step "RSA ciphertexts from C decrypt with openssl and the test private keys"
@@ -49,7 +48,7 @@ done
 
 step "C tests under AddressSanitizer + UBSan"
 cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-  tests/c/main.c tests/c/test_*.c "$lib" "${SYSLIBS[@]}" -o "$out/c_tests_asan"
+  tests/c/main.c tests/c/test_*.c "$lib" "${RUST_STD_SYSLIBS[@]}" -o "$out/c_tests_asan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 "$out/c_tests_asan"
 
 step "C tests under valgrind (no error, no definite or indirect leak)"
@@ -58,26 +57,26 @@ VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kin
 "${VALGRIND[@]}" "$out/c_tests"
 
 step "Thread test: one client, several threads (plain, ASan, valgrind)"
-cc "${CFLAGS[@]}" tests/c/threads.c "$lib" "${SYSLIBS[@]}" -o "$out/threads"
+cc "${CFLAGS[@]}" tests/c/threads.c "$lib" "${RUST_STD_SYSLIBS[@]}" -o "$out/threads"
 "$out/threads"
 cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
-  tests/c/threads.c "$lib" "${SYSLIBS[@]}" -o "$out/threads_asan"
+  tests/c/threads.c "$lib" "${RUST_STD_SYSLIBS[@]}" -o "$out/threads_asan"
 ASAN_OPTIONS=detect_leaks=1 "$out/threads_asan"
 "${VALGRIND[@]}" "$out/threads"
 
 step "C++17 wrapper test (plain, ASan+UBSan, valgrind)"
 CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude -Ibindings/cpp -I"$out"
   -DREPO_DIR="\"$repo\"")
-g++ "${CXXFLAGS[@]}" tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cpp"
+g++ "${CXXFLAGS[@]}" tests/c/wrapper_test.cpp "$lib" "${RUST_STD_SYSLIBS[@]}" -o "$out/cpp"
 "$out/cpp"
 g++ "${CXXFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
-  tests/c/wrapper_test.cpp "$lib" "${SYSLIBS[@]}" -o "$out/cpp_asan"
+  tests/c/wrapper_test.cpp "$lib" "${RUST_STD_SYSLIBS[@]}" -o "$out/cpp_asan"
 ASAN_OPTIONS=detect_leaks=1 "$out/cpp_asan"
 "${VALGRIND[@]}" "$out/cpp"
 
 step "POS terminal example (libcurl) against a local stub of MoMo's gateway"
 cc -std=c11 -Wall -Wextra -Werror -g -Iinclude examples/c-terminal/pos_terminal.c "$lib" \
-  -lcurl "${SYSLIBS[@]}" -o "$out/pos_terminal"
+  -lcurl "${RUST_STD_SYSLIBS[@]}" -o "$out/pos_terminal"
 # scenario, expected exit status (0 paid, 1 not paid, 3 refresh the code),
 # MOMO_AUTO_CAPTURE; ARGS adds options. The driver polls every 100 ms here.
 start_stub() {
@@ -169,6 +168,11 @@ diff <(nm -D --defined-only "$prefix/lib/libmomo_pos.so" | awk '{print $3}' | so
 native=$(cat "$prefix/lib/momo_pos.native-static-libs")
 # The README's static-link command carries this very list.
 grep -qF -- "$native" README.md || { echo "README.md lacks the native-static-libs: $native" >&2; exit 1; }
+# The scripts' own list (scripts/lib.sh) covers it.
+for syslib in $native; do
+  [[ " ${RUST_STD_SYSLIBS[*]} " == *" $syslib "* ]] ||
+    { echo "scripts/lib.sh RUST_STD_SYSLIBS lacks $syslib" >&2; exit 1; }
+done
 # shellcheck disable=SC2086 # the list is words
 cc -std=c11 -Wall -Werror -I"$prefix/include" -I"$out" tests/c/link_smoke.c \
   "$prefix/lib/libmomo_pos.a" $native -o "$out/link_static"
