@@ -191,7 +191,9 @@ pub(crate) fn verify(credentials: &Credentials, body: &[u8]) -> Result<Notificat
         order_info: o.str("orderInfo")?,
         order_type: o.str("orderType")?,
         trans_id: TransId::from_digits(o.digits("transId")?),
-        result_code: o.opt_i64("resultCode")?.unwrap_or_default(),
+        // Absent is an error here, not success: nothing upstream may be
+        // relied on to have required it.
+        result_code: o.i64("resultCode")?,
         message: o.str("message")?,
         pay_type: o.str("payType")?,
         response_time: o.u64("responseTime")?,

@@ -120,6 +120,11 @@ impl<'a> Object<'a> {
             .transpose()
     }
 
+    /// A signed integer (result codes) that must be present.
+    pub(crate) fn i64(&self, field: &str) -> Result<i64> {
+        self.opt_i64(field)?.ok_or_else(|| Error::missing(field))
+    }
+
     /// A signed integer (result codes); absent gives `None`.
     pub(crate) fn opt_i64(&self, field: &str) -> Result<Option<i64>> {
         self.opt_int(field)?

@@ -69,9 +69,7 @@ impl Answer {
             amount: o.opt_u64("amount")?,
             trans_id: o.opt_digits("transId")?.map(TransId::from_digits),
             response_time: o.opt_u64("responseTime")?,
-            result_code: o
-                .opt_i64("resultCode")?
-                .ok_or_else(|| Error::missing("resultCode"))?,
+            result_code: o.i64("resultCode")?,
             message: o.opt_str("message")?.unwrap_or_default(),
         })
     }

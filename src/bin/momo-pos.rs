@@ -30,6 +30,7 @@ USAGE:
   momo-pos explain CODE [--lang vi|en]                       what a result code means (vi by default)
   momo-pos simulate [--list]                                 the transaction driver's scenarios
   momo-pos simulate SCENARIO [--json]                        play one against a scripted MoMo double
+  momo-pos simulate --script FILE [--json]                   replay what MoMo did (README: script format)
 
 ENVIRONMENT (secrets come only from here):
   MOMO_PARTNER_CODE, MOMO_ACCESS_KEY, MOMO_SECRET_KEY   merchant credentials
@@ -107,6 +108,10 @@ fn run(args: &[String]) -> Outcome {
             explain_code(code, lang)
         }
         ["simulate"] | ["simulate", "--list"] => Ok(list_scenarios()),
+        ["simulate", "--script", file] => simulate_script(file, false),
+        ["simulate", "--script", file, "--json"] | ["simulate", "--json", "--script", file] => {
+            simulate_script(file, true)
+        }
         ["simulate", name] => simulate(name, false),
         ["simulate", name, "--json"] | ["simulate", "--json", name] => simulate(name, true),
         [command, ..] => Err(Failure::Usage(format!(
@@ -391,7 +396,7 @@ fn list_scenarios() -> String {
         .unwrap_or(0);
     simulation::SCENARIOS
         .iter()
-        .map(|s| format!("{:width$}  {}", s.name, s.summary))
+        .map(|s| format!("{:width$}  {}", s.name, s.summary()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -404,16 +409,28 @@ fn simulate(name: &str, as_json: bool) -> Outcome {
             "no scenario {name:?}; `momo-pos simulate --list` shows them"
         ))
     })?;
-    let run = simulation::run(scenario, simulation::RunOptions::default())?;
+    report(scenario.name, &scenario.script()?, as_json)
+}
+
+/// Plays a script file of the format in the README ("Replaying an
+/// incident").
+fn simulate_script(path: &str, as_json: bool) -> Outcome {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("cannot read script {path}: {e}")))?;
+    report(path, &simulation::Script::from_json(&text)?, as_json)
+}
+
+fn report(name: &str, script: &simulation::Script, as_json: bool) -> Outcome {
+    let run = simulation::play(script, simulation::RunOptions::default())?;
     if as_json {
         return to_json(&serde_json::json!({
-            "scenario": scenario.name,
+            "scenario": name,
             "steps": run.steps,
             "log": run.driver.log(),
             "outcome": run.outcome,
         }));
     }
-    let mut out = format!("scenario {}: {}\n\n", scenario.name, scenario.summary);
+    let mut out = format!("scenario {name}: {}\n\n", script.summary);
     for entry in run.driver.log() {
         let at = entry.at_ms.saturating_sub(simulation::T0_MS);
         let flag = if entry.event.is_anomaly() { "!" } else { " " };

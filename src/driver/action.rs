@@ -1,6 +1,7 @@
 //! What the host feeds the driver ([`Event`]) and what the driver asks the
 //! host to do ([`Action`]).
 
+use std::fmt;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -9,23 +10,53 @@ use super::Outcome;
 use crate::ipn::Notification;
 use crate::request::{ConfirmAction, Endpoint, SignedRequest, CONTENT_TYPE};
 
+/// Names one hand-out of a request: the host gives it back with what became
+/// of that request, so that an answer is only ever applied to the request
+/// it answers. Unique within one payment (a resend of the same bytes gets a
+/// new one); opaque apart from its number, which fits in 53 bits for JS.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct SendId(u64);
+
+impl SendId {
+    /// The number, for a host that stores it or passes it through C or JS.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl From<u64> for SendId {
+    fn from(n: u64) -> Self {
+        Self(n)
+    }
+}
+
+impl fmt::Display for SendId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
 /// A request the host must POST, kept byte for byte so that a resend after
 /// a lost answer or a restart is the *same* request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
-    endpoint: Endpoint,
-    url: String,
-    body: String,
-    request_id: String,
-    timeout_ms: u64,
-    deadline_ms: u64,
-    attempt: u32,
+    pub(super) id: SendId,
+    pub(super) endpoint: Endpoint,
+    pub(super) url: String,
+    pub(super) body: String,
+    pub(super) request_id: String,
+    pub(super) timeout_ms: u64,
+    pub(super) deadline_ms: u64,
+    pub(super) attempt: u32,
 }
 
 impl Outgoing {
-    pub(crate) fn new(request: &SignedRequest, timeout_ms: u64, now: u64) -> Self {
+    pub(crate) fn new(id: SendId, request: &SignedRequest, timeout_ms: u64, now: u64) -> Self {
         Self {
+            id,
             endpoint: request.endpoint(),
             url: request.url().to_owned(),
             body: request.body_str().to_owned(),
@@ -36,13 +67,20 @@ impl Outgoing {
         }
     }
 
-    /// The same bytes, handed out again.
-    pub(crate) fn again(&self, now: u64) -> Self {
+    /// The same bytes, handed out again under a new id.
+    pub(crate) fn again(&self, id: SendId, now: u64) -> Self {
         Self {
+            id,
             deadline_ms: now.saturating_add(self.timeout_ms),
             attempt: self.attempt.saturating_add(1),
             ..self.clone()
         }
+    }
+
+    /// The id to hand back with this request's answer, timeout or network
+    /// error.
+    pub fn id(&self) -> SendId {
+        self.id
     }
 
     /// Which call this is.
@@ -90,17 +128,24 @@ impl Outgoing {
         self.attempt
     }
 
-    pub(crate) fn refresh_deadline(&mut self, now: u64) {
+    /// Handed out again after a restore: a new id, a fresh deadline.
+    pub(crate) fn renew(&mut self, id: SendId, now: u64) {
+        self.id = id;
         self.deadline_ms = now.saturating_add(self.timeout_ms);
     }
 }
 
 /// What the host should do now. Ask again after every event.
+///
+/// `Send` stays the answer until what became of that request is reported:
+/// a host that asks again meanwhile (say, after an IPN) recognises a request
+/// it already performed by its [`Outgoing::id`] and does not send it twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Action<'a> {
     /// Persist the snapshot, then POST this request and report what came of
-    /// it: [`Event::Response`], [`Event::Timeout`] or [`Event::NetworkError`].
+    /// it, with its id: [`Event::Response`], [`Event::Timeout`] or
+    /// [`Event::NetworkError`].
     Send(&'a Outgoing),
     /// Nothing to send before this time (host clock, ms): feed
     /// [`Event::Tick`] then, or earlier when an IPN arrives.
@@ -121,25 +166,48 @@ pub enum Action<'a> {
     Done(&'a Outcome),
 }
 
-/// What happened, as the host saw it.
+/// What happened, as the host saw it. The events about a request name it
+/// by the [`SendId`] it was handed out with; one for a request that is no
+/// longer in flight (an answer that came after its timeout, or after an IPN
+/// moved the payment on) is journaled as stale and changes nothing.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Event<'a> {
-    /// The request last handed out got an HTTP answer.
+    /// A request got an HTTP answer.
     Response {
+        /// The request answered.
+        id: SendId,
         /// HTTP status.
         status: u16,
         /// The raw body as received.
         body: &'a [u8],
     },
-    /// The request last handed out got no answer within its timeout.
-    Timeout,
-    /// The request last handed out failed below HTTP (DNS, connect, TLS,
-    /// reset). It may or may not have reached MoMo.
-    NetworkError,
+    /// A request got no answer within its timeout.
+    Timeout {
+        /// The request.
+        id: SendId,
+    },
+    /// A request failed below HTTP (DNS, connect, TLS, reset). It may or
+    /// may not have reached MoMo.
+    NetworkError {
+        /// The request.
+        id: SendId,
+    },
     /// A notification the host received and verified with
     /// [`Client::verify_ipn`](crate::Client::verify_ipn).
     Ipn(&'a Notification),
     /// Time passed.
     Tick,
+}
+
+impl Event<'_> {
+    /// The request this event is about, if it is about one.
+    pub fn send_id(&self) -> Option<SendId> {
+        match self {
+            Self::Response { id, .. } | Self::Timeout { id } | Self::NetworkError { id } => {
+                Some(*id)
+            }
+            Self::Ipn(_) | Self::Tick => None,
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Outcome;
+use super::{Outcome, SendId};
 use crate::ipn::TransId;
 use crate::request::{ConfirmAction, Endpoint};
 use crate::result_code::explain;
@@ -52,6 +52,10 @@ pub enum LogEvent {
     },
     /// A request was handed to the host.
     Send {
+        /// The id the host hands back with its answer (0 in journals of
+        /// format-1 snapshots, which had none).
+        #[serde(default)]
+        id: SendId,
         /// Which call.
         endpoint: Endpoint,
         /// Its requestId.
@@ -135,6 +139,14 @@ pub enum LogEvent {
         /// What.
         what: String,
     },
+    /// An answer, timeout or network error for a request that is no longer
+    /// in flight (it timed out, or the payment moved on): changes nothing.
+    Stale {
+        /// The request it is about.
+        id: SendId,
+        /// What arrived.
+        what: String,
+    },
     /// The driver was restored from a snapshot.
     Restored {
         /// The call that was in flight and is asked for again, same bytes.
@@ -165,11 +177,12 @@ impl fmt::Display for LogEvent {
                 write!(f, "start payment requestId={request_id} amount={amount}")
             }
             Self::Send {
+                id,
                 endpoint,
                 request_id,
                 attempt,
             } => {
-                write!(f, "-> send {endpoint} requestId={request_id}")?;
+                write!(f, "-> send {id} {endpoint} requestId={request_id}")?;
                 if *attempt > 1 {
                     write!(f, " (same bytes, attempt {attempt})")?;
                 }
@@ -222,6 +235,9 @@ impl fmt::Display for LogEvent {
                 }
             ),
             Self::Ignored { what } => write!(f, "ignored: {what}"),
+            Self::Stale { id, what } => {
+                write!(f, "<- {what} for {id}, no longer in flight: ignored")
+            }
             Self::Conflict { what } => write!(f, "CONFLICT: {what}"),
             Self::Restored { resend: None } => f.write_str("restored from snapshot"),
             Self::Restored {

@@ -4,7 +4,8 @@
 //! opens a socket and never reads the clock: the host performs the
 //! [`Action`] it asks for, feeds back what happened as an [`Event`] with the
 //! current time (any millisecond clock; epoch milliseconds read best in the
-//! log), and asks again.
+//! log), and asks again. Every event about a request names it by the
+//! [`SendId`] it was handed out with.
 //!
 //! ```
 //! use momo_pos::driver::{Action, Driver, DriverConfig, Event};
@@ -19,8 +20,9 @@
 //!     match driver.next_action() {
 //!         Action::Send(request) => {
 //!             let snapshot = driver.snapshot()?; // persist it *before* sending
+//!             let id = request.id();
 //!             let (status, body) = http(request); // POST, timeout request.timeout()
-//!             driver.handle(&client, now, Event::Response { status, body: &body })?;
+//!             driver.handle(&client, now, Event::Response { id, status, body: &body })?;
 //!         }
 //!         Action::Wait { until_ms } => {
 //!             now = until_ms; // sleep, or wake early for an IPN
@@ -39,74 +41,126 @@
 //! - The pos request is built and signed once. Every resend is the same
 //!   bytes with the same `requestId` (MoMo deduplicates on it); a rebuilt
 //!   request would carry a fresh RSA ciphertext and could charge twice.
+//! - An answer is applied only to the request it answers: an answer,
+//!   timeout or network error whose [`SendId`] is not the one in flight
+//!   (it came after its timeout, or after an IPN moved the payment on) is
+//!   journaled as [`LogEvent::Stale`] and changes nothing.
+//! - The driver has at most one request of its own in flight. The host may
+//!   still have several outstanding (a late answer can come after the
+//!   driver moved on); it reports each with its id and the driver sorts
+//!   them out.
 //! - A lost answer (timeout, network error, unusable body) or a code that is
-//!   not final (`1000`, `7000`, `7002`, `40`, `41`, `43`...) leads to status
-//!   queries on [`DriverConfig::poll_delays_ms`] until a final code or the
-//!   deadline. A payment with no final answer by then ends as
-//!   [`Outcome::Unknown`], never as declined.
+//!   not final (`1000`, `7000`, `7002`, `40`, `41`, `43`, HTTP 422 with
+//!   `7000` for a duplicate still in flight...) leads to status queries on
+//!   [`DriverConfig::poll_delays_ms`] until a final code or the deadline. A
+//!   payment with no final answer by then ends as [`Outcome::Unknown`],
+//!   never as declined.
 //! - After a `0` the outcome is `paid`; after a `9000` it is `paid`,
 //!   `cancelled` or `unknown`, never `declined`.
+//! - A confirm (capture or cancel) settles from its own answer only when
+//!   that answer is `0`. Any other answer, or none, is checked with a status
+//!   query: only a query answer or a verified IPN settles a payment whose
+//!   confirm was refused.
 //! - A verified IPN that matches partnerCode, orderId, requestId and amount
-//!   settles the payment at once, whatever the driver is waiting for; a
-//!   repeated or late one changes nothing; a mismatched one is logged as an
-//!   anomaly and ignored.
+//!   settles the payment when it carries a final word, whatever the driver
+//!   is waiting for; a repeated or late one changes nothing; a mismatched
+//!   one is journaled as an anomaly and ignored.
+//!
+//! # The rules
+//! Every result code steers by its class: `success` (0), `authorized`
+//! (9000), `failed` (a final code other than 0), `refused` (not final, MoMo
+//! refused the request itself: format, signature, credentials, payment
+//! code), `no such order` (42, from a status query), `pending` (anything
+//! else not final, codes not in the catalogue included) and `lost` (timeout,
+//! network error, unreadable answer). One table decides, by where the
+//! payment stands and where the code came from (cells not listed change
+//! nothing):
+//!
+//! | payment stands | code from | class | then |
+//! |---|---|---|---|
+//! | paying | pos answer, query answer, IPN | success | `paid` |
+//! | paying | pos answer, query answer, IPN | authorized | ask the merchant (capture or cancel) |
+//! | paying | pos answer, query answer, IPN | failed | `declined` |
+//! | paying | pos answer | refused | `declined` |
+//! | paying | query answer | no such order | the identical pos request again (at most [`DriverConfig::max_pos_resends`] times, and only while MoMo never answered it), else poll |
+//! | paying | pos or query answer | any other, lost | status query after the next poll delay |
+//! | authorized | IPN | success | `paid` |
+//! | authorized | IPN | failed | `cancelled` |
+//! | capturing | confirm answer | success | `paid` |
+//! | cancelling | confirm answer | success | `cancelled` |
+//! | capturing, cancelling | confirm answer | any other, lost | status query |
+//! | capturing | query answer, IPN | success | `paid` |
+//! | cancelling | query answer, IPN | success | `paid` (journaled as a conflict: MoMo took the money) |
+//! | capturing, cancelling | query answer, IPN | failed | `cancelled` |
+//! | capturing, cancelling | query answer | authorized | the identical confirm again (at most [`DriverConfig::max_confirm_sends`] in all), else `unknown` ([`UnknownReason::StillAuthorized`]: money held) |
+//! | capturing, cancelling | query answer | any other, lost | status query |
+//! | ended `unknown` | IPN | success | `paid` |
+//! | ended `unknown` | IPN | failed | `declined`, or `cancelled` once 9000 was seen |
+//!
+//! `failed` ends `cancelled` instead of `declined` whenever a 9000 was seen
+//! before: money was held, then released. Time drives the rest: an answer
+//! not in by its request's deadline is lost; no request starts after the
+//! stage's deadline, and a payment still open then ends `unknown`
+//! ([`UnknownReason::DeadlinePassed`]); an authorization nobody decides on
+//! within [`DriverConfig::decision_window_ms`] gets
+//! [`DriverConfig::on_undecided`]. Every payment ends by its stage's
+//! deadline plus one request timeout.
+//!
+//! `tests/model_check.rs` explores every interleaving of MoMo's answers,
+//! lost and late answers, IPNs and crashes to a stated depth against an
+//! independent model of MoMo's ledger, and checks these rules keep the
+//! money safe in every state it reaches.
 //!
 //! # The write-ahead rule
 //! Persist [`Driver::snapshot`] after every call that changes the driver and
 //! at the latest **before performing each [`Action::Send`]**. After a crash,
 //! [`Driver::restore`] the last snapshot: if a request was in flight, the
-//! restored driver asks for the same bytes again (safe: MoMo deduplicates
-//! on `requestId`), so the payment ends as it would have without the crash.
-//! A host that sends first and persists after can lose the only record that
-//! a charge was attempted.
+//! restored driver asks for the same bytes again under a new id (safe: MoMo
+//! deduplicates on `requestId`), so the payment ends as it would have
+//! without the crash. A host that sends first and persists after can lose
+//! the only record that a charge was attempted. Snapshots are versioned:
+//! this release writes format 2 and reads formats 1 (0.1.0) and 2.
 
 mod action;
 mod config;
 mod log;
 mod outcome;
+mod rules;
+mod snapshot;
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use action::{Action, Event, Outgoing};
+pub use action::{Action, Event, Outgoing, SendId};
 pub use config::DriverConfig;
 pub use log::{DecidedBy, LogEntry, LogEvent};
 pub use outcome::{Outcome, Stage, UnknownReason};
+pub use snapshot::MAX_SNAPSHOT_BYTES;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::ipn::{Notification, TransId};
 use crate::request::{Confirm, ConfirmAction, Endpoint, PosPayment, StatusQuery};
-use crate::result_code::{explain, NextStep, ResultCodeInfo};
+use crate::result_code::{explain, ResultCodeInfo};
 use crate::rules::MAX_REQUEST_ID_LEN;
 use crate::signature::to_hex;
 use crate::Answer;
+use rules::{Class, Source, Step};
 
-/// Snapshot format version; [`Driver::restore`] refuses others.
-const SNAPSHOT_VERSION: u32 = 1;
-/// A snapshot larger than this is refused before parsing.
-pub const MAX_SNAPSHOT_BYTES: usize = 256 * 1024;
 /// Journal entries kept; older ones (but the first) are dropped and counted.
 const MAX_LOG: usize = 256;
 /// IPN deliveries remembered for deduplication.
 const MAX_SEEN_IPNS: usize = 16;
-/// What MoMo answers a status query for an order it never received (it
-/// does not document one; 42 is "invalid or missing orderId"). Only then is
-/// the identical pos request sent again.
-const QUERY_NOT_FOUND: i64 = 42;
 
 /// One payment's driver. See the [module documentation](self).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Driver {
-    version: u32,
     config: DriverConfig,
     partner_code: String,
     order_id: String,
     request_id: String,
     amount: u64,
     pos: Outgoing,
-    phase: Phase,
+    state: State,
     in_flight: Option<Outgoing>,
     next_poll_ms: Option<u64>,
     deadline_ms: u64,
@@ -118,18 +172,17 @@ pub struct Driver {
     authorized_seen: bool,
     trans_id: Option<TransId>,
     last_result_code: Option<i64>,
+    /// The last confirm answer other than 0, for the `unknown` reason.
+    confirm_refusal: Option<i64>,
+    /// The next [`SendId`] to hand out.
+    next_send: u64,
     seen_ipns: Vec<String>,
     log: Vec<LogEntry>,
     log_dropped: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "stage",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-enum Phase {
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
     Paying,
     Authorized {
         decide_by_ms: u64,
@@ -144,13 +197,6 @@ enum Phase {
     },
 }
 
-/// Where a result code came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
-    Answer(Endpoint),
-    Ipn,
-}
-
 impl Driver {
     /// Signs `payment` once and returns a driver whose first action is to
     /// send it. Fails if the payment or `config` breaks a rule.
@@ -162,9 +208,8 @@ impl Driver {
     ) -> Result<Self> {
         config.validate()?;
         let request = client.pos_request(payment)?;
-        let pos = Outgoing::new(&request, config.request_timeout_ms, now_ms);
+        let pos = Outgoing::new(SendId::from(1), &request, config.request_timeout_ms, now_ms);
         let mut driver = Self {
-            version: SNAPSHOT_VERSION,
             deadline_ms: now_ms.saturating_add(config.payment_window_ms),
             config,
             partner_code: request.partner_code().to_owned(),
@@ -172,7 +217,7 @@ impl Driver {
             request_id: request.request_id().to_owned(),
             amount: payment.amount(),
             pos: pos.clone(),
-            phase: Phase::Paying,
+            state: State::Paying,
             in_flight: None,
             next_poll_ms: None,
             now_ms,
@@ -183,6 +228,8 @@ impl Driver {
             authorized_seen: false,
             trans_id: None,
             last_result_code: None,
+            confirm_refusal: None,
+            next_send: 2,
             seen_ipns: Vec::new(),
             log: Vec::new(),
             log_dropped: 0,
@@ -197,14 +244,14 @@ impl Driver {
 
     /// What the host should do now.
     pub fn next_action(&self) -> Action<'_> {
-        match (&self.phase, &self.in_flight) {
-            (Phase::Done { outcome }, _) => Action::Done(outcome),
+        match (&self.state, &self.in_flight) {
+            (State::Done { outcome }, _) => Action::Done(outcome),
             (_, Some(request)) => Action::Send(request),
-            (Phase::Authorized { decide_by_ms }, None) => Action::Decide {
+            (State::Authorized { decide_by_ms }, None) => Action::Decide {
                 until_ms: *decide_by_ms,
                 default: self.config.on_undecided,
             },
-            (Phase::Paying | Phase::Confirming { .. }, None) => Action::Wait {
+            (State::Paying | State::Confirming { .. }, None) => Action::Wait {
                 until_ms: self.next_poll_ms.unwrap_or(self.deadline_ms),
             },
         }
@@ -216,10 +263,21 @@ impl Driver {
     pub fn handle(&mut self, client: &Client, now_ms: u64, event: Event<'_>) -> Result<()> {
         self.check_client(client)?;
         let now = self.clock(now_ms);
+        if let Some(id) = event.send_id() {
+            if self.in_flight.as_ref().map(Outgoing::id) != Some(id) {
+                let what = match event {
+                    Event::Response { status, .. } => format!("an HTTP {status} answer"),
+                    Event::Timeout { .. } => "a timeout".into(),
+                    _ => "a network error".into(),
+                };
+                self.record(LogEvent::Stale { id, what });
+                return Ok(());
+            }
+        }
         match event {
-            Event::Response { status, body } => self.on_response(client, now, status, body),
-            Event::Timeout => self.on_lost(now, |endpoint| LogEvent::Timeout { endpoint }),
-            Event::NetworkError => {
+            Event::Response { status, body, .. } => self.on_response(client, now, status, body),
+            Event::Timeout { .. } => self.on_lost(now, |endpoint| LogEvent::Timeout { endpoint }),
+            Event::NetworkError { .. } => {
                 self.on_lost(now, |endpoint| LogEvent::NetworkError { endpoint })
             }
             Event::Ipn(notification) => self.on_ipn(now, notification),
@@ -233,7 +291,7 @@ impl Driver {
     pub fn decide(&mut self, client: &Client, now_ms: u64, action: ConfirmAction) -> Result<()> {
         self.check_client(client)?;
         let now = self.clock(now_ms);
-        if !matches!(self.phase, Phase::Authorized { .. }) {
+        if !matches!(self.state, State::Authorized { .. }) {
             return Err(Error::InvalidState {
                 reason: format!(
                     "no capture/cancel decision is expected while the payment is {}",
@@ -245,22 +303,25 @@ impl Driver {
         self.advance(client, now)
     }
 
-    /// The whole state as JSON, for the write-ahead rule. Holds no secret.
+    /// The whole state as JSON (snapshot format 2), for the write-ahead
+    /// rule. Holds no secret.
     pub fn snapshot(&self) -> Result<String> {
-        serde_json::to_string(self).map_err(|e| Error::InvalidState {
-            reason: format!("snapshot failed: {e}"),
-        })
+        snapshot::write(self)
     }
 
-    /// Rebuilds a driver from [`Driver::snapshot`]. A request that was in
-    /// flight is asked for again, byte for byte, with a fresh deadline.
+    /// Rebuilds a driver from [`Driver::snapshot`] (format 2) or from a
+    /// snapshot of 0.1.0 (format 1). A request that was in flight is asked
+    /// for again, byte for byte, under a new id and with a fresh deadline.
     pub fn restore(snapshot: &str, now_ms: u64) -> Result<Self> {
         let mut driver = Self::inspect(snapshot)?;
         let now = driver.clock(now_ms);
         let resend = driver.in_flight.as_ref().map(Outgoing::endpoint);
         driver.record(LogEvent::Restored { resend });
-        if let Some(request) = driver.in_flight.as_mut() {
-            request.refresh_deadline(now);
+        if driver.in_flight.is_some() {
+            let id = driver.new_id();
+            if let Some(request) = driver.in_flight.as_mut() {
+                request.renew(id, now);
+            }
         }
         Ok(driver)
     }
@@ -269,46 +330,23 @@ impl Driver {
     /// was saved: nothing journaled, no deadline moved. For showing a
     /// payment (a cashier's screen) without resuming it.
     pub fn inspect(snapshot: &str) -> Result<Self> {
-        if snapshot.len() > MAX_SNAPSHOT_BYTES {
-            return Err(Error::BodyTooLarge {
-                size: snapshot.len(),
-                limit: MAX_SNAPSHOT_BYTES,
-            });
-        }
-        let driver: Self = serde_json::from_str(snapshot).map_err(|e| Error::InvalidJson {
-            reason: e.to_string(),
-        })?;
-        if driver.version != SNAPSHOT_VERSION {
-            return Err(Error::InvalidState {
-                reason: format!(
-                    "snapshot version {} is not supported (expected {SNAPSHOT_VERSION})",
-                    driver.version
-                ),
-            });
-        }
-        driver.config.validate()?;
-        if matches!(driver.phase, Phase::Done { .. }) && driver.in_flight.is_some() {
-            return Err(Error::InvalidState {
-                reason: "snapshot is inconsistent: finished, yet a request is in flight".into(),
-            });
-        }
-        Ok(driver)
+        snapshot::read(snapshot)
     }
 
     /// Where the payment stands.
     pub fn stage(&self) -> Stage {
-        match self.phase {
-            Phase::Paying => Stage::Paying,
-            Phase::Authorized { .. } => Stage::Authorized,
-            Phase::Confirming { .. } => Stage::Confirming,
-            Phase::Done { .. } => Stage::Done,
+        match self.state {
+            State::Paying => Stage::Paying,
+            State::Authorized { .. } => Stage::Authorized,
+            State::Confirming { .. } => Stage::Confirming,
+            State::Done { .. } => Stage::Done,
         }
     }
 
     /// The outcome, once there is one.
     pub fn outcome(&self) -> Option<&Outcome> {
-        match &self.phase {
-            Phase::Done { outcome } => Some(outcome),
+        match &self.state {
+            State::Done { outcome } => Some(outcome),
             _ => None,
         }
     }
@@ -354,10 +392,15 @@ impl Driver {
         &self.pos
     }
 
+    /// The request in flight: handed out, and neither answered nor lost.
+    pub fn in_flight(&self) -> Option<&Outgoing> {
+        self.in_flight.as_ref()
+    }
+
     /// When the current stage gives up (host clock, ms).
     pub fn deadline_ms(&self) -> u64 {
-        match self.phase {
-            Phase::Authorized { decide_by_ms } => decide_by_ms,
+        match self.state {
+            State::Authorized { decide_by_ms } => decide_by_ms,
             _ => self.deadline_ms,
         }
     }
@@ -404,8 +447,15 @@ impl Driver {
         });
     }
 
+    fn new_id(&mut self) -> SendId {
+        let id = SendId::from(self.next_send);
+        self.next_send = self.next_send.saturating_add(1);
+        id
+    }
+
     fn hand_out(&mut self, request: Outgoing) {
         self.record(LogEvent::Send {
+            id: request.id(),
             endpoint: request.endpoint(),
             request_id: request.request_id().to_owned(),
             attempt: request.attempt(),
@@ -416,10 +466,7 @@ impl Driver {
 
     fn on_response(&mut self, client: &Client, now: u64, status: u16, body: &[u8]) {
         let Some(request) = self.in_flight.take() else {
-            self.record(LogEvent::Ignored {
-                what: format!("an HTTP {status} answer with no request in flight"),
-            });
-            return;
+            return; // handle() let through only the request in flight
         };
         let endpoint = request.endpoint();
         match self.read_answer(client, &request, body) {
@@ -446,7 +493,7 @@ impl Driver {
                     status,
                     error: error.to_string(),
                 });
-                self.schedule_poll(now);
+                self.lost(now, endpoint);
             }
         }
     }
@@ -482,14 +529,9 @@ impl Driver {
     }
 
     fn on_lost(&mut self, now: u64, log: impl FnOnce(Endpoint) -> LogEvent) {
-        match self.in_flight.take() {
-            Some(request) => {
-                self.record(log(request.endpoint()));
-                self.schedule_poll(now);
-            }
-            None => self.record(LogEvent::Ignored {
-                what: "a lost answer with no request in flight".into(),
-            }),
+        if let Some(request) = self.in_flight.take() {
+            self.record(log(request.endpoint()));
+            self.lost(now, request.endpoint());
         }
     }
 
@@ -518,7 +560,7 @@ impl Driver {
             self.seen_ipns.remove(0);
         }
         self.seen_ipns.push(delivery);
-        if let Phase::Done { outcome } = &self.phase {
+        if let State::Done { outcome } = &self.state {
             if outcome.is_final() {
                 let contradicts = match outcome {
                     Outcome::Paid { .. } => n.result_code != 0 && explain(n.result_code).is_final,
@@ -549,6 +591,18 @@ impl Driver {
         self.apply(now, Source::Ipn, n.result_code, Some(n.trans_id.clone()));
     }
 
+    /// Where the payment stands, as the transition table keys it; `None`
+    /// once it ended for good.
+    fn table_phase(&self) -> Option<rules::Phase> {
+        Some(match &self.state {
+            State::Paying => rules::Phase::Paying,
+            State::Authorized { .. } => rules::Phase::Authorized,
+            State::Confirming { action, .. } => rules::Phase::confirming(*action),
+            State::Done { outcome } if !outcome.is_final() => rules::Phase::Unknown,
+            State::Done { .. } => return None,
+        })
+    }
+
     /// Steers the payment by a result code from an answer or an IPN.
     fn apply(&mut self, now: u64, source: Source, code: i64, trans_id: Option<TransId>) {
         self.last_result_code = Some(code);
@@ -560,74 +614,72 @@ impl Driver {
             // the hold ended (`cancelled`), never `declined`.
             self.authorized_seen = true;
         }
-        let info = explain(code);
-        let unknown = matches!(&self.phase, Phase::Done { outcome } if !outcome.is_final());
-        if unknown && !(code == 0 || info.is_final) {
-            return; // only a final word can settle an unknown payment
+        if source == Source::Answer(Endpoint::Confirm) && code != 0 {
+            self.confirm_refusal = Some(code);
         }
-        let cancelling = matches!(
-            self.phase,
-            Phase::Confirming {
-                action: ConfirmAction::Cancel,
-                ..
-            }
-        );
-        if code == 0 {
-            if cancelling && source == Source::Answer(Endpoint::Confirm) {
-                return self.settle(self.cancelled(0));
-            }
-            if cancelling {
+        if let Some(phase) = self.table_phase() {
+            let step = rules::step(phase, source, Class::of(source, code));
+            self.take(now, step, code);
+        }
+    }
+
+    /// A request got no usable answer.
+    fn lost(&mut self, now: u64, endpoint: Endpoint) {
+        if let Some(phase) = self.table_phase() {
+            let step = rules::step(phase, Source::Answer(endpoint), Class::Lost);
+            self.take(now, step, 0);
+        }
+    }
+
+    /// Carries out a step of the transition table; `code` is the result
+    /// code that led to it (0 for a lost answer).
+    fn take(&mut self, now: u64, step: Step, code: i64) {
+        match step {
+            Step::Paid => self.settle(Outcome::Paid {
+                trans_id: self.trans_id.clone(),
+            }),
+            Step::PaidDespiteCancel => {
                 self.record(LogEvent::Conflict {
                     what: "MoMo reports the payment paid although it was cancelled".into(),
                 });
+                self.take(now, Step::Paid, code);
             }
-            return self.settle(Outcome::Paid {
-                trans_id: self.trans_id.clone(),
-            });
-        }
-        if info.is_final {
-            return self.settle(if self.authorized_seen {
-                self.cancelled(code)
-            } else {
-                Outcome::Declined { result_code: code }
-            });
-        }
-        let refused = matches!(
-            info.next_step,
-            NextStep::FixRequest | NextStep::RefreshPaymentCode | NextStep::ContactMomo
-        );
-        match (&self.phase, source) {
-            (Phase::Paying, _) if code == 9000 => self.authorize(now),
-            (Phase::Paying, Source::Answer(Endpoint::Pos)) if refused => {
-                self.settle(Outcome::Declined { result_code: code })
-            }
-            (Phase::Paying, Source::Answer(Endpoint::Query))
-                if code == QUERY_NOT_FOUND
-                    && !self.pos_answered
-                    && self.pos_resends < self.config.max_pos_resends =>
+            Step::Failed if self.authorized_seen => self.settle(self.cancelled(code)),
+            Step::Failed => self.settle(Outcome::Declined { result_code: code }),
+            Step::Cancelled => self.settle(self.cancelled(code)),
+            Step::Authorize => self.authorize(now),
+            Step::Poll => self.schedule_poll(now),
+            Step::ResendPos
+                if !self.pos_answered && self.pos_resends < self.config.max_pos_resends =>
             {
                 self.pos_resends += 1;
-                self.pos = self.pos.again(now);
+                let id = self.new_id();
+                self.pos = self.pos.again(id, now);
                 self.hand_out(self.pos.clone());
             }
-            (Phase::Confirming { .. }, Source::Answer(Endpoint::Confirm)) if refused => self
-                .settle(Outcome::Unknown {
-                    reason: UnknownReason::ConfirmRefused { result_code: code },
-                }),
-            (Phase::Confirming { request, sends, .. }, Source::Answer(Endpoint::Query))
-                if code == 9000 && *sends < self.config.max_confirm_sends =>
-            {
-                // Still authorized: the confirm call never landed.
-                let again = request.again(now);
-                if let Phase::Confirming { request, sends, .. } = &mut self.phase {
-                    *request = again.clone();
-                    *sends += 1;
-                }
-                self.hand_out(again);
-            }
-            (_, Source::Ipn) => {} // a pending IPN adds nothing to what the driver waits for
-            (_, Source::Answer(_)) => self.schedule_poll(now),
+            Step::ResendPos => self.schedule_poll(now),
+            Step::ResendConfirm => self.resend_confirm(now),
+            Step::Nothing => {}
         }
+    }
+
+    /// Still authorized: the confirm never landed. The same bytes again,
+    /// or, once they went out as often as allowed, `unknown`.
+    fn resend_confirm(&mut self, now: u64) {
+        let id = self.new_id();
+        let State::Confirming { request, sends, .. } = &mut self.state else {
+            return;
+        };
+        if *sends >= self.config.max_confirm_sends {
+            let reason = UnknownReason::StillAuthorized {
+                confirm_result_code: self.confirm_refusal,
+            };
+            return self.settle(Outcome::Unknown { reason });
+        }
+        *request = request.again(id, now);
+        *sends += 1;
+        let again = request.clone();
+        self.hand_out(again);
     }
 
     fn cancelled(&self, result_code: i64) -> Outcome {
@@ -641,7 +693,7 @@ impl Driver {
         self.authorized_seen = true;
         self.in_flight = None;
         self.next_poll_ms = None;
-        self.phase = Phase::Authorized {
+        self.state = State::Authorized {
             decide_by_ms: now.saturating_add(self.config.decision_window_ms),
         };
         self.record(LogEvent::Authorized);
@@ -653,7 +705,7 @@ impl Driver {
         self.record(LogEvent::Settled {
             outcome: outcome.clone(),
         });
-        self.phase = Phase::Done { outcome };
+        self.state = State::Done { outcome };
     }
 
     fn schedule_poll(&mut self, now: u64) {
@@ -683,9 +735,10 @@ impl Driver {
             action,
         );
         let request = client.confirm_request(&confirm)?;
-        let outgoing = Outgoing::new(&request, self.config.request_timeout_ms, now);
+        let id = self.new_id();
+        let outgoing = Outgoing::new(id, &request, self.config.request_timeout_ms, now);
         self.record(LogEvent::Decided { action, by });
-        self.phase = Phase::Confirming {
+        self.state = State::Confirming {
             action,
             request: outgoing.clone(),
             sends: 1,
@@ -699,16 +752,16 @@ impl Driver {
     /// Time-driven transitions: lost answers, due polls, deadlines, the
     /// default decision.
     fn advance(&mut self, client: &Client, now: u64) -> Result<()> {
-        match &self.phase {
-            Phase::Done { .. } => return Ok(()),
-            Phase::Authorized { decide_by_ms } => {
+        match &self.state {
+            State::Done { .. } => return Ok(()),
+            State::Authorized { decide_by_ms } => {
                 if now >= *decide_by_ms {
                     let action = self.config.on_undecided;
                     self.start_confirm(client, now, action, DecidedBy::Default)?;
                 }
                 return Ok(());
             }
-            Phase::Paying | Phase::Confirming { .. } => {}
+            State::Paying | State::Confirming { .. } => {}
         }
         if self
             .in_flight
@@ -717,7 +770,7 @@ impl Driver {
         {
             self.on_lost(now, |endpoint| LogEvent::Timeout { endpoint });
         }
-        if self.in_flight.is_some() {
+        if self.in_flight.is_some() || matches!(self.state, State::Done { .. }) {
             return Ok(());
         }
         if now >= self.deadline_ms {
@@ -737,7 +790,13 @@ impl Driver {
                     derived_request_id(&self.request_id, &format!("q{}", self.queries)),
                 );
                 let request = client.query_request(&query)?;
-                self.hand_out(Outgoing::new(&request, self.config.request_timeout_ms, now));
+                let id = self.new_id();
+                self.hand_out(Outgoing::new(
+                    id,
+                    &request,
+                    self.config.request_timeout_ms,
+                    now,
+                ));
             }
         }
         Ok(())

@@ -106,10 +106,21 @@ pub enum UnknownReason {
     /// The window closed before MoMo gave a final answer.
     DeadlinePassed,
     /// MoMo refused the capture/cancel call itself; the authorization may
-    /// still be held.
+    /// still be held. Only drivers of 0.1 (snapshot format 1) end so: today
+    /// a refused confirm is checked with a status query, and a hold that
+    /// outlasts every confirm ends as [`UnknownReason::StillAuthorized`].
     ConfirmRefused {
         /// MoMo's result code for the confirm call.
         result_code: i64,
+    },
+    /// Status queries still say 9000 after the identical confirm went out
+    /// [`DriverConfig::max_confirm_sends`](super::DriverConfig::max_confirm_sends)
+    /// times: the shopper's money is held. Capture or cancel it on MoMo's
+    /// portal.
+    StillAuthorized {
+        /// MoMo's answer to the last confirm call that was answered with
+        /// something other than 0, if any was.
+        confirm_result_code: Option<i64>,
     },
 }
 
@@ -121,6 +132,16 @@ impl fmt::Display for UnknownReason {
                 f,
                 "MoMo refused the confirm call ({result_code}: {})",
                 explain(*result_code).message_en
+            ),
+            Self::StillAuthorized {
+                confirm_result_code: None,
+            } => f.write_str("the money is still held after every confirm call"),
+            Self::StillAuthorized {
+                confirm_result_code: Some(code),
+            } => write!(
+                f,
+                "the money is still held after every confirm call (last refusal {code}: {})",
+                explain(*code).message_en
             ),
         }
     }

@@ -1,7 +1,13 @@
-//! A scripted MoMo double that plays [`Scenario`]s against the
-//! [`Driver`]: the engine of `momo-pos simulate`, of the driver's tests, and
-//! usable in an integrator's own tests. Pure Rust, no network, simulated
-//! clock.
+//! A scripted MoMo double that plays a [`Script`] (a named [`Scenario`],
+//! or an integrator's own file) against the [`Driver`]: the engine of
+//! `momo-pos simulate`, of the driver's tests, and usable in an
+//! integrator's own tests. Pure Rust, no network, simulated clock.
+//!
+//! The host it plays is an asynchronous one: it performs each send once,
+//! keeps the answers of every request it sent until they arrive (an answer
+//! can come after the driver moved on), hands each back with its
+//! [`SendId`], persists the snapshot before every send and restores it
+//! after a crash.
 //!
 //! The double answers with unsigned bodies (as MoMo's pages document) and
 //! sends IPNs signed with MoMo's public sandbox credentials, which the run
@@ -10,15 +16,19 @@
 
 mod invariants;
 mod scenarios;
+mod script;
+
+use std::collections::{HashSet, VecDeque};
 
 use serde_json::{json, Value};
 
 pub use invariants::{check_money_rules, codes_before_settling};
 pub use scenarios::{find, Scenario, SCENARIOS};
+pub use script::{Answers, Crash, Decision, IpnDelivery, Lost, Reply, Script};
 
-use crate::driver::{Action, Driver, DriverConfig, Event, Outcome, Outgoing};
+use crate::driver::{Action, Driver, Event, Outcome, Outgoing, SendId};
 use crate::error::{Error, Result};
-use crate::request::{ConfirmAction, Endpoint};
+use crate::request::Endpoint;
 use crate::result_code::explain;
 use crate::signature::hmac_sha256_hex;
 use crate::{Client, Credentials, EncryptedPaymentCode, Environment, Lang, PosPayment};
@@ -37,50 +47,28 @@ pub const REQUEST_ID: &str = "ORDER-1001-r1";
 pub const AMOUNT: u64 = 50_000;
 /// The transId the double assigns.
 pub const TRANS_ID: u64 = 4_088_878_653;
-const LATENCY_MS: u64 = 300;
-const CASHIER_MS: u64 = 4_000;
-const MAX_STEPS: usize = 500;
+const MAX_STEPS: usize = 2_000;
+/// How soon a network error is reported after the send.
+const NETWORK_ERROR_MS: u64 = 50;
 
-/// One thing MoMo or the cashier does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Beat {
-    /// MoMo answers the request in flight with this result code.
-    Answer(i64),
-    /// The request in flight gets no answer before its timeout.
-    Timeout,
-    /// The request in flight fails below HTTP.
-    NetworkError,
-    /// MoMo delivers a signed IPN for the payment.
-    Ipn {
-        /// Its result code.
-        code: i64,
-        /// Added to the payment's amount (a notification that must not match).
-        amount_off_by: u64,
-    },
-    /// The cashier chooses capture or cancel.
-    Decide(ConfirmAction),
-    /// Power loss: the host restores the snapshot it persisted last.
-    Crash,
-}
-
-/// How to play a scenario.
+/// How to play a script.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunOptions {
     /// Round-trip the driver through [`Driver::snapshot`] and
-    /// [`Driver::restore`] before every step: the trace must not change.
+    /// [`Driver::inspect`] before every step: the trace must not change.
     pub restore_every_step: bool,
     /// Lose power after persisting and before each send goes out, once
     /// per send: the outcome must not change.
     pub crash_before_every_send: bool,
 }
 
-/// What a played scenario did.
+/// What a played script did.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Run {
     /// The host's view, one line per action or event (`send pos
-    /// ORDER-1001-r1`, `answer 1000`, `wait 2000ms`, `done paid`...).
+    /// ORDER-1001-r1`, `answer 1000`, `wait 2000ms`, `stale answer 9000`,
+    /// `done paid`...).
     pub steps: Vec<String>,
     /// Every request the host sent, in order.
     pub sent: Vec<Outgoing>,
@@ -99,7 +87,7 @@ pub fn client() -> Result<Client> {
     .with_lang(Lang::En))
 }
 
-/// The payment every scenario takes: 50,000 VND for ORDER-1001. The
+/// The payment every script takes: 50,000 VND for ORDER-1001. The
 /// ciphertext is a stand-in: the double never decrypts it.
 pub fn payment(auto_capture: bool) -> Result<PosPayment> {
     use base64::Engine as _;
@@ -115,113 +103,24 @@ pub fn payment(auto_capture: bool) -> Result<PosPayment> {
     .auto_capture(auto_capture))
 }
 
-/// Plays `scenario` with the default [`DriverConfig`].
+/// Plays a named scenario.
 pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Run> {
-    run_with(scenario, options, DriverConfig::default())
+    play(&scenario.script()?, options)
 }
 
-/// Plays `scenario` with `config`.
-pub fn run_with(scenario: &Scenario, options: RunOptions, config: DriverConfig) -> Result<Run> {
+/// Plays `script` with the [`DriverConfig`] it names (defaults otherwise).
+pub fn play(script: &Script, options: RunOptions) -> Result<Run> {
     let client = client()?;
-    let mut host = Host {
-        now: T0_MS,
-        driver: Driver::start(&client, &payment(scenario.auto_capture)?, config, T0_MS)?,
-        persisted: String::new(),
-        outstanding: None,
-        crashed_for: None,
-        steps: Vec::new(),
-        sent: Vec::new(),
-    };
-    host.persisted = host.driver.snapshot()?;
-    let mut beats = scenario.script.iter().copied().peekable();
-    for _ in 0..MAX_STEPS {
-        if options.restore_every_step {
-            host.driver = Driver::restore(&host.driver.snapshot()?, host.now)?;
-        }
-        // A request the driver hands out goes out before anything else
-        // happens: MoMo can only react to what it was sent.
-        let must_send =
-            host.outstanding.is_none() && matches!(host.driver.next_action(), Action::Send(_));
-        match beats.peek().copied() {
-            _ if must_send => {}
-            Some(Beat::Ipn {
-                code,
-                amount_off_by,
-            }) => {
-                beats.next();
-                host.ipn(&client, code, amount_off_by)?;
-                continue;
-            }
-            Some(Beat::Crash) => {
-                beats.next();
-                host.crash()?;
-                continue;
-            }
-            Some(reply @ (Beat::Answer(_) | Beat::Timeout | Beat::NetworkError))
-                if host.outstanding.is_some() =>
-            {
-                beats.next();
-                host.reply(&client, reply)?;
-                continue;
-            }
-            _ => {}
-        }
-        match host.driver.next_action() {
-            Action::Done(outcome) => {
-                let outcome = outcome.clone();
-                if let Some(extra) = beats.next() {
-                    return Err(script_error(format!("{extra:?} left after the end")));
-                }
-                host.steps.push(format!("done {}", outcome.as_str()));
-                return Ok(Run {
-                    steps: host.steps,
-                    sent: host.sent,
-                    outcome,
-                    driver: host.driver,
-                });
-            }
-            Action::Send(request) => {
-                let request = request.clone();
-                if host.outstanding.is_some() {
-                    return Err(script_error(format!(
-                        "a reply is due for the {} request, found {:?}",
-                        request.endpoint(),
-                        beats.peek()
-                    )));
-                }
-                host.persisted = host.driver.snapshot()?;
-                if options.crash_before_every_send && host.crashed_for != Some(host.sent.len()) {
-                    host.crashed_for = Some(host.sent.len());
-                    host.crash()?;
-                    continue;
-                }
-                host.send(request);
-                if beats.peek().is_none() {
-                    // The script is over: MoMo stays silent from now on.
-                    host.reply(&client, Beat::Timeout)?;
-                }
-            }
-            Action::Wait { until_ms } => {
-                host.steps
-                    .push(format!("wait {}ms", until_ms.saturating_sub(host.now)));
-                host.now = host.now.max(until_ms);
-                host.driver.handle(&client, host.now, Event::Tick)?;
-            }
-            Action::Decide { until_ms, .. } => {
-                if let Some(Beat::Decide(action)) = beats.peek().copied() {
-                    beats.next();
-                    host.now += CASHIER_MS;
-                    host.steps.push(format!("decide {action}"));
-                    host.driver.decide(&client, host.now, action)?;
-                } else {
-                    host.steps.push("no decision".into());
-                    host.now = host.now.max(until_ms);
-                    host.driver.handle(&client, host.now, Event::Tick)?;
-                }
-            }
-        }
-    }
-    Err(script_error(format!("no end after {MAX_STEPS} steps")))
+    let config = script.config.clone().unwrap_or_default();
+    let driver = Driver::start(&client, &payment(script.auto_capture)?, config, T0_MS)?;
+    Host::new(&client, script, driver, T0_MS)?.play(options)
+}
+
+/// Continues a driver (a restored snapshot, say) at `now_ms` against
+/// `script`: its answers are given to the requests sent from now on.
+pub fn resume(script: &Script, driver: Driver, now_ms: u64) -> Result<Run> {
+    let client = client()?;
+    Host::new(&client, script, driver, now_ms)?.play(RunOptions::default())
 }
 
 fn script_error(reason: String) -> Error {
@@ -230,73 +129,307 @@ fn script_error(reason: String) -> Error {
     }
 }
 
-/// The host: performs actions, keeps the persisted snapshot, keeps the
-/// clock.
-struct Host {
+/// What reaches the host about a request it sent, and when.
+#[derive(Debug, Clone)]
+struct Arrival {
+    at: u64,
+    id: SendId,
+    endpoint: Endpoint,
+    /// The script's reply, put back in its list if a crash loses it.
+    reply: Reply,
+    body: String,
+}
+
+/// The next thing to happen, in the order ties are taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Next {
+    Arrival(usize),
+    Ipn,
+    Crash,
+    Decision,
+    Timer,
+}
+
+/// The host: performs actions, keeps the persisted snapshot and the clock.
+struct Host<'a> {
+    client: &'a Client,
+    script: &'a Script,
     now: u64,
+    start: u64,
     driver: Driver,
     persisted: String,
-    outstanding: Option<Outgoing>,
-    crashed_for: Option<usize>,
+    replies: [VecDeque<Reply>; 3],
+    /// Sends performed since the last start or crash.
+    performed: HashSet<SendId>,
+    arrivals: Vec<Arrival>,
+    ipns: VecDeque<script::IpnDelivery>,
+    crashes_at: VecDeque<u64>,
+    crash_before: Vec<u32>,
+    sends: u32,
+    crashed_before: Option<u32>,
+    /// When the driver first asked for the current decision.
+    asked_at: Option<u64>,
+    decided: bool,
+    /// The wait the driver asked for, and since when.
+    waiting: Option<(u64, u64)>,
     steps: Vec<String>,
     sent: Vec<Outgoing>,
 }
 
-impl Host {
-    fn send(&mut self, request: Outgoing) {
+fn slot(endpoint: Endpoint) -> usize {
+    match endpoint {
+        Endpoint::Pos => 0,
+        Endpoint::Query => 1,
+        Endpoint::Confirm => 2,
+    }
+}
+
+impl<'a> Host<'a> {
+    fn new(client: &'a Client, script: &'a Script, driver: Driver, now: u64) -> Result<Self> {
+        let mut ipns: Vec<_> = script.ipns.clone();
+        ipns.sort_by_key(|i| i.at_ms);
+        let mut crashes_at: Vec<u64> = script.crashes.iter().filter_map(|c| c.at_ms).collect();
+        crashes_at.sort_unstable();
+        let replies = [Endpoint::Pos, Endpoint::Query, Endpoint::Confirm]
+            .map(|e| script.replies(e).into_iter().collect::<VecDeque<_>>());
+        Ok(Self {
+            client,
+            script,
+            now,
+            start: T0_MS,
+            persisted: driver.snapshot()?,
+            driver,
+            replies,
+            performed: HashSet::new(),
+            arrivals: Vec::new(),
+            ipns: ipns.into(),
+            crashes_at: crashes_at.into(),
+            crash_before: script
+                .crashes
+                .iter()
+                .filter_map(|c| c.before_send)
+                .collect(),
+            sends: 0,
+            crashed_before: None,
+            asked_at: None,
+            decided: false,
+            waiting: None,
+            steps: Vec::new(),
+            sent: Vec::new(),
+        })
+    }
+
+    fn play(mut self, options: RunOptions) -> Result<Run> {
+        for _ in 0..MAX_STEPS {
+            if options.restore_every_step {
+                self.driver = Driver::inspect(&self.driver.snapshot()?)?;
+            }
+            if let Action::Send(request) = self.driver.next_action() {
+                if !self.performed.contains(&request.id()) {
+                    let request = request.clone();
+                    self.persisted = self.driver.snapshot()?;
+                    self.sends += 1;
+                    let scripted = self.crash_before.contains(&self.sends);
+                    let every = options.crash_before_every_send;
+                    if (scripted || every) && self.crashed_before != Some(self.sends) {
+                        self.crashed_before = Some(self.sends);
+                        self.crash()?;
+                    } else {
+                        self.send(request)?;
+                    }
+                    continue;
+                }
+            }
+            let Some((at, next)) = self.next() else {
+                let outcome = self
+                    .driver
+                    .outcome()
+                    .cloned()
+                    .ok_or_else(|| script_error("the payment never ended".into()))?;
+                self.steps.push(format!("done {}", outcome.as_str()));
+                return Ok(Run {
+                    steps: self.steps,
+                    sent: self.sent,
+                    outcome,
+                    driver: self.driver,
+                });
+            };
+            self.now = self.now.max(at);
+            match next {
+                Next::Arrival(i) => self.arrive(i)?,
+                Next::Ipn => self.ipn()?,
+                Next::Crash => {
+                    self.crashes_at.pop_front();
+                    self.crash()?;
+                }
+                Next::Decision => self.decide()?,
+                Next::Timer => self.timer()?,
+            }
+        }
+        Err(script_error(format!("no end after {MAX_STEPS} steps")))
+    }
+
+    /// The earliest thing to happen. Once the payment ended only answers
+    /// and IPNs still on their way arrive; crashes no longer matter.
+    fn next(&mut self) -> Option<(u64, Next)> {
+        let done = self.driver.outcome().is_some();
+        let mut candidates: Vec<(u64, Next)> = Vec::new();
+        if let Some((i, a)) = self.arrivals.iter().enumerate().min_by_key(|(_, a)| a.at) {
+            candidates.push((a.at, Next::Arrival(i)));
+        }
+        if let Some(ipn) = self.ipns.front() {
+            candidates.push((self.start.saturating_add(ipn.at_ms), Next::Ipn));
+        }
+        if !done {
+            if let Some(at) = self.crashes_at.front() {
+                candidates.push((self.start.saturating_add(*at), Next::Crash));
+            }
+        }
+        match self.driver.next_action() {
+            Action::Wait { until_ms } => {
+                if self.waiting.map(|(until, _)| until) != Some(until_ms) {
+                    self.waiting = Some((until_ms, self.now));
+                }
+                candidates.push((until_ms, Next::Timer));
+            }
+            Action::Decide { until_ms, .. } => {
+                let asked = *self.asked_at.get_or_insert(self.now);
+                if let Some(decision) = self.script.decision.filter(|_| !self.decided) {
+                    let at = asked.saturating_add(decision.delay_ms());
+                    if at < until_ms {
+                        candidates.push((at, Next::Decision));
+                    }
+                }
+                candidates.push((until_ms, Next::Timer));
+            }
+            Action::Send(request) => candidates.push((request.deadline_ms(), Next::Timer)),
+            _ => {}
+        }
+        candidates.into_iter().min()
+    }
+
+    fn send(&mut self, request: Outgoing) -> Result<()> {
         self.steps.push(format!(
             "send {} {}",
             request.endpoint(),
             request.request_id()
         ));
-        self.sent.push(request.clone());
-        self.outstanding = Some(request);
-    }
-
-    fn reply(&mut self, client: &Client, beat: Beat) -> Result<()> {
-        let Some(request) = self.outstanding.take() else {
-            return Err(script_error("a reply with nothing sent".into()));
-        };
-        match beat {
-            Beat::Answer(code) => {
-                self.now += LATENCY_MS;
-                self.steps.push(format!("answer {code}"));
-                let body = answer_body(&request, code)?;
-                let event = Event::Response {
-                    status: 200,
-                    body: body.as_bytes(),
-                };
-                self.driver.handle(client, self.now, event)
-            }
-            Beat::Timeout => {
-                self.now = self.now.max(request.deadline_ms());
-                self.steps.push("timeout".into());
-                self.driver.handle(client, self.now, Event::Timeout)
-            }
-            _ => {
-                self.now += 50;
-                self.steps.push("network error".into());
-                self.driver.handle(client, self.now, Event::NetworkError)
-            }
+        self.performed.insert(request.id());
+        let reply = self.replies[slot(request.endpoint())].pop_front();
+        if let Some(reply) = reply {
+            let at = match (reply.lost, reply.after_ms) {
+                (Some(Lost::Timeout), _) => request.deadline_ms(),
+                (Some(Lost::NetworkError), _) => self.now.saturating_add(NETWORK_ERROR_MS),
+                (None, after) => self.now.saturating_add(after.unwrap_or(script::LATENCY_MS)),
+            };
+            let body = match reply.result_code {
+                Some(code) => answer_body(&request, code)?,
+                None => String::new(),
+            };
+            self.arrivals.push(Arrival {
+                at,
+                id: request.id(),
+                endpoint: request.endpoint(),
+                reply,
+                body,
+            });
         }
+        // A request without a scripted reply is never answered: the timer
+        // at its deadline lets the driver count it lost.
+        self.sent.push(request);
+        Ok(())
     }
 
-    fn ipn(&mut self, client: &Client, code: i64, amount_off_by: u64) -> Result<()> {
-        self.now += LATENCY_MS;
-        let amount = AMOUNT + amount_off_by;
-        self.steps.push(if amount_off_by == 0 {
+    fn arrive(&mut self, i: usize) -> Result<()> {
+        let arrival = self.arrivals.remove(i);
+        let current = self.driver.in_flight().map(Outgoing::id) == Some(arrival.id);
+        let stale = if current { "" } else { "stale " };
+        let id = arrival.id;
+        let event = match (arrival.reply.lost, arrival.reply.result_code) {
+            (Some(Lost::Timeout), _) => {
+                self.steps.push(format!("{stale}timeout"));
+                Event::Timeout { id }
+            }
+            (Some(Lost::NetworkError), _) => {
+                self.steps.push(format!("{stale}network error"));
+                Event::NetworkError { id }
+            }
+            (None, code) => {
+                let status = arrival.reply.status.unwrap_or(200);
+                let code = code.unwrap_or_default();
+                self.steps.push(if status == 200 {
+                    format!("{stale}answer {code}")
+                } else {
+                    format!("{stale}answer {code} (HTTP {status})")
+                });
+                let body = arrival.body.as_bytes();
+                return self.driver.handle(
+                    self.client,
+                    self.now,
+                    Event::Response { id, status, body },
+                );
+            }
+        };
+        self.driver.handle(self.client, self.now, event)
+    }
+
+    fn ipn(&mut self) -> Result<()> {
+        let Some(delivery) = self.ipns.pop_front() else {
+            return Ok(());
+        };
+        let amount = delivery.amount.unwrap_or(AMOUNT);
+        let code = delivery.result_code;
+        self.steps.push(if amount == AMOUNT {
             format!("ipn {code}")
         } else {
             format!("ipn {code} amount {amount}")
         });
-        let notification = client.verify_ipn(ipn_body(code, amount, self.now).as_bytes())?;
+        let notification = self
+            .client
+            .verify_ipn(ipn_body(code, amount, self.now).as_bytes())?;
         self.driver
-            .handle(client, self.now, Event::Ipn(&notification))
+            .handle(self.client, self.now, Event::Ipn(&notification))
     }
 
+    fn decide(&mut self) -> Result<()> {
+        let Some(decision) = self.script.decision else {
+            return Ok(());
+        };
+        self.decided = true;
+        self.steps.push(format!("decide {}", decision.action));
+        self.driver.decide(self.client, self.now, decision.action)
+    }
+
+    fn timer(&mut self) -> Result<()> {
+        match self.driver.next_action() {
+            Action::Wait { until_ms } => {
+                let since = self.waiting.map_or(self.now, |(_, since)| since);
+                self.steps
+                    .push(format!("wait {}ms", until_ms.saturating_sub(since)));
+                self.waiting = None;
+            }
+            Action::Decide { .. } => self.steps.push("no decision".into()),
+            Action::Send(_) => {
+                // Its answer did not come in time: the driver counts it
+                // lost; an answer still on its way will be stale.
+                self.steps.push("timeout".into());
+            }
+            _ => {}
+        }
+        self.driver.handle(self.client, self.now, Event::Tick)
+    }
+
+    /// Power loss: answers on their way are lost (their replies go back to
+    /// the script, for the resends), the last persisted snapshot returns.
     fn crash(&mut self) -> Result<()> {
         self.steps.push("crash".into());
-        self.outstanding = None;
+        let lost = std::mem::take(&mut self.arrivals);
+        for arrival in lost.into_iter().rev() {
+            self.replies[slot(arrival.endpoint)].push_front(arrival.reply);
+        }
+        self.performed.clear();
+        self.waiting = None;
+        self.asked_at = None;
         self.driver = Driver::restore(&self.persisted, self.now)?;
         Ok(())
     }

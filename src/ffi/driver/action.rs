@@ -1,6 +1,7 @@
 //! What the driver asks the host to do: momo_driver_next_action() and the
-//! accessors of the current action. An accessor of another kind of action
-//! than the current one fails with MOMO_RESULT_INVALID_STATE.
+//! readers of the current action (momo_driver_send(), the wait and decide
+//! deadlines, the outcome). A reader of another kind of action than the
+//! current one fails with MOMO_RESULT_INVALID_STATE.
 //!
 //! Texts (url, body, requestId, transId, description) are NUL-terminated
 //! views owned by the driver, valid until the next event, tick or decision
@@ -19,9 +20,10 @@ use crate::request::{ConfirmAction, Endpoint};
 /// What the host should do now: one of the MOMO_ACTION_* values. 0 is never
 /// one, so a zeroed variable is not mistaken for an action.
 pub type momo_action_kind = u32;
-/// Persist momo_driver_snapshot(), then POST momo_driver_send_body() to
-/// momo_driver_send_url() and report the result with momo_driver_on_response(),
-/// momo_driver_on_timeout() or momo_driver_on_network_error().
+/// Persist momo_driver_snapshot(), then read the request with
+/// momo_driver_send(), POST its body to its url and report the result with
+/// its id: momo_driver_on_response(), momo_driver_on_timeout() or
+/// momo_driver_on_network_error().
 pub const MOMO_ACTION_SEND: momo_action_kind = 1;
 /// Nothing to send before momo_driver_wait_until_ms(): call momo_driver_tick()
 /// then, or earlier when a verified IPN arrives (momo_driver_on_ipn()).
@@ -67,7 +69,7 @@ pub struct momo_outcome {
     pub has_result_code: bool,
     /// The deciding code: 0 when paid; MoMo's code when declined or
     /// cancelled (explain it with momo_result_code_explain()); when unknown,
-    /// the code MoMo refused the capture/cancel call with.
+    /// the code MoMo refused the capture/cancel call with, if it did.
     pub result_code: i64,
     /// MoMo's transId when an answer or IPN stated it, else "".
     pub trans_id: momo_str,
@@ -115,107 +117,65 @@ pub unsafe extern "C" fn momo_driver_next_action(
     unsafe { read_driver(driver, kind_out, |_, d| Ok(kind_c(&d.next_action()).0)) }
 }
 
-/// Reads a field of the request to send.
-///
-/// # Safety
-/// Documented handle and out-pointer contracts.
-unsafe fn sending<V>(
+/// The request of MOMO_ACTION_SEND, as momo_driver_send() fills it. The
+/// texts are views owned by the driver (see the module notes).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct momo_send {
+    /// Names this hand-out of the request: pass it back to
+    /// momo_driver_on_response(), momo_driver_on_timeout() or
+    /// momo_driver_on_network_error(). An event with another id (a request
+    /// no longer in flight) is journaled as stale and changes nothing. The
+    /// current action stays this send until one of them is reported: a
+    /// host that asks again meanwhile knows it by its id.
+    pub id: u64,
+    /// Which call it is (MOMO_ENDPOINT_*).
+    pub endpoint: momo_endpoint,
+    /// The URL to POST to.
+    pub url: momo_str,
+    /// The exact JSON body. A resend is the same bytes.
+    pub body: momo_str,
+    /// The Content-Type header's value (static text).
+    pub content_type: momo_str,
+    /// The request's requestId.
+    pub request_id: momo_str,
+    /// The HTTP timeout to use, in ms (at least 30000).
+    pub timeout_ms: u64,
+    /// When the driver counts the answer as lost (host clock, ms): tick
+    /// then if nothing came.
+    pub deadline_ms: u64,
+    /// 1 the first time these bytes go out, 2 for the first identical
+    /// resend...
+    pub attempt: u32,
+}
+
+/// MOMO_ACTION_SEND: the request to perform, filled into `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn momo_driver_send(
     driver: *const momo_driver,
-    out: *mut V,
-    pick: impl FnOnce(&momo_driver, &Outgoing) -> V,
+    out: *mut momo_send,
 ) -> momo_result {
-    // SAFETY: forwarded caller contract.
+    // SAFETY: documented handle and out-pointer contracts.
     unsafe {
         read_driver(driver, out, |h, d| match d.next_action() {
-            Action::Send(request) => Ok(pick(h, request)),
+            Action::Send(r) => Ok(send_c(h, r)),
             other => Err(wrong_action(&other, "send")),
         })
     }
 }
 
-/// MOMO_ACTION_SEND: which call it is (MOMO_ENDPOINT_*).
-#[no_mangle]
-pub unsafe extern "C" fn momo_driver_send_endpoint(
-    driver: *const momo_driver,
-    out: *mut momo_endpoint,
-) -> momo_result {
-    // SAFETY: forwarded caller contract.
-    unsafe { sending(driver, out, |_, r| endpoint_value(r.endpoint())) }
-}
-
-/// MOMO_ACTION_SEND: the URL to POST to.
-#[no_mangle]
-pub unsafe extern "C" fn momo_driver_send_url(
-    driver: *const momo_driver,
-    out: *mut momo_str,
-) -> momo_result {
-    // SAFETY: forwarded caller contract.
-    unsafe { sending(driver, out, |h, r| h.views.url.view(r.url())) }
-}
-
-/// MOMO_ACTION_SEND: the exact JSON body. A resend is the same bytes.
-#[no_mangle]
-pub unsafe extern "C" fn momo_driver_send_body(
-    driver: *const momo_driver,
-    out: *mut momo_str,
-) -> momo_result {
-    // SAFETY: forwarded caller contract.
-    unsafe { sending(driver, out, |h, r| h.views.body.view(r.body_str())) }
-}
-
-/// MOMO_ACTION_SEND: the Content-Type header's value (static text).
-#[no_mangle]
-pub unsafe extern "C" fn momo_driver_send_content_type(
-    driver: *const momo_driver,
-    out: *mut momo_str,
-) -> momo_result {
-    // SAFETY: forwarded caller contract.
-    unsafe { sending(driver, out, |_, _| static_view(CONTENT_TYPE_C)) }
-}
-
-/// MOMO_ACTION_SEND: the request's requestId.
-#[no_mangle]
-pub unsafe extern "C" fn momo_driver_send_request_id(
-    driver: *const momo_driver,
-    out: *mut momo_str,
-) -> momo_result {
-    // SAFETY: forwarded caller contract.
-    unsafe { sending(driver, out, |h, r| h.views.request_id.view(r.request_id())) }
-}
-
-/// MOMO_ACTION_SEND: the HTTP timeout to use, in ms (at least 30000).
-#[no_mangle]
-pub unsafe extern "C" fn momo_driver_send_timeout_ms(
-    driver: *const momo_driver,
-    out: *mut u64,
-) -> momo_result {
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        sending(driver, out, |_, r| {
-            u64::try_from(r.timeout().as_millis()).unwrap_or(u64::MAX)
-        })
+fn send_c(h: &momo_driver, r: &Outgoing) -> momo_send {
+    momo_send {
+        id: r.id().get(),
+        endpoint: endpoint_value(r.endpoint()),
+        url: h.views.url.view(r.url()),
+        body: h.views.body.view(r.body_str()),
+        content_type: static_view(CONTENT_TYPE_C),
+        request_id: h.views.request_id.view(r.request_id()),
+        timeout_ms: u64::try_from(r.timeout().as_millis()).unwrap_or(u64::MAX),
+        deadline_ms: r.deadline_ms(),
+        attempt: r.attempt(),
     }
-}
-
-/// MOMO_ACTION_SEND: when the driver counts the answer as lost (host clock).
-#[no_mangle]
-pub unsafe extern "C" fn momo_driver_send_deadline_ms(
-    driver: *const momo_driver,
-    out: *mut u64,
-) -> momo_result {
-    // SAFETY: forwarded caller contract.
-    unsafe { sending(driver, out, |_, r| r.deadline_ms()) }
-}
-
-/// MOMO_ACTION_SEND: 1 the first time these bytes go out, 2 for the first
-/// identical resend...
-#[no_mangle]
-pub unsafe extern "C" fn momo_driver_send_attempt(
-    driver: *const momo_driver,
-    out: *mut u32,
-) -> momo_result {
-    // SAFETY: forwarded caller contract.
-    unsafe { sending(driver, out, |_, r| r.attempt()) }
 }
 
 /// MOMO_ACTION_WAIT: when to call momo_driver_tick() (host clock, ms).
@@ -278,7 +238,10 @@ fn outcome_c(outcome: &Outcome) -> (momo_outcome_kind, &'static CStr, Option<i64
             c"unknown",
             match reason {
                 UnknownReason::ConfirmRefused { result_code } => Some(*result_code),
-                UnknownReason::DeadlinePassed => None,
+                UnknownReason::StillAuthorized {
+                    confirm_result_code,
+                } => *confirm_result_code,
+                _ => None,
             },
         ),
     }

@@ -6,7 +6,7 @@
 //! and steers the payment, never an error.
 
 use super::momo_driver;
-use crate::driver::Event;
+use crate::driver::{Event, SendId};
 use crate::ffi::client::momo_client;
 use crate::ffi::guard::{call, Failure};
 use crate::ffi::input::{bytes, handle, handle_mut};
@@ -51,13 +51,15 @@ unsafe fn feed_at(
     }
 }
 
-/// The request last handed out got an HTTP answer: `status` and the raw
-/// body as received (any status; an unusable body counts as a lost answer).
+/// The request `send_id` (momo_send.id) got an HTTP answer: `status` and
+/// the raw body as received (any status; an unusable body counts as a lost
+/// answer). For a request no longer in flight it is journaled as stale.
 #[no_mangle]
 pub unsafe extern "C" fn momo_driver_on_response(
     driver: *mut momo_driver,
     client: *const momo_client,
     now_ms: u64,
+    send_id: u64,
     status: u16,
     body: *const u8,
     body_len: usize,
@@ -67,32 +69,37 @@ pub unsafe extern "C" fn momo_driver_on_response(
     unsafe {
         feed(driver, client, |h, c| {
             let body = bytes(body, body_len, "body")?;
-            h.change(|d| d.handle(c, now_ms, Event::Response { status, body }))
+            let id = SendId::from(send_id);
+            h.change(|d| d.handle(c, now_ms, Event::Response { id, status, body }))
         })
     }
 }
 
-/// The request last handed out got no answer within its timeout.
+/// The request `send_id` (momo_send.id) got no answer within its timeout.
 #[no_mangle]
 pub unsafe extern "C" fn momo_driver_on_timeout(
     driver: *mut momo_driver,
     client: *const momo_client,
     now_ms: u64,
+    send_id: u64,
 ) -> momo_result {
+    let id = SendId::from(send_id);
     // SAFETY: forwarded caller contract.
-    unsafe { feed_at(driver, client, now_ms, Event::Timeout) }
+    unsafe { feed_at(driver, client, now_ms, Event::Timeout { id }) }
 }
 
-/// The request last handed out failed below HTTP (DNS, connect, TLS,
-/// reset): it may or may not have reached MoMo.
+/// The request `send_id` (momo_send.id) failed below HTTP (DNS, connect,
+/// TLS, reset): it may or may not have reached MoMo.
 #[no_mangle]
 pub unsafe extern "C" fn momo_driver_on_network_error(
     driver: *mut momo_driver,
     client: *const momo_client,
     now_ms: u64,
+    send_id: u64,
 ) -> momo_result {
+    let id = SendId::from(send_id);
     // SAFETY: forwarded caller contract.
-    unsafe { feed_at(driver, client, now_ms, Event::NetworkError) }
+    unsafe { feed_at(driver, client, now_ms, Event::NetworkError { id }) }
 }
 
 /// A notification verified with momo_client_verify_ipn() (only verified
