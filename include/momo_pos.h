@@ -271,6 +271,63 @@ typedef uint32_t momo_action_kind;
 typedef uint32_t momo_endpoint;
 
 /**
+ * The request of MOMO_ACTION_SEND, as momo_driver_send() fills it.
+ *
+ * `url`, `body` and `request_id` are NUL-terminated views owned by the
+ * driver: valid until the next call that changes it (momo_driver_on_*(),
+ * momo_driver_tick(), momo_driver_decide(), even one that fails) or
+ * momo_driver_free(). Copy what must outlive that, e.g. the body of a
+ * request still on the wire when an IPN arrives. `content_type` is static.
+ * Reading the struct again while the action is the same send gives the
+ * same id and the same bytes.
+ */
+typedef struct momo_send {
+  /**
+   * Names this hand-out of the request: pass it back to
+   * momo_driver_on_response(), momo_driver_on_timeout() or
+   * momo_driver_on_network_error(). An event with another id (a request
+   * no longer in flight) is journaled as stale and changes nothing. The
+   * current action stays this send until one of them is reported: a
+   * host that asks again meanwhile knows it by its id.
+   */
+  uint64_t id;
+  /**
+   * Which call it is (MOMO_ENDPOINT_*).
+   */
+  momo_endpoint endpoint;
+  /**
+   * The URL to POST to.
+   */
+  struct momo_str url;
+  /**
+   * The exact JSON body. A resend is the same bytes.
+   */
+  struct momo_str body;
+  /**
+   * The Content-Type header's value (static text).
+   */
+  struct momo_str content_type;
+  /**
+   * The request's requestId.
+   */
+  struct momo_str request_id;
+  /**
+   * The HTTP timeout to use, in ms (at least 30000).
+   */
+  uint64_t timeout_ms;
+  /**
+   * When the driver counts the answer as lost (host clock, ms): tick
+   * then if nothing came.
+   */
+  uint64_t deadline_ms;
+  /**
+   * 1 the first time these bytes go out, 2 for the first identical
+   * resend...
+   */
+  uint32_t attempt;
+} momo_send;
+
+/**
  * A confirm action: one of the MOMO_CONFIRM_* values.
  */
 typedef uint32_t momo_confirm_action;
@@ -281,7 +338,10 @@ typedef uint32_t momo_confirm_action;
 typedef uint32_t momo_outcome_kind;
 
 /**
- * How a payment ended. The texts are views owned by the driver.
+ * How a payment ended. `name` is static text; `trans_id` and
+ * `description` are views owned by the driver, valid until the next call
+ * that changes it or momo_driver_free() (an IPN can still turn an unknown
+ * outcome into a known one).
  */
 typedef struct momo_outcome {
   /**
@@ -300,7 +360,7 @@ typedef struct momo_outcome {
   /**
    * The deciding code: 0 when paid; MoMo's code when declined or
    * cancelled (explain it with momo_result_code_explain()); when unknown,
-   * the code MoMo refused the capture/cancel call with.
+   * the code MoMo refused the capture/cancel call with, if it did.
    */
   int64_t result_code;
   /**
@@ -395,9 +455,10 @@ typedef struct momo_result_code_info {
 #define MOMO_STAGE_DONE 4
 
 /**
- * Persist momo_driver_snapshot(), then POST momo_driver_send_body() to
- * momo_driver_send_url() and report the result with momo_driver_on_response(),
- * momo_driver_on_timeout() or momo_driver_on_network_error().
+ * Persist momo_driver_snapshot(), then read the request with
+ * momo_driver_send(), POST its body to its url and report the result with
+ * its id: momo_driver_on_response(), momo_driver_on_timeout() or
+ * momo_driver_on_network_error().
  */
 #define MOMO_ACTION_SEND 1
 
@@ -608,9 +669,12 @@ momo_result momo_driver_start(const struct momo_client *client,
 
 /**
  * Rebuilds a driver from momo_driver_snapshot()'s text, after a crash or a
- * restart. A request that was in flight is asked for again, byte for byte.
- * A snapshot above 256 KiB is MOMO_RESULT_BODY_TOO_LARGE; one that is not a
- * snapshot MOMO_RESULT_INVALID_JSON; one of another format version
+ * restart. A request that was in flight is asked for again, byte for byte,
+ * under a new momo_send.id (an answer reported with an id from before the
+ * restart is stale). Reads snapshot formats 1 (0.1.0) and 2 (this
+ * release, which momo_driver_snapshot() writes). A snapshot above 256 KiB
+ * is MOMO_RESULT_BODY_TOO_LARGE; one that is not a snapshot
+ * MOMO_RESULT_INVALID_JSON; one of another format version
  * MOMO_RESULT_INVALID_STATE.
  */
 momo_result momo_driver_restore(const char *snapshot,
@@ -678,45 +742,10 @@ momo_result momo_driver_last_result_code(const struct momo_driver *driver, int64
 momo_result momo_driver_next_action(const struct momo_driver *driver, momo_action_kind *kind_out);
 
 /**
- * MOMO_ACTION_SEND: which call it is (MOMO_ENDPOINT_*).
+ * MOMO_ACTION_SEND: the request to perform, filled into `*out`. Any other
+ * current action is MOMO_RESULT_INVALID_STATE, and `*out` is left alone.
  */
-momo_result momo_driver_send_endpoint(const struct momo_driver *driver, momo_endpoint *out);
-
-/**
- * MOMO_ACTION_SEND: the URL to POST to.
- */
-momo_result momo_driver_send_url(const struct momo_driver *driver, struct momo_str *out);
-
-/**
- * MOMO_ACTION_SEND: the exact JSON body. A resend is the same bytes.
- */
-momo_result momo_driver_send_body(const struct momo_driver *driver, struct momo_str *out);
-
-/**
- * MOMO_ACTION_SEND: the Content-Type header's value (static text).
- */
-momo_result momo_driver_send_content_type(const struct momo_driver *driver, struct momo_str *out);
-
-/**
- * MOMO_ACTION_SEND: the request's requestId.
- */
-momo_result momo_driver_send_request_id(const struct momo_driver *driver, struct momo_str *out);
-
-/**
- * MOMO_ACTION_SEND: the HTTP timeout to use, in ms (at least 30000).
- */
-momo_result momo_driver_send_timeout_ms(const struct momo_driver *driver, uint64_t *out);
-
-/**
- * MOMO_ACTION_SEND: when the driver counts the answer as lost (host clock).
- */
-momo_result momo_driver_send_deadline_ms(const struct momo_driver *driver, uint64_t *out);
-
-/**
- * MOMO_ACTION_SEND: 1 the first time these bytes go out, 2 for the first
- * identical resend...
- */
-momo_result momo_driver_send_attempt(const struct momo_driver *driver, uint32_t *out);
+momo_result momo_driver_send(const struct momo_driver *driver, struct momo_send *out);
 
 /**
  * MOMO_ACTION_WAIT: when to call momo_driver_tick() (host clock, ms).
@@ -741,30 +770,41 @@ momo_result momo_driver_decide_default(const struct momo_driver *driver, momo_co
 momo_result momo_driver_outcome(const struct momo_driver *driver, struct momo_outcome *out);
 
 /**
- * The request last handed out got an HTTP answer: `status` and the raw
- * body as received (any status; an unusable body counts as a lost answer).
+ * The request `send_id` (momo_send.id) got an HTTP answer: `status` and
+ * the raw body as received (any status; an unusable body counts as a lost
+ * answer).
+ *
+ * An answer, timeout or network error whose id is not the request in
+ * flight (it came after that request's timeout, or after an IPN or a
+ * restore moved the payment on) is journaled as "stale", changes nothing
+ * else and returns MOMO_RESULT_OK.
  */
 momo_result momo_driver_on_response(struct momo_driver *driver,
                                     const struct momo_client *client,
                                     uint64_t now_ms,
+                                    uint64_t send_id,
                                     uint16_t status,
                                     const uint8_t *body,
                                     size_t body_len);
 
 /**
- * The request last handed out got no answer within its timeout.
+ * The request `send_id` (momo_send.id) got no answer within its timeout
+ * (another id: stale, as for momo_driver_on_response()).
  */
 momo_result momo_driver_on_timeout(struct momo_driver *driver,
                                    const struct momo_client *client,
-                                   uint64_t now_ms);
+                                   uint64_t now_ms,
+                                   uint64_t send_id);
 
 /**
- * The request last handed out failed below HTTP (DNS, connect, TLS,
- * reset): it may or may not have reached MoMo.
+ * The request `send_id` (momo_send.id) failed below HTTP (DNS, connect,
+ * TLS, reset): it may or may not have reached MoMo (another id: stale, as
+ * for momo_driver_on_response()).
  */
 momo_result momo_driver_on_network_error(struct momo_driver *driver,
                                          const struct momo_client *client,
-                                         uint64_t now_ms);
+                                         uint64_t now_ms,
+                                         uint64_t send_id);
 
 /**
  * A notification verified with momo_client_verify_ipn() (only verified

@@ -3,7 +3,9 @@
 // released in the destructor); every failure throws momo::Error with the
 // momo_result code, the detailed message and the field to blame. Text goes
 // in as std::string_view; text read from a handle comes back as a
-// std::string_view that lives as long as that handle.
+// std::string_view that lives as long as that handle, except a Driver's
+// Send and Outcome, which are std::string copies (the driver's own views
+// die with the next event fed to it).
 #ifndef MOMO_POS_HPP
 #define MOMO_POS_HPP
 
@@ -449,26 +451,29 @@ enum class Stage : momo_stage {
   Done = MOMO_STAGE_DONE
 };
 
-// The request a MOMO_ACTION_SEND asks for. The views live until the next
-// call that changes the driver.
+// The request a MOMO_ACTION_SEND asks for: a copy, which outlives the
+// events fed to the driver afterwards. Pass `id` back with what became of
+// it (Driver::on_response, on_timeout, on_network_error); news about
+// another id is stale and changes nothing.
 struct Send {
+  uint64_t id;
   Endpoint endpoint;
-  std::string_view url;
-  std::string_view body;
-  std::string_view content_type;
-  std::string_view request_id;
+  std::string url;
+  std::string body;
+  std::string content_type;
+  std::string request_id;
   uint64_t timeout_ms;
   uint64_t deadline_ms;
   uint32_t attempt;
 };
 
-// How a payment ended; the views live until the next change of the driver.
+// How a payment ended: a copy, which outlives the driver.
 struct Outcome {
   OutcomeKind kind;
-  std::string_view name;
+  std::string name;
   std::optional<int64_t> result_code;  // none: unknown past the deadline
-  std::string_view trans_id;           // "" when MoMo stated none
-  std::string_view description;
+  std::string trans_id;                // "" when MoMo stated none
+  std::string description;
 };
 
 // One payment's transaction driver (see README, "Driving a payment to a
@@ -493,15 +498,18 @@ class Driver {
   ActionKind next_action() const {
     return static_cast<ActionKind>(detail::required(momo_driver_next_action, get()));
   }
+  // MOMO_ACTION_SEND only (else momo::Error MOMO_RESULT_INVALID_STATE).
   Send send() const {
-    return {static_cast<Endpoint>(detail::required(momo_driver_send_endpoint, get())),
-            text(momo_driver_send_url),
-            text(momo_driver_send_body),
-            text(momo_driver_send_content_type),
-            text(momo_driver_send_request_id),
-            detail::required(momo_driver_send_timeout_ms, get()),
-            detail::required(momo_driver_send_deadline_ms, get()),
-            detail::required(momo_driver_send_attempt, get())};
+    momo_send s = detail::required(momo_driver_send, get());
+    return {s.id,
+            static_cast<Endpoint>(s.endpoint),
+            std::string(detail::view(s.url)),
+            std::string(detail::view(s.body)),
+            std::string(detail::view(s.content_type)),
+            std::string(detail::view(s.request_id)),
+            s.timeout_ms,
+            s.deadline_ms,
+            s.attempt};
   }
   uint64_t wait_until_ms() const { return detail::required(momo_driver_wait_until_ms, get()); }
   uint64_t decide_until_ms() const {
@@ -512,22 +520,23 @@ class Driver {
   }
   Outcome outcome() const {
     momo_outcome o = detail::required(momo_driver_outcome, get());
-    return {static_cast<OutcomeKind>(o.kind), detail::view(o.name),
+    return {static_cast<OutcomeKind>(o.kind), std::string(detail::view(o.name)),
             o.has_result_code ? std::optional<int64_t>(o.result_code) : std::nullopt,
-            detail::view(o.trans_id), detail::view(o.description)};
+            std::string(detail::view(o.trans_id)), std::string(detail::view(o.description))};
   }
 
-  void on_response(const Client &client, uint64_t now_ms, uint16_t status,
+  // What became of the request Send::id `send_id`.
+  void on_response(const Client &client, uint64_t now_ms, uint64_t send_id, uint16_t status,
                    std::string_view body) {
-    detail::check(momo_driver_on_response(get(), client.get(), now_ms, status,
+    detail::check(momo_driver_on_response(get(), client.get(), now_ms, send_id, status,
                                           reinterpret_cast<const uint8_t *>(detail::data(body)),
                                           body.size()));
   }
-  void on_timeout(const Client &client, uint64_t now_ms) {
-    detail::check(momo_driver_on_timeout(get(), client.get(), now_ms));
+  void on_timeout(const Client &client, uint64_t now_ms, uint64_t send_id) {
+    detail::check(momo_driver_on_timeout(get(), client.get(), now_ms, send_id));
   }
-  void on_network_error(const Client &client, uint64_t now_ms) {
-    detail::check(momo_driver_on_network_error(get(), client.get(), now_ms));
+  void on_network_error(const Client &client, uint64_t now_ms, uint64_t send_id) {
+    detail::check(momo_driver_on_network_error(get(), client.get(), now_ms, send_id));
   }
   void on_ipn(const Client &client, uint64_t now_ms, const Notification &notification) {
     detail::check(momo_driver_on_ipn(get(), client.get(), now_ms, notification.get()));

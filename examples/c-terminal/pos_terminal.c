@@ -100,30 +100,23 @@ static int persist(const momo_driver *driver, const char *path) {
   return 0;
 }
 
-/* Performs the MOMO_ACTION_SEND and reports what came of it. */
+/* Performs the MOMO_ACTION_SEND and reports what came of it, with its id. */
 static int send_request(momo_driver *driver, const momo_client *client) {
-  momo_str url, body, content_type, request_id;
-  uint64_t timeout_ms = 0;
-  uint32_t attempt = 0;
-  if (momo_driver_send_url(driver, &url) || momo_driver_send_body(driver, &body) ||
-      momo_driver_send_content_type(driver, &content_type) ||
-      momo_driver_send_request_id(driver, &request_id) ||
-      momo_driver_send_timeout_ms(driver, &timeout_ms) ||
-      momo_driver_send_attempt(driver, &attempt))
-    return fail("send");
-  printf("send %s requestId=%s%s\n", url.data, request_id.data,
-         attempt > 1 ? " (same bytes again)" : "");
+  momo_send send;
+  if (momo_driver_send(driver, &send) != MOMO_RESULT_OK) return fail("send");
+  printf("send %s requestId=%s%s\n", send.url.data, send.request_id.data,
+         send.attempt > 1 ? " (same bytes again)" : "");
   char header[128];
-  snprintf(header, sizeof header, "Content-Type: %s", content_type.data);
+  snprintf(header, sizeof header, "Content-Type: %s", send.content_type.data);
   CURL *curl = curl_easy_init();
   if (!curl) return fail("curl");
   struct curl_slist *headers = curl_slist_append(NULL, header);
   struct answer a = {NULL, 0};
-  curl_easy_setopt(curl, CURLOPT_URL, url.data);
+  curl_easy_setopt(curl, CURLOPT_URL, send.url.data);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, send.body.data);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)send.body.len);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)send.timeout_ms);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a);
   CURLcode rc = curl_easy_perform(curl);
@@ -131,17 +124,18 @@ static int send_request(momo_driver *driver, const momo_client *client) {
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
-  /* The views above die with the next call that changes the driver. */
+  /* send's views die with the next call that changes the driver; its id
+   * tells the driver which request this news is about. */
   momo_result fed;
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     printf("  no answer in time\n");
-    fed = momo_driver_on_timeout(driver, client, now_ms());
+    fed = momo_driver_on_timeout(driver, client, now_ms(), send.id);
   } else if (rc != CURLE_OK) {
     printf("  network error: %s\n", curl_easy_strerror(rc));
-    fed = momo_driver_on_network_error(driver, client, now_ms());
+    fed = momo_driver_on_network_error(driver, client, now_ms(), send.id);
   } else {
     printf("  HTTP %ld\n", status);
-    fed = momo_driver_on_response(driver, client, now_ms(), (uint16_t)status,
+    fed = momo_driver_on_response(driver, client, now_ms(), send.id, (uint16_t)status,
                                   (const uint8_t *)(a.data ? a.data : ""), a.len);
   }
   free(a.data);

@@ -16,6 +16,13 @@
 //! - The C ABI agrees with the core: verify_ipn, the answer parsers,
 //!   payment-code normalization and extraData decoding succeed through C
 //!   exactly when the Rust API accepts the same bytes.
+//! - A driver run through C (momo_driver_send, the id-taking events, ticks,
+//!   decisions, snapshot and restore) is the core's driver fed the same
+//!   events: after every step the same action, the same request (id and
+//!   bytes), deadlines and outcome, and the same snapshot text. Exactly one
+//!   of the readers of the current action succeeds; the others are
+//!   MOMO_RESULT_INVALID_STATE. News about an id that is not the request in
+//!   flight changes nothing but the journal.
 #![no_main]
 
 #[path = "common.rs"]
@@ -34,9 +41,42 @@ const MAX_INPUT_LEN: usize = 1 << 20;
 const PANIC: u32 = 5;
 
 #[repr(C)]
+#[derive(Clone, Copy)]
 struct MomoStr {
     data: *const c_char,
     len: usize,
+}
+
+const NO_STR: MomoStr = MomoStr {
+    data: null(),
+    len: 0,
+};
+
+/// struct momo_send.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct MomoSend {
+    id: u64,
+    endpoint: u32,
+    url: MomoStr,
+    body: MomoStr,
+    content_type: MomoStr,
+    request_id: MomoStr,
+    timeout_ms: u64,
+    deadline_ms: u64,
+    attempt: u32,
+}
+
+/// struct momo_outcome.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct MomoOutcome {
+    kind: u32,
+    name: MomoStr,
+    has_result_code: bool,
+    result_code: i64,
+    trans_id: MomoStr,
+    description: MomoStr,
 }
 
 // The C ABI as declared in include/momo_pos.h; handles are opaque.
@@ -108,6 +148,48 @@ extern "C" {
     fn momo_buffer_free(b: *mut c_void);
     fn momo_driver_restore(s: *const c_char, l: usize, now: u64, out: *mut *mut c_void) -> u32;
     fn momo_driver_free(d: *mut c_void);
+    fn momo_pos_payment_new(
+        o: *const c_char,
+        ol: usize,
+        r: *const c_char,
+        rl: usize,
+        amount: u64,
+        c: *const c_char,
+        cl: usize,
+        out: *mut *mut c_void,
+    ) -> u32;
+    fn momo_pos_payment_set_order_info(p: *mut c_void, v: *const c_char, l: usize) -> u32;
+    fn momo_pos_payment_set_ipn_url(p: *mut c_void, v: *const c_char, l: usize) -> u32;
+    fn momo_pos_payment_set_auto_capture(p: *mut c_void, auto_capture: bool) -> u32;
+    fn momo_pos_payment_free(p: *mut c_void);
+    fn momo_driver_start(
+        c: *const c_void,
+        p: *const c_void,
+        j: *const c_char,
+        jl: usize,
+        now: u64,
+        out: *mut *mut c_void,
+    ) -> u32;
+    fn momo_driver_snapshot(d: *const c_void, out: *mut *mut c_void) -> u32;
+    fn momo_driver_next_action(d: *const c_void, out: *mut u32) -> u32;
+    fn momo_driver_send(d: *const c_void, out: *mut MomoSend) -> u32;
+    fn momo_driver_wait_until_ms(d: *const c_void, out: *mut u64) -> u32;
+    fn momo_driver_decide_until_ms(d: *const c_void, out: *mut u64) -> u32;
+    fn momo_driver_decide_default(d: *const c_void, out: *mut u32) -> u32;
+    fn momo_driver_outcome(d: *const c_void, out: *mut MomoOutcome) -> u32;
+    fn momo_driver_on_response(
+        d: *mut c_void,
+        c: *const c_void,
+        now: u64,
+        id: u64,
+        status: u16,
+        b: *const u8,
+        l: usize,
+    ) -> u32;
+    fn momo_driver_on_timeout(d: *mut c_void, c: *const c_void, now: u64, id: u64) -> u32;
+    fn momo_driver_on_network_error(d: *mut c_void, c: *const c_void, now: u64, id: u64) -> u32;
+    fn momo_driver_tick(d: *mut c_void, c: *const c_void, now: u64) -> u32;
+    fn momo_driver_decide(d: *mut c_void, c: *const c_void, now: u64, action: u32) -> u32;
     fn momo_last_error_code() -> u32;
     fn momo_last_error_message() -> *const c_char;
     fn momo_result_name(code: u32) -> *const c_char;
@@ -165,7 +247,51 @@ enum Call {
     ExtraDataDecode(Input, bool),
     DriverRestore(Input, u64, bool),
     ResultName(u32),
+    Driver(bool, Vec<Beat>),
 }
+
+/// Which request a piece of news is about.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Which {
+    /// The request in flight (or, with none, the last one handed out).
+    Current,
+    /// The request handed out before the current one.
+    Previous,
+    /// Any number, most likely never handed out.
+    Number(u64),
+}
+
+/// One step of a driver run through C, mirrored on the core's driver.
+#[derive(Arbitrary, Debug)]
+enum Beat {
+    /// An answer echoing the request's ids, with one of CODES.
+    Answer {
+        which: Which,
+        code: u8,
+        status: u16,
+    },
+    /// Any bytes as an answer.
+    Garbage {
+        which: Which,
+        status: u16,
+        body: Vec<u8>,
+    },
+    Timeout(Which),
+    NetworkError(Which),
+    /// Milliseconds later (up to about 4 minutes: past every window).
+    Tick(u16, u8),
+    /// A capture/cancel decision: MOMO_CONFIRM_* or any other number.
+    Decide(u32),
+    /// Snapshot, free, restore (a restart).
+    Restore,
+}
+
+const CODES: [i64; 16] = [
+    0, 9000, 1000, 7000, 10, 11, 20, 40, 42, 43, 99, 1001, 1006, 4005, 8000, 12345,
+];
+/// MOMO_RESULT_INVALID_ARGUMENT and MOMO_RESULT_INVALID_STATE.
+const INVALID_ARGUMENT: u32 = 6;
+const INVALID_STATE: u32 = 113;
 
 /// Checks a result and the error state that goes with it; true on success.
 fn checked(result: u32) -> bool {
@@ -234,6 +360,406 @@ fn out<T>(slot: &mut *mut T, null_out: bool) -> *mut *mut T {
         null_mut()
     } else {
         slot
+    }
+}
+
+/// A view's text (checked: NUL-terminated, UTF-8).
+unsafe fn text(view: &MomoStr) -> String {
+    unsafe { check_view(view) };
+    let bytes = unsafe { std::slice::from_raw_parts(view.data.cast::<u8>(), view.len) };
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// What a driver asks for, as both sides report it.
+#[derive(Debug, PartialEq, Eq)]
+enum Seen {
+    Send {
+        id: u64,
+        endpoint: u32,
+        url: String,
+        body: String,
+        request_id: String,
+        timeout_ms: u64,
+        deadline_ms: u64,
+        attempt: u32,
+    },
+    Wait(u64),
+    Decide(u64, u32),
+    Done {
+        kind: u32,
+        result_code: Option<i64>,
+        trans_id: String,
+        description: String,
+    },
+}
+
+/// The C driver's current action, read through every reader: the one of
+/// that action succeeds (its texts checked), the others refuse with
+/// MOMO_RESULT_INVALID_STATE and write nothing.
+unsafe fn seen_c(d: *const c_void) -> Seen {
+    let mut kind = 0u32;
+    assert!(checked(unsafe { momo_driver_next_action(d, &mut kind) }));
+    assert!((1..=4).contains(&kind), "action {kind}");
+    let mut send = MomoSend {
+        id: 7,
+        endpoint: 7,
+        url: NO_STR,
+        body: NO_STR,
+        content_type: NO_STR,
+        request_id: NO_STR,
+        timeout_ms: 7,
+        deadline_ms: 7,
+        attempt: 7,
+    };
+    let mut until = 7u64;
+    let mut decide_by = 7u64;
+    let mut default = 7u32;
+    let mut outcome = MomoOutcome {
+        kind: 7,
+        name: NO_STR,
+        has_result_code: false,
+        result_code: 7,
+        trans_id: NO_STR,
+        description: NO_STR,
+    };
+    let results = unsafe {
+        [
+            momo_driver_send(d, &mut send),
+            momo_driver_wait_until_ms(d, &mut until),
+            momo_driver_decide_until_ms(d, &mut decide_by),
+            momo_driver_decide_default(d, &mut default),
+            momo_driver_outcome(d, &mut outcome),
+        ]
+    };
+    let expected_ok: [bool; 5] = [kind == 1, kind == 2, kind == 3, kind == 3, kind == 4];
+    for (result, ok) in results.iter().zip(expected_ok) {
+        assert_eq!(
+            checked(*result),
+            ok,
+            "reader result {result} for action {kind}"
+        );
+        if !ok {
+            assert_eq!(*result, INVALID_STATE);
+        }
+    }
+    match kind {
+        1 => unsafe {
+            assert!(send.id != 0 && (1..=3).contains(&send.endpoint));
+            assert_eq!(text(&send.content_type), "application/json; charset=UTF-8");
+            assert!(until == 7 && decide_by == 7 && default == 7 && outcome.kind == 7);
+            Seen::Send {
+                id: send.id,
+                endpoint: send.endpoint,
+                url: text(&send.url),
+                body: text(&send.body),
+                request_id: text(&send.request_id),
+                timeout_ms: send.timeout_ms,
+                deadline_ms: send.deadline_ms,
+                attempt: send.attempt,
+            }
+        },
+        2 => {
+            assert!(send.id == 7 && send.body.data.is_null());
+            Seen::Wait(until)
+        }
+        3 => Seen::Decide(decide_by, default),
+        _ => unsafe {
+            assert!(send.id == 7 && send.body.data.is_null());
+            let name = text(&outcome.name);
+            assert_eq!(
+                name,
+                ["paid", "declined", "cancelled", "unknown"][(outcome.kind as usize - 1) % 4]
+            );
+            Seen::Done {
+                kind: outcome.kind,
+                result_code: outcome.has_result_code.then_some(outcome.result_code),
+                trans_id: text(&outcome.trans_id),
+                description: text(&outcome.description),
+            }
+        },
+    }
+}
+
+/// The core driver's current action, as the C ABI documents it.
+fn seen_rust(d: &momo_pos::driver::Driver) -> Seen {
+    use momo_pos::driver::{Action, Outcome, UnknownReason};
+    use momo_pos::{ConfirmAction, Endpoint};
+    match d.next_action() {
+        Action::Send(r) => Seen::Send {
+            id: r.id().get(),
+            endpoint: match r.endpoint() {
+                Endpoint::Pos => 1,
+                Endpoint::Query => 2,
+                Endpoint::Confirm => 3,
+                other => panic!("an endpoint the C ABI does not know: {other:?}"),
+            },
+            url: r.url().to_owned(),
+            body: r.body_str().to_owned(),
+            request_id: r.request_id().to_owned(),
+            timeout_ms: u64::try_from(r.timeout().as_millis()).unwrap_or(u64::MAX),
+            deadline_ms: r.deadline_ms(),
+            attempt: r.attempt(),
+        },
+        Action::Wait { until_ms } => Seen::Wait(until_ms),
+        Action::Decide { until_ms, default } => Seen::Decide(
+            until_ms,
+            match default {
+                ConfirmAction::Capture => 0,
+                ConfirmAction::Cancel => 1,
+            },
+        ),
+        Action::Done(outcome) => {
+            let (kind, result_code, trans_id) = match outcome {
+                Outcome::Paid { trans_id } => (1, Some(0), trans_id.clone()),
+                Outcome::Declined { result_code } => (2, Some(*result_code), None),
+                Outcome::Cancelled {
+                    result_code,
+                    trans_id,
+                } => (3, Some(*result_code), trans_id.clone()),
+                Outcome::Unknown { reason } => (
+                    4,
+                    match reason {
+                        UnknownReason::ConfirmRefused { result_code } => Some(*result_code),
+                        UnknownReason::StillAuthorized {
+                            confirm_result_code,
+                        } => *confirm_result_code,
+                        _ => None,
+                    },
+                    None,
+                ),
+                other => panic!("an outcome the C ABI does not know: {other:?}"),
+            };
+            Seen::Done {
+                kind,
+                result_code,
+                trans_id: trans_id.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+                description: outcome.to_string(),
+            }
+        }
+        other => panic!("an action the C ABI does not know: {other:?}"),
+    }
+}
+
+/// The snapshot of a C driver, as text.
+unsafe fn snapshot_c(d: *const c_void) -> String {
+    let mut buffer = null_mut();
+    assert!(checked(unsafe { momo_driver_snapshot(d, &mut buffer) }));
+    let view = MomoStr {
+        data: unsafe { momo_buffer_data(buffer) },
+        len: unsafe { momo_buffer_len(buffer) },
+    };
+    let snapshot = unsafe { text(&view) };
+    unsafe { momo_buffer_free(buffer) };
+    snapshot
+}
+
+/// A payment run through C next to the same payment on the core's driver.
+unsafe fn drive(client: *const c_void, auto_capture: bool, beats: &[Beat]) {
+    use base64::Engine as _;
+    use momo_pos::driver::{Driver, DriverConfig, Event, SendId};
+    use momo_pos::{ConfirmAction, EncryptedPaymentCode, PosPayment};
+    const ORDER_ID: &str = "ORDER-1001";
+    const REQUEST_ID: &str = "ORDER-1001-r1";
+    const AMOUNT: u64 = 50_000;
+    const T0_MS: u64 = 1_700_000_000_000;
+    const ORDER_INFO: &str = "Cà phê sữa đá x2";
+    const IPN_URL: &str = "https://pos.example.vn/momo/ipn";
+
+    // The same payment on both sides; a stand-in ciphertext (no RSA).
+    let code = base64::engine::general_purpose::STANDARD.encode([0x5a_u8; 256]);
+    let payment = PosPayment::new(
+        ORDER_ID,
+        REQUEST_ID,
+        AMOUNT,
+        EncryptedPaymentCode::from_base64(&code).unwrap(),
+    )
+    .order_info(ORDER_INFO)
+    .ipn_url(IPN_URL)
+    .auto_capture(auto_capture);
+    let rust_client = common::client();
+    let mut rust = Driver::start(&rust_client, &payment, DriverConfig::default(), T0_MS).unwrap();
+    let arg = |s: &str| (s.as_ptr().cast::<c_char>(), s.len());
+    let (o, ol) = arg(ORDER_ID);
+    let (r, rl) = arg(REQUEST_ID);
+    let (c, cl) = arg(&code);
+    let (info, il) = arg(ORDER_INFO);
+    let (ipn, ipnl) = arg(IPN_URL);
+    let mut p = null_mut();
+    let mut d = null_mut();
+    unsafe {
+        assert!(checked(momo_pos_payment_new(
+            o, ol, r, rl, AMOUNT, c, cl, &mut p
+        )));
+        assert!(checked(momo_pos_payment_set_order_info(p, info, il)));
+        assert!(checked(momo_pos_payment_set_ipn_url(p, ipn, ipnl)));
+        assert!(checked(momo_pos_payment_set_auto_capture(p, auto_capture)));
+        assert!(checked(momo_driver_start(
+            client,
+            p,
+            null(),
+            0,
+            T0_MS,
+            &mut d
+        )));
+        momo_pos_payment_free(p);
+    }
+    let mut now = T0_MS;
+    let mut previous = 0u64;
+    let mut last = 0u64;
+    for beat in beats.iter().take(48) {
+        let before = unsafe { seen_c(d) };
+        assert_eq!(
+            before,
+            seen_rust(&rust),
+            "C and Rust disagree before {beat:?}"
+        );
+        let current = match &before {
+            Seen::Send { id, .. } => Some(*id),
+            _ => None,
+        };
+        if let Some(id) = current {
+            if id != last {
+                previous = last;
+                last = id;
+            }
+        }
+        let request_id = match &before {
+            Seen::Send { request_id, .. } => request_id.clone(),
+            _ => REQUEST_ID.to_owned(),
+        };
+        let id_of = |which: Which| match which {
+            Which::Current => last,
+            Which::Previous => previous,
+            Which::Number(n) => n,
+        };
+        now += 50;
+        // The news a beat brings about a request: (id, what) or none.
+        let mut news = None;
+        let (c_result, rust_result) = match beat {
+            Beat::Answer {
+                which,
+                code,
+                status,
+            } => {
+                let body = format!(
+                    r#"{{"partnerCode":"MOMO","orderId":"{ORDER_ID}","requestId":"{request_id}","amount":{AMOUNT},"transId":4088878653,"resultCode":{},"message":"m","responseTime":1}}"#,
+                    CODES[usize::from(*code) % CODES.len()]
+                );
+                let id = id_of(*which);
+                news = Some(id);
+                let c_result = unsafe {
+                    momo_driver_on_response(d, client, now, id, *status, body.as_ptr(), body.len())
+                };
+                let event = Event::Response {
+                    id: SendId::from(id),
+                    status: *status,
+                    body: body.as_bytes(),
+                };
+                (c_result, rust.handle(&rust_client, now, event).is_ok())
+            }
+            Beat::Garbage {
+                which,
+                status,
+                body,
+            } => {
+                let id = id_of(*which);
+                news = Some(id);
+                let c_result = unsafe {
+                    momo_driver_on_response(d, client, now, id, *status, body.as_ptr(), body.len())
+                };
+                let event = Event::Response {
+                    id: SendId::from(id),
+                    status: *status,
+                    body,
+                };
+                (c_result, rust.handle(&rust_client, now, event).is_ok())
+            }
+            Beat::Timeout(which) => {
+                let id = id_of(*which);
+                news = Some(id);
+                let c_result = unsafe { momo_driver_on_timeout(d, client, now, id) };
+                let event = Event::Timeout {
+                    id: SendId::from(id),
+                };
+                (c_result, rust.handle(&rust_client, now, event).is_ok())
+            }
+            Beat::NetworkError(which) => {
+                let id = id_of(*which);
+                news = Some(id);
+                let c_result = unsafe { momo_driver_on_network_error(d, client, now, id) };
+                let event = Event::NetworkError {
+                    id: SendId::from(id),
+                };
+                (c_result, rust.handle(&rust_client, now, event).is_ok())
+            }
+            Beat::Tick(ms, times) => {
+                now += u64::from(*ms) * u64::from(*times % 5);
+                let c_result = unsafe { momo_driver_tick(d, client, now) };
+                (
+                    c_result,
+                    rust.handle(&rust_client, now, Event::Tick).is_ok(),
+                )
+            }
+            Beat::Decide(action) => {
+                let c_result = unsafe { momo_driver_decide(d, client, now, *action) };
+                let rust_ok = match action {
+                    0 => rust
+                        .decide(&rust_client, now, ConfirmAction::Capture)
+                        .is_ok(),
+                    1 => rust
+                        .decide(&rust_client, now, ConfirmAction::Cancel)
+                        .is_ok(),
+                    _ => {
+                        assert_eq!(c_result, INVALID_ARGUMENT);
+                        false
+                    }
+                };
+                if *action <= 1 && !rust_ok {
+                    assert_eq!(c_result, INVALID_STATE, "a refused decision");
+                }
+                (c_result, rust_ok)
+            }
+            Beat::Restore => {
+                let snapshot = unsafe { snapshot_c(d) };
+                assert_eq!(
+                    snapshot,
+                    rust.snapshot().unwrap(),
+                    "C and Rust snapshots differ"
+                );
+                let (s, l) = arg(&snapshot);
+                let mut restored = null_mut();
+                unsafe {
+                    assert!(checked(momo_driver_restore(s, l, now, &mut restored)));
+                    momo_driver_free(d);
+                }
+                d = restored;
+                rust = Driver::restore(&snapshot, now).unwrap();
+                (0, true)
+            }
+        };
+        assert_eq!(
+            checked(c_result),
+            rust_result,
+            "C {c_result} and Rust disagree on {beat:?}"
+        );
+        let after = unsafe { seen_c(d) };
+        assert_eq!(
+            after,
+            seen_rust(&rust),
+            "C and Rust disagree after {beat:?}"
+        );
+        if let Some(id) = news {
+            if current != Some(id) {
+                assert_eq!(
+                    after, before,
+                    "news about request {id}, not in flight, changed it"
+                );
+            }
+        }
+    }
+    unsafe {
+        assert_eq!(snapshot_c(d), rust.snapshot().unwrap());
+        momo_driver_free(d);
     }
 }
 
@@ -455,6 +981,7 @@ fuzz_target!(|call: Call| {
                 assert!(!name.is_null());
                 assert!(CStr::from_ptr(name).to_str().is_ok());
             }
+            Call::Driver(auto_capture, beats) => drive(client, auto_capture, &beats),
         }
     }
 });

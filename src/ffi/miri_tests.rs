@@ -13,7 +13,8 @@ use super::buffer::{momo_buffer, momo_buffer_data, momo_buffer_free, momo_buffer
 use super::client::{momo_client, momo_client_free, momo_client_new};
 use super::code::momo_payment_code_normalize;
 use super::driver::action::{
-    momo_driver_next_action, momo_driver_send_body, MOMO_ACTION_DONE, MOMO_ACTION_SEND,
+    momo_driver_next_action, momo_driver_send, momo_send, MOMO_ACTION_DONE, MOMO_ACTION_SEND,
+    MOMO_ENDPOINT_POS,
 };
 use super::driver::event::momo_driver_on_response;
 use super::driver::{
@@ -256,6 +257,25 @@ fn buffers_and_answers_are_released_once() {
     }
 }
 
+/// An empty momo_send, to be filled by momo_driver_send().
+fn no_send() -> momo_send {
+    let empty = momo_str {
+        data: null(),
+        len: 0,
+    };
+    momo_send {
+        id: 0,
+        endpoint: 0,
+        url: empty,
+        body: empty,
+        content_type: empty,
+        request_id: empty,
+        timeout_ms: 0,
+        deadline_ms: 0,
+        attempt: 0,
+    }
+}
+
 #[test]
 fn a_driver_survives_snapshot_and_restore_through_c() {
     use base64::Engine as _;
@@ -269,11 +289,9 @@ fn a_driver_survives_snapshot_and_restore_through_c() {
     let mut restored: *mut momo_driver = null_mut();
     let mut snapshot: *mut momo_buffer = null_mut();
     let mut kind = 0;
-    let mut sent = momo_str {
-        data: null(),
-        len: 0,
-    };
-    // SAFETY: handles used while alive, each freed once.
+    let mut sent = no_send();
+    // SAFETY: handles used while alive, each freed once; views read only
+    // before the next change of their driver.
     unsafe {
         assert_eq!(
             momo_pos_payment_new(o, ol, r, rl, AMOUNT, c, cl, &mut payment),
@@ -286,8 +304,19 @@ fn a_driver_survives_snapshot_and_restore_through_c() {
         momo_pos_payment_free(payment); // the driver signed it already
         assert_eq!(momo_driver_next_action(driver, &mut kind), MOMO_RESULT_OK);
         assert_eq!(kind, MOMO_ACTION_SEND);
-        assert_eq!(momo_driver_send_body(driver, &mut sent), MOMO_RESULT_OK);
-        let first = view_text(sent);
+        assert_eq!(momo_driver_send(driver, &mut sent), MOMO_RESULT_OK);
+        assert_eq!(sent.endpoint, MOMO_ENDPOINT_POS);
+        assert_eq!(sent.attempt, 1);
+        assert_eq!(view_text(sent.request_id), REQUEST_ID);
+        assert!(view_text(sent.url).ends_with("/v2/gateway/api/pos"));
+        assert!(view_text(sent.content_type).starts_with("application/json"));
+        let first = view_text(sent.body);
+        let first_id = sent.id;
+        // Asked again, the same send: the same id and the very same views.
+        let mut again = no_send();
+        assert_eq!(momo_driver_send(driver, &mut again), MOMO_RESULT_OK);
+        assert_eq!(again.id, first_id);
+        assert_eq!(again.body.data, sent.body.data);
 
         assert_eq!(momo_driver_snapshot(driver, &mut snapshot), MOMO_RESULT_OK);
         momo_driver_free(driver);
@@ -297,16 +326,37 @@ fn a_driver_survives_snapshot_and_restore_through_c() {
             MOMO_RESULT_OK
         );
         momo_buffer_free(snapshot);
-        assert_eq!(momo_driver_send_body(restored, &mut sent), MOMO_RESULT_OK);
-        assert_eq!(view_text(sent), first, "the resend is byte-identical");
+        assert_eq!(momo_driver_send(restored, &mut sent), MOMO_RESULT_OK);
+        assert_eq!(view_text(sent.body), first, "the resend is byte-identical");
+        assert_ne!(sent.id, first_id, "a restored send has a new id");
+        let restored_id = sent.id;
 
         let answer = format!(
             r#"{{"orderId":"{ORDER_ID}","requestId":"{REQUEST_ID}","resultCode":0,"message":"ok"}}"#
         );
+        // The answer to the send from before the restart is stale: nothing
+        // changes (but the views are gone: read them again).
+        let fed = momo_driver_on_response(
+            restored,
+            client,
+            T0_MS + 7,
+            first_id,
+            200,
+            answer.as_ptr(),
+            answer.len(),
+        );
+        assert_eq!(fed, MOMO_RESULT_OK);
+        assert_eq!(momo_driver_next_action(restored, &mut kind), MOMO_RESULT_OK);
+        assert_eq!(kind, MOMO_ACTION_SEND);
+        assert_eq!(momo_driver_send(restored, &mut sent), MOMO_RESULT_OK);
+        assert_eq!(sent.id, restored_id);
+        assert_eq!(view_text(sent.body), first);
+
         let fed = momo_driver_on_response(
             restored,
             client,
             T0_MS + 9,
+            restored_id,
             200,
             answer.as_ptr(),
             answer.len(),
@@ -314,6 +364,19 @@ fn a_driver_survives_snapshot_and_restore_through_c() {
         assert_eq!(fed, MOMO_RESULT_OK);
         assert_eq!(momo_driver_next_action(restored, &mut kind), MOMO_RESULT_OK);
         assert_eq!(kind, MOMO_ACTION_DONE);
+        // No send now: refused, and the struct is left alone.
+        let mut untouched = no_send();
+        untouched.id = 77;
+        assert_eq!(
+            momo_driver_send(restored, &mut untouched),
+            MOMO_RESULT_INVALID_STATE
+        );
+        assert_eq!(untouched.id, 77);
+        assert!(untouched.body.data.is_null());
+        assert_eq!(
+            momo_driver_send(restored, null_mut()),
+            MOMO_RESULT_NULL_POINTER
+        );
         momo_driver_free(restored);
         momo_driver_free(null_mut());
         momo_client_free(client);

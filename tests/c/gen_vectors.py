@@ -90,6 +90,7 @@ def main(out_path):
             c_str(v["kind"]), c_str(v["name"]), c_str(body), len(body), c_str(v["expect"])))
     lines.append("};")
     lines += driver_ipns(cred, sig["pos"][0])
+    lines += format_1_snapshot()
     lines.append("#define COUNT(a) (sizeof(a) / sizeof((a)[0]))")
     with open(out_path, "w", encoding="ascii") as out:
         out.write("\n".join(lines) + "\n")
@@ -124,6 +125,19 @@ def driver_ipns(cred, pos):
                           ("DRIVER_IPN_WRONG_AMOUNT", {"amount": f["amount"] + 1000})]:
         out.append("#define %s %s" % (name, c_str(signed_ipn(cred, {**base, **changes}))))
     return out
+
+
+def format_1_snapshot():
+    """A snapshot written by 0.1.0 (format 1, tests/snapshots/format-1.json):
+    scenario "paid" with its pos request in flight, for the restore test in
+    tests/c/test_driver.c."""
+    path = os.path.join(ROOT, "tests/snapshots/format-1.json")
+    scenarios = json.load(open(path, encoding="utf-8"))["scenarios"]
+    paid = next(s for s in scenarios if s["scenario"] == "paid")
+    text = next(s for s in paid["snapshots"] if s["beatsPlayed"] == 0)["snapshot"]
+    # ISO C promises string literals of 4095 characters (-pedantic checks).
+    assert len(text.encode("utf-8")) <= 4095, "the format-1 snapshot outgrew a C literal"
+    return ["#define DRIVER_SNAPSHOT_V1 %s" % c_str(text)]
 
 
 if __name__ == "__main__":

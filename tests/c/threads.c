@@ -1,6 +1,7 @@
 /* One client and one key shared by several threads: IPN verification,
- * encryption and result-code lookups at once, each thread with its own
- * last error. */
+ * encryption, result-code lookups and transaction drivers (one per
+ * payment, each on its own thread) at once, each thread with its own last
+ * error. */
 #include <pthread.h>
 
 #include "test.h"
@@ -15,7 +16,44 @@ struct outcome {
   int refused;
   int wrong;
   int own_last_error;
+  int paid;
 };
+
+/* One payment of the pos vector on its own driver with the shared client:
+ * the pos request, a stale timeout (an id not in flight), the answer 0.
+ * Returns 1 when it ended paid as it should. */
+static int drive_one(uint64_t now) {
+  const struct pos_vector *v = &POS_VECTORS[0];
+  momo_pos_payment *payment = NULL;
+  momo_driver *driver = NULL;
+  momo_action_kind kind = 0;
+  momo_send send;
+  momo_outcome outcome;
+  int ok = momo_pos_payment_new(CS(v->order_id), CS(v->request_id), v->amount,
+                                CS(v->payment_code), &payment) == MOMO_RESULT_OK &&
+           momo_driver_start(shared_client, payment, NULL, 0, now, &driver) == MOMO_RESULT_OK &&
+           momo_driver_send(driver, &send) == MOMO_RESULT_OK &&
+           momo_driver_on_timeout(driver, shared_client, now + 10, send.id + 1) == MOMO_RESULT_OK &&
+           momo_driver_next_action(driver, &kind) == MOMO_RESULT_OK && kind == MOMO_ACTION_SEND;
+  momo_pos_payment_free(payment);
+  if (ok) {
+    /* The stale timeout changed the driver: read the send again. */
+    ok = momo_driver_send(driver, &send) == MOMO_RESULT_OK;
+    char body[512];
+    int n = snprintf(body, sizeof body,
+                     "{\"partnerCode\":\"%s\",\"orderId\":\"%s\",\"requestId\":\"%s\","
+                     "\"amount\":%llu,\"transId\":1,\"resultCode\":0,\"message\":\"ok\"}",
+                     V_PARTNER_CODE, v->order_id, send.request_id.data,
+                     (unsigned long long)v->amount);
+    ok = ok && n > 0 && (size_t)n < sizeof body &&
+         momo_driver_on_response(driver, shared_client, now + 20, send.id, 200,
+                                 (const uint8_t *)body, (size_t)n) == MOMO_RESULT_OK &&
+         momo_driver_outcome(driver, &outcome) == MOMO_RESULT_OK &&
+         outcome.kind == MOMO_OUTCOME_PAID;
+  }
+  momo_driver_free(driver);
+  return ok;
+}
 
 static void *worker(void *arg) {
   struct outcome *out = arg;
@@ -42,6 +80,7 @@ static void *worker(void *arg) {
     if (momo_result_code_explain(9000, &info) != MOMO_RESULT_OK ||
         strcmp(info.next_step, "capture_or_cancel") != 0)
       out->wrong++;
+    out->paid += drive_one(1700000000000ULL + (uint64_t)round * 1000u);
     if (round % 5 == 0) {
       momo_buffer *code = NULL;
       if (momo_public_key_encrypt(shared_key, S("MM561918531775222861"), &code) != MOMO_RESULT_OK ||
@@ -83,13 +122,13 @@ int main(void) {
     struct outcome *o = &outcomes[t];
     int ok = o->wrong == 0 && o->verified == valid * ROUNDS &&
              o->refused == (int)(COUNT(IPN_VECTORS) - valid) * ROUNDS &&
-             o->own_last_error == o->refused;
+             o->own_last_error == o->refused && o->paid == ROUNDS;
     if (ok) {
       passed++;
     } else {
       failed++;
-      fprintf(stderr, "thread %d: verified %d refused %d wrong %d own_last_error %d\n", t,
-              o->verified, o->refused, o->wrong, o->own_last_error);
+      fprintf(stderr, "thread %d: verified %d refused %d wrong %d own_last_error %d paid %d\n",
+              t, o->verified, o->refused, o->wrong, o->own_last_error, o->paid);
     }
   }
   momo_public_key_free(shared_key);

@@ -1,5 +1,6 @@
 // The C++17 wrapper (bindings/cpp/momo_pos.hpp): RAII, exceptions carrying
-// code + message + field, string_view in and out.
+// code + message + field, string_view in and out; the driver's Send and
+// Outcome are owning copies.
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -142,9 +143,9 @@ int main() {
       auto field = [&](const char *key) {
         std::string needle = std::string("\"") + key + "\":\"";
         auto at = sent.body.find(needle);
-        if (at == std::string_view::npos) return std::string();
+        if (at == std::string::npos) return std::string();
         at += needle.size();
-        return std::string(sent.body.substr(at, sent.body.find('"', at) - at));
+        return sent.body.substr(at, sent.body.find('"', at) - at);
       };
       std::string type = field("requestType");
       return "{\"partnerCode\":\"MOMO\",\"orderId\":\"" + field("orderId") +
@@ -158,20 +159,38 @@ int main() {
     p.order_info(v.order_info).auto_capture(false);
     auto driver = momo::Driver::start(client, p, t0, "{\"decisionWindowMs\":60000}");
     EXPECT(driver.next_action() == momo::ActionKind::Send);
+    static_assert(std::is_same_v<decltype(momo::Send::body), std::string>, "an owning copy");
+    static_assert(std::is_same_v<decltype(momo::Outcome::description), std::string>, "a copy");
     momo::Send sent = driver.send();
+    EXPECT(sent.id != 0);
     EXPECT(sent.endpoint == momo::Endpoint::Pos && sent.request_id == v.request_id);
     EXPECT(sent.attempt == 1 && sent.timeout_ms == 30000 && sent.deadline_ms == t0 + 30000);
-    EXPECT(sent.body.find(v.signature) != std::string_view::npos);
-    std::string first_body(sent.body);
+    EXPECT(sent.url == "https://test-payment.momo.vn/v2/gateway/api/pos");
+    EXPECT(sent.content_type == "application/json; charset=UTF-8");
+    EXPECT(sent.body.find(v.signature) != std::string::npos);
+    EXPECT(driver.send().id == sent.id);
+    const std::string first_body = sent.body;
     expect_error([&] { driver.wait_until_ms(); }, MOMO_RESULT_INVALID_STATE, "driver");
     expect_error([&] { driver.decide(client, t0, momo::ConfirmAction::Capture); },
                  MOMO_RESULT_INVALID_STATE, "");
     EXPECT(!driver.last_result_code().has_value());
-    // Power loss: the restored driver asks for the same bytes.
+    // Power loss: the restored driver asks for the same bytes under a new
+    // id. The Send read before is a copy: it outlives the old driver.
+    const momo::Send before = sent;
     driver = momo::Driver::restore(driver.snapshot(), t0 + 100);
     sent = driver.send();
     EXPECT(sent.body == first_body && sent.deadline_ms == t0 + 30100);
-    driver.on_response(client, t0 + 300, 200, fake_answer(sent, 9000));
+    EXPECT(sent.id != before.id);
+    EXPECT(before.body == first_body && before.request_id == v.request_id);
+    // The answer to the id from before the restart is stale.
+    driver.on_response(client, t0 + 200, before.id, 200, fake_answer(before, 0));
+    EXPECT(driver.next_action() == momo::ActionKind::Send && driver.send().id == sent.id);
+    EXPECT(driver.log_json().find("\"kind\":\"stale\"") != std::string::npos);
+    driver.on_response(client, t0 + 300, sent.id, 200, fake_answer(sent, 9000));
+    // The Send's strings stay valid after the next event (the views it
+    // was copied from are gone: ASan and valgrind would see them).
+    EXPECT(sent.body == first_body && sent.request_id == v.request_id);
+    EXPECT(sent.url.find("/pos") != std::string::npos);
     EXPECT(driver.next_action() == momo::ActionKind::Decide);
     EXPECT(driver.decide_until_ms() == t0 + 300 + 60000);
     EXPECT(driver.decide_default() == momo::ConfirmAction::Cancel);
@@ -180,26 +199,31 @@ int main() {
     sent = driver.send();
     EXPECT(sent.endpoint == momo::Endpoint::Confirm);
     EXPECT(sent.request_id == std::string(v.request_id) + "-c");
-    driver.on_timeout(client, t0 + 31000);
+    driver.on_timeout(client, t0 + 31000, sent.id);
     EXPECT(driver.next_action() == momo::ActionKind::Wait);
     EXPECT(driver.wait_until_ms() == t0 + 33000);
     driver.tick(client, t0 + 33000);
     sent = driver.send();
     EXPECT(sent.endpoint == momo::Endpoint::Query);
-    driver.on_network_error(client, t0 + 33050);
+    driver.on_network_error(client, t0 + 33050, sent.id);
     EXPECT(driver.next_action() == momo::ActionKind::Wait);
     // The IPN settles it while the driver waits.
     auto paid = client.verify_ipn(DRIVER_IPN_PAID);
     driver.on_ipn(client, t0 + 34000, paid);
     EXPECT(driver.next_action() == momo::ActionKind::Done);
     momo::Outcome outcome = driver.outcome();
-    EXPECT(outcome.kind == momo::OutcomeKind::Paid && outcome.name == "paid");
-    EXPECT(outcome.result_code == 0 && outcome.trans_id == "4088878653");
-    EXPECT(outcome.description.find("paid") != std::string_view::npos);
     EXPECT(driver.order_id() == v.order_id && driver.request_id() == v.request_id);
     EXPECT(driver.amount() == v.amount && driver.last_result_code() == 0);
     EXPECT(driver.log_json().find("\"kind\":\"settled\"") != std::string::npos);
     expect_error([&] { driver.send(); }, MOMO_RESULT_INVALID_STATE, "driver");
+    // A stale answer after the end changes nothing, and the outcome is a
+    // copy that outlives the driver.
+    driver.on_response(client, t0 + 35000, sent.id, 200, fake_answer(sent, 1006));
+    EXPECT(driver.outcome().kind == momo::OutcomeKind::Paid);
+    { momo::Driver gone = std::move(driver); }
+    EXPECT(outcome.kind == momo::OutcomeKind::Paid && outcome.name == "paid");
+    EXPECT(outcome.result_code == 0 && outcome.trans_id == "4088878653");
+    EXPECT(outcome.description.find("paid") != std::string::npos);
     expect_error([] { momo::Driver::restore("{}", 1); }, MOMO_RESULT_INVALID_JSON, "");
     expect_error([&] { momo::Driver::start(client, p, t0, "{\"nope\":1}"); },
                  MOMO_RESULT_INVALID_JSON, "");

@@ -56,7 +56,10 @@ pub const MOMO_OUTCOME_CANCELLED: momo_outcome_kind = 3;
 /// again; never show it as a failure.
 pub const MOMO_OUTCOME_UNKNOWN: momo_outcome_kind = 4;
 
-/// How a payment ended. The texts are views owned by the driver.
+/// How a payment ended. `name` is static text; `trans_id` and
+/// `description` are views owned by the driver, valid until the next call
+/// that changes it or momo_driver_free() (an IPN can still turn an unknown
+/// outcome into a known one).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct momo_outcome {
@@ -117,8 +120,15 @@ pub unsafe extern "C" fn momo_driver_next_action(
     unsafe { read_driver(driver, kind_out, |_, d| Ok(kind_c(&d.next_action()).0)) }
 }
 
-/// The request of MOMO_ACTION_SEND, as momo_driver_send() fills it. The
-/// texts are views owned by the driver (see the module notes).
+/// The request of MOMO_ACTION_SEND, as momo_driver_send() fills it.
+///
+/// `url`, `body` and `request_id` are NUL-terminated views owned by the
+/// driver: valid until the next call that changes it (momo_driver_on_*(),
+/// momo_driver_tick(), momo_driver_decide(), even one that fails) or
+/// momo_driver_free(). Copy what must outlive that, e.g. the body of a
+/// request still on the wire when an IPN arrives. `content_type` is static.
+/// Reading the struct again while the action is the same send gives the
+/// same id and the same bytes.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct momo_send {
@@ -149,7 +159,8 @@ pub struct momo_send {
     pub attempt: u32,
 }
 
-/// MOMO_ACTION_SEND: the request to perform, filled into `*out`.
+/// MOMO_ACTION_SEND: the request to perform, filled into `*out`. Any other
+/// current action is MOMO_RESULT_INVALID_STATE, and `*out` is left alone.
 #[no_mangle]
 pub unsafe extern "C" fn momo_driver_send(
     driver: *const momo_driver,

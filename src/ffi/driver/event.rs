@@ -53,7 +53,12 @@ unsafe fn feed_at(
 
 /// The request `send_id` (momo_send.id) got an HTTP answer: `status` and
 /// the raw body as received (any status; an unusable body counts as a lost
-/// answer). For a request no longer in flight it is journaled as stale.
+/// answer).
+///
+/// An answer, timeout or network error whose id is not the request in
+/// flight (it came after that request's timeout, or after an IPN or a
+/// restore moved the payment on) is journaled as "stale", changes nothing
+/// else and returns MOMO_RESULT_OK.
 #[no_mangle]
 pub unsafe extern "C" fn momo_driver_on_response(
     driver: *mut momo_driver,
@@ -75,7 +80,8 @@ pub unsafe extern "C" fn momo_driver_on_response(
     }
 }
 
-/// The request `send_id` (momo_send.id) got no answer within its timeout.
+/// The request `send_id` (momo_send.id) got no answer within its timeout
+/// (another id: stale, as for momo_driver_on_response()).
 #[no_mangle]
 pub unsafe extern "C" fn momo_driver_on_timeout(
     driver: *mut momo_driver,
@@ -89,7 +95,8 @@ pub unsafe extern "C" fn momo_driver_on_timeout(
 }
 
 /// The request `send_id` (momo_send.id) failed below HTTP (DNS, connect,
-/// TLS, reset): it may or may not have reached MoMo.
+/// TLS, reset): it may or may not have reached MoMo (another id: stale, as
+/// for momo_driver_on_response()).
 #[no_mangle]
 pub unsafe extern "C" fn momo_driver_on_network_error(
     driver: *mut momo_driver,

@@ -141,9 +141,12 @@ pub unsafe extern "C" fn momo_driver_start(
 }
 
 /// Rebuilds a driver from momo_driver_snapshot()'s text, after a crash or a
-/// restart. A request that was in flight is asked for again, byte for byte.
-/// A snapshot above 256 KiB is MOMO_RESULT_BODY_TOO_LARGE; one that is not a
-/// snapshot MOMO_RESULT_INVALID_JSON; one of another format version
+/// restart. A request that was in flight is asked for again, byte for byte,
+/// under a new momo_send.id (an answer reported with an id from before the
+/// restart is stale). Reads snapshot formats 1 (0.1.0) and 2 (this
+/// release, which momo_driver_snapshot() writes). A snapshot above 256 KiB
+/// is MOMO_RESULT_BODY_TOO_LARGE; one that is not a snapshot
+/// MOMO_RESULT_INVALID_JSON; one of another format version
 /// MOMO_RESULT_INVALID_STATE.
 #[no_mangle]
 pub unsafe extern "C" fn momo_driver_restore(
