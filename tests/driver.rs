@@ -10,7 +10,9 @@
 //! before every step and with a power loss before every send, and the edge
 //! cases a host can throw at it.
 
-use momo_pos::driver::{Action, Driver, DriverConfig, Event, LogEvent, Outcome, Stage};
+use momo_pos::driver::{
+    Action, Driver, DriverConfig, Event, LogEvent, Outcome, SendId, Stage, UnknownReason,
+};
 use momo_pos::simulation::{self, RunOptions, AMOUNT, ORDER_ID, REQUEST_ID, SCENARIOS, T0_MS};
 use momo_pos::{Client, ConfirmAction, Credentials, Endpoint, Environment, ErrorKind};
 
@@ -102,7 +104,12 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
     ),
     (
         "ipn-before-response",
-        &["send pos ORDER-1001-r1", "ipn 0", "answer 0", "done paid"],
+        &[
+            "send pos ORDER-1001-r1",
+            "ipn 0",
+            "stale answer 0",
+            "done paid",
+        ],
         "paid",
     ),
     (
@@ -122,7 +129,7 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
             "send pos ORDER-1001-r1",
             "answer 1000",
             "ipn 0 amount 51000",
-            "wait 1700ms",
+            "wait 2000ms",
             "send query ORDER-1001-r1-q1",
             "answer 0",
             "done paid",
@@ -185,8 +192,10 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
         &[
             "send pos ORDER-1001-r1",
             "answer 1000",
+            "wait 2000ms",
+            "send query ORDER-1001-r1-q1",
             "crash",
-            "send pos ORDER-1001-r1",
+            "send query ORDER-1001-r1-q1",
             "answer 0",
             "done paid",
         ],
@@ -218,6 +227,77 @@ const EXPECTED: &[(&str, &[&str], &str)] = &[
             "done declined",
         ],
         "declined",
+    ),
+    (
+        "capture-refused-then-paid",
+        &[
+            "send pos ORDER-1001-r1",
+            "answer 9000",
+            "decide capture",
+            "send confirm ORDER-1001-r1-c",
+            "answer 99",
+            "wait 2000ms",
+            "send query ORDER-1001-r1-q1",
+            "answer 0",
+            "done paid",
+        ],
+        "paid",
+    ),
+    (
+        "capture-refused-still-held",
+        &[
+            "send pos ORDER-1001-r1",
+            "answer 9000",
+            "decide capture",
+            "send confirm ORDER-1001-r1-c",
+            "answer 99",
+            "wait 2000ms",
+            "send query ORDER-1001-r1-q1",
+            "answer 9000",
+            "send confirm ORDER-1001-r1-c",
+            "answer 99",
+            "wait 2000ms",
+            "send query ORDER-1001-r1-q2",
+            "answer 9000",
+            "send confirm ORDER-1001-r1-c",
+            "answer 99",
+            "wait 3000ms",
+            "send query ORDER-1001-r1-q3",
+            "answer 9000",
+            "done unknown",
+        ],
+        "unknown",
+    ),
+    (
+        "cancel-refused",
+        &[
+            "send pos ORDER-1001-r1",
+            "answer 9000",
+            "decide cancel",
+            "send confirm ORDER-1001-r1-c",
+            "answer 99",
+            "wait 2000ms",
+            "send query ORDER-1001-r1-q1",
+            "answer 1003",
+            "done cancelled",
+        ],
+        "cancelled",
+    ),
+    (
+        "ipn-authorizes-during-query",
+        &[
+            "send pos ORDER-1001-r1",
+            "timeout",
+            "wait 2000ms",
+            "send query ORDER-1001-r1-q1",
+            "ipn 9000",
+            "decide capture",
+            "send confirm ORDER-1001-r1-c",
+            "stale answer 9000",
+            "answer 0",
+            "done paid",
+        ],
+        "paid",
     ),
 ];
 
@@ -286,8 +366,14 @@ fn power_loss_before_every_send_ends_the_same() {
             crashed.steps.iter().any(|s| s == "crash"),
             "scenario {name}"
         );
+        // A crash also loses the answers still on their way to the dead
+        // process, the stale ones included.
         let no_crash = |steps: &[String]| -> Vec<String> {
-            steps.iter().filter(|s| *s != "crash").cloned().collect()
+            steps
+                .iter()
+                .filter(|s| *s != "crash" && !s.starts_with("stale "))
+                .cloned()
+                .collect()
         };
         assert_eq!(no_crash(&crashed.steps), no_crash(&plain.steps), "{name}");
         assert_one_pos_request(&crashed);
@@ -377,8 +463,15 @@ fn answer(request_id: &str, code: i64) -> String {
     )
 }
 
+/// Answers the request in flight.
 fn respond(driver: &mut Driver, client: &Client, at: u64, body: &str) {
+    let id = in_flight(driver).id();
+    respond_to(driver, client, at, id, body);
+}
+
+fn respond_to(driver: &mut Driver, client: &Client, at: u64, id: SendId, body: &str) {
     let event = Event::Response {
+        id,
         status: 200,
         body: body.as_bytes(),
     };
@@ -499,13 +592,135 @@ fn a_clock_going_back_is_journaled_and_harmless() {
 }
 
 #[test]
-fn answers_and_timeouts_with_nothing_in_flight_are_ignored() {
+fn events_for_a_request_no_longer_in_flight_are_stale_and_change_nothing() {
     let (client, mut driver) = start(true);
+    let pos = in_flight(&driver).id();
     respond(&mut driver, &client, T0_MS + 1, &answer(REQUEST_ID, 1000));
-    respond(&mut driver, &client, T0_MS + 2, &answer(REQUEST_ID, 1006));
-    driver.handle(&client, T0_MS + 3, Event::Timeout).unwrap();
-    assert!(matches!(driver.next_action(), Action::Wait { .. }));
+    let waiting = driver.clone();
+    respond_to(
+        &mut driver,
+        &client,
+        T0_MS + 2,
+        pos,
+        &answer(REQUEST_ID, 1006),
+    );
+    driver
+        .handle(&client, T0_MS + 3, Event::Timeout { id: pos })
+        .unwrap();
+    driver
+        .handle(&client, T0_MS + 4, Event::NetworkError { id: pos })
+        .unwrap();
+    assert_eq!(driver.next_action(), waiting.next_action());
     assert_eq!(driver.outcome(), None);
+    let stale: Vec<_> = driver.log()[waiting.log().len()..]
+        .iter()
+        .map(|e| &e.event)
+        .collect();
+    assert_eq!(stale.len(), 3);
+    assert!(stale
+        .iter()
+        .all(|e| matches!(e, LogEvent::Stale { id, .. } if *id == pos)));
+
+    // A late answer for the query while the next one is out: only the
+    // current query's answer counts.
+    driver.handle(&client, T0_MS + 2_001, Event::Tick).unwrap();
+    let q1 = in_flight(&driver);
+    driver.handle(&client, T0_MS + 40_000, Event::Tick).unwrap(); // q1 timed out
+    driver.handle(&client, T0_MS + 42_000, Event::Tick).unwrap();
+    let q2 = in_flight(&driver);
+    assert_ne!(q1.id(), q2.id());
+    respond_to(
+        &mut driver,
+        &client,
+        T0_MS + 42_001,
+        q1.id(),
+        &answer(q1.request_id(), 0),
+    );
+    assert_eq!(driver.outcome(), None, "q1's late 0 is stale");
+    respond_to(
+        &mut driver,
+        &client,
+        T0_MS + 42_002,
+        q2.id(),
+        &answer(q2.request_id(), 0),
+    );
+    assert_eq!(driver.outcome().map(Outcome::as_str), Some("paid"));
+}
+
+#[test]
+fn every_send_has_its_own_id_and_a_restore_gives_a_new_one() {
+    let run = simulation::run(scenario("capture-lost"), RunOptions::default()).unwrap();
+    let ids: std::collections::HashSet<_> = run.sent.iter().map(|r| r.id()).collect();
+    assert_eq!(ids.len(), run.sent.len());
+    let (_, driver) = start(true);
+    let before = in_flight(&driver).id();
+    let restored = Driver::restore(&driver.snapshot().unwrap(), T0_MS + 1).unwrap();
+    let after = in_flight(&restored);
+    assert_ne!(after.id(), before);
+    assert_eq!(after.body(), in_flight(&driver).body());
+}
+
+#[test]
+fn a_confirm_answered_other_than_0_is_settled_only_by_a_query_or_an_ipn() {
+    for (code, query, outcome) in [
+        (99, 0, "paid"),
+        (2019, 1003, "cancelled"),
+        (1006, 9000, "confirming"),
+        (7000, 0, "paid"),
+    ] {
+        let (client, mut driver) = start(false);
+        respond(&mut driver, &client, T0_MS + 1, &answer(REQUEST_ID, 9000));
+        driver
+            .decide(&client, T0_MS + 2, ConfirmAction::Capture)
+            .unwrap();
+        let confirm = in_flight(&driver);
+        respond(
+            &mut driver,
+            &client,
+            T0_MS + 3,
+            &answer(confirm.request_id(), code),
+        );
+        assert_eq!(driver.outcome(), None, "{code} alone settles nothing");
+        driver.handle(&client, T0_MS + 2_003, Event::Tick).unwrap();
+        let q = in_flight(&driver);
+        assert_eq!(q.endpoint(), Endpoint::Query);
+        respond(
+            &mut driver,
+            &client,
+            T0_MS + 2_004,
+            &answer(q.request_id(), query),
+        );
+        let got = driver.outcome().map_or("confirming", Outcome::as_str);
+        assert_eq!(got, outcome, "confirm {code}, query {query}");
+        if query == 9000 {
+            let again = in_flight(&driver);
+            assert_eq!(again.body(), confirm.body(), "the identical confirm again");
+            assert_eq!(again.attempt(), 2);
+        }
+    }
+}
+
+#[test]
+fn a_hold_that_outlasts_every_confirm_is_unknown_never_cancelled() {
+    let run = simulation::run(
+        scenario("capture-refused-still-held"),
+        RunOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        run.outcome,
+        Outcome::Unknown {
+            reason: UnknownReason::StillAuthorized {
+                confirm_result_code: Some(99)
+            }
+        }
+    );
+    let confirms = run
+        .sent
+        .iter()
+        .filter(|r| r.endpoint() == Endpoint::Confirm)
+        .count();
+    assert_eq!(confirms, DriverConfig::default().max_confirm_sends as usize);
 }
 
 #[test]
@@ -542,12 +757,12 @@ fn a_contradicting_late_ipn_is_a_conflict_not_a_change() {
 fn no_resend_when_the_policy_forbids_it() {
     let mut config = DriverConfig::default();
     config.max_pos_resends = 0;
-    let run = simulation::run_with(
-        scenario("lost-request-resent"),
-        RunOptions::default(),
-        config,
+    let mut script = simulation::Script::from_json(
+        r#"{"answers": {"pos": [{"lost": "networkError"}], "query": [{"resultCode": 42}, {"resultCode": 0}]}}"#,
     )
     .unwrap();
+    script.config = Some(config);
+    let run = simulation::play(&script, RunOptions::default()).unwrap();
     // With resends off, "no such order" is one more reason to poll.
     assert_eq!(
         run.steps,
@@ -574,7 +789,11 @@ fn restore_refuses_what_is_not_a_snapshot() {
         ("".to_owned(), ErrorKind::InvalidJson),
         ("{}".to_owned(), ErrorKind::InvalidJson),
         (
-            good.replacen("\"version\":1", "\"version\":2", 1),
+            good.replacen("\"version\":2", "\"version\":3", 1),
+            ErrorKind::InvalidState,
+        ),
+        (
+            good.replacen("\"inFlight\":{\"id\":1", "\"inFlight\":{\"id\":7", 1),
             ErrorKind::InvalidState,
         ),
         (
@@ -608,7 +827,7 @@ fn inspect_reads_a_snapshot_as_saved_and_restore_resumes_it() {
     assert_eq!(resumed.log().len(), driver.log().len() + 1);
     assert_eq!(in_flight(&resumed).deadline_ms(), later + 30_000);
     assert_eq!(in_flight(&seen).deadline_ms(), T0_MS + 30_000);
-    let err = Driver::inspect(&snapshot.replacen("\"version\":1", "\"version\":2", 1));
+    let err = Driver::inspect(&snapshot.replacen("\"version\":2", "\"version\":3", 1));
     assert_eq!(err.unwrap_err().kind(), ErrorKind::InvalidState);
     assert_eq!(
         Driver::inspect("{}").unwrap_err().kind(),

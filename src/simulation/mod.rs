@@ -165,7 +165,6 @@ struct Host<'a> {
     ipns: VecDeque<script::IpnDelivery>,
     crashes_at: VecDeque<u64>,
     crash_before: Vec<u32>,
-    sends: u32,
     crashed_before: Option<u32>,
     /// When the driver first asked for the current decision.
     asked_at: Option<u64>,
@@ -209,7 +208,6 @@ impl<'a> Host<'a> {
                 .iter()
                 .filter_map(|c| c.before_send)
                 .collect(),
-            sends: 0,
             crashed_before: None,
             asked_at: None,
             decided: false,
@@ -228,11 +226,13 @@ impl<'a> Host<'a> {
                 if !self.performed.contains(&request.id()) {
                     let request = request.clone();
                     self.persisted = self.driver.snapshot()?;
-                    self.sends += 1;
-                    let scripted = self.crash_before.contains(&self.sends);
+                    // Counted by sends performed: the send a crash stopped
+                    // is the same one again after the restore.
+                    let nth = u32::try_from(self.sent.len()).unwrap_or(u32::MAX) + 1;
+                    let scripted = self.crash_before.contains(&nth);
                     let every = options.crash_before_every_send;
-                    if (scripted || every) && self.crashed_before != Some(self.sends) {
-                        self.crashed_before = Some(self.sends);
+                    if (scripted || every) && self.crashed_before != Some(nth) {
+                        self.crashed_before = Some(nth);
                         self.crash()?;
                     } else {
                         self.send(request)?;
