@@ -13,7 +13,7 @@
 //! - reaches one of the documented outcomes once the host stops feeding
 //!   anything but the clock, within the phase deadlines.
 
-use momo_pos::driver::{Action, Driver, DriverConfig, Event, LogEvent};
+use momo_pos::driver::{Action, Driver, DriverConfig, Event, LogEvent, SendId};
 use momo_pos::simulation::{self, AMOUNT, ORDER_ID, T0_MS};
 use momo_pos::{ConfirmAction, Endpoint, ErrorKind};
 use proptest::prelude::*;
@@ -26,10 +26,15 @@ const CODES: &[i64] = &[
 #[derive(Debug, Clone)]
 enum Op {
     Answer(i64),
+    /// An answer for the first request ever sent, whatever is in flight.
+    StaleAnswer(i64),
     Garbage,
     Timeout,
     NetworkError,
-    Ipn { code: i64, wrong_amount: bool },
+    Ipn {
+        code: i64,
+        wrong_amount: bool,
+    },
     Tick(u64),
     ClockBack(u64),
     Decide(bool),
@@ -40,6 +45,7 @@ fn op() -> impl Strategy<Value = Op> {
     let code = prop::sample::select(CODES);
     prop_oneof![
         4 => code.clone().prop_map(Op::Answer),
+        1 => code.clone().prop_map(Op::StaleAnswer),
         1 => Just(Op::Garbage),
         2 => Just(Op::Timeout),
         1 => Just(Op::NetworkError),
@@ -76,21 +82,31 @@ proptest! {
         let mut now = T0_MS;
 
         for op in ops {
-            let in_flight_id = match driver.next_action() {
-                Action::Send(r) => r.request_id().to_owned(),
-                _ => "nothing-in-flight".to_owned(),
+            let (in_flight_id, id) = match driver.in_flight() {
+                Some(r) => (r.request_id().to_owned(), r.id()),
+                None => ("nothing-in-flight".to_owned(), SendId::from(0)),
             };
             match op {
                 Op::Answer(code) => {
                     now += 200;
                     let body = body_for(&in_flight_id, code);
-                    driver.handle(&client, now, Event::Response { status: 200, body: body.as_bytes() }).unwrap();
+                    driver.handle(&client, now, Event::Response { id, status: 200, body: body.as_bytes() }).unwrap();
+                }
+                Op::StaleAnswer(code) => {
+                    let before = driver.clone();
+                    let body = body_for(&in_flight_id, code);
+                    let id = SendId::from(1);
+                    driver.handle(&client, now, Event::Response { id, status: 200, body: body.as_bytes() }).unwrap();
+                    if before.in_flight().map(|r| r.id()) != Some(id) {
+                        prop_assert_eq!(driver.next_action(), before.next_action());
+                        prop_assert_eq!(driver.outcome(), before.outcome());
+                    }
                 }
                 Op::Garbage => {
-                    driver.handle(&client, now, Event::Response { status: 500, body: b"\xff<html>" }).unwrap();
+                    driver.handle(&client, now, Event::Response { id, status: 500, body: b"\xff<html>" }).unwrap();
                 }
-                Op::Timeout => driver.handle(&client, now, Event::Timeout).unwrap(),
-                Op::NetworkError => driver.handle(&client, now, Event::NetworkError).unwrap(),
+                Op::Timeout => driver.handle(&client, now, Event::Timeout { id }).unwrap(),
+                Op::NetworkError => driver.handle(&client, now, Event::NetworkError { id }).unwrap(),
                 Op::Ipn { code, wrong_amount } => {
                     let amount = if wrong_amount { AMOUNT + 1 } else { AMOUNT };
                     let ipn = client.verify_ipn(simulation::ipn_body(code, amount, now).as_bytes()).unwrap();
@@ -129,7 +145,8 @@ proptest! {
             match driver.next_action() {
                 Action::Send(r) => {
                     now = now.max(r.deadline_ms());
-                    driver.handle(&client, now, Event::Timeout).unwrap();
+                    let id = r.id();
+                    driver.handle(&client, now, Event::Timeout { id }).unwrap();
                 }
                 Action::Wait { until_ms } | Action::Decide { until_ms, .. } => {
                     now = now.max(until_ms);

@@ -22,9 +22,9 @@ mod common;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use momo_pos::driver::{Action, Driver, DriverConfig, Event};
+use momo_pos::driver::{Action, Driver, DriverConfig, Event, SendId};
 use momo_pos::simulation::{self, AMOUNT, ORDER_ID, T0_MS};
-use momo_pos::{ConfirmAction, Endpoint, ErrorKind};
+use momo_pos::{ConfirmAction, ErrorKind};
 
 #[derive(Arbitrary, Debug)]
 enum Op {
@@ -46,6 +46,10 @@ enum Op {
     },
     Timeout,
     NetworkError,
+    /// An answer for the first send, whatever is in flight.
+    Stale {
+        code: u8,
+    },
     Ipn {
         code: u8,
         wrong_amount: bool,
@@ -117,9 +121,11 @@ fuzz_target!(|input: Input| {
 
     // 64 steps reach every phase; longer runs only slow the search down.
     for op in input.ops.iter().take(64) {
-        let in_flight_id = match driver.next_action() {
-            Action::Send(r) => r.request_id().to_owned(),
-            _ => "nothing-in-flight".to_owned(),
+        // Events name the request in flight; `Stale` names the first send,
+        // which by then is usually no longer in flight.
+        let (in_flight_id, id) = match driver.in_flight() {
+            Some(r) => (r.request_id().to_owned(), r.id()),
+            None => ("nothing-in-flight".to_owned(), SendId::from(0)),
         };
         match op {
             Op::Answer {
@@ -133,6 +139,7 @@ fuzz_target!(|input: Input| {
                     &client,
                     now,
                     Event::Response {
+                        id,
                         status: *status,
                         body: body.as_bytes(),
                     },
@@ -146,6 +153,7 @@ fuzz_target!(|input: Input| {
                     &client,
                     now,
                     Event::Response {
+                        id,
                         status: 200,
                         body: body.as_bytes(),
                     },
@@ -156,13 +164,26 @@ fuzz_target!(|input: Input| {
                     &client,
                     now,
                     Event::Response {
+                        id,
                         status: *status,
                         body,
                     },
                 ));
             }
-            Op::Timeout => ok(driver.handle(&client, now, Event::Timeout)),
-            Op::NetworkError => ok(driver.handle(&client, now, Event::NetworkError)),
+            Op::Timeout => ok(driver.handle(&client, now, Event::Timeout { id })),
+            Op::NetworkError => ok(driver.handle(&client, now, Event::NetworkError { id })),
+            Op::Stale { code } => {
+                let before = driver.clone();
+                let code = CODES[usize::from(*code) % CODES.len()];
+                let body = answer_body(&in_flight_id, code, false);
+                let id = SendId::from(1);
+                let status = 200;
+                let event = Event::Response { id, status, body: body.as_bytes() };
+                ok(driver.handle(&client, now, event));
+                if before.in_flight().map(|r| r.id()) != Some(id) {
+                    assert_eq!(driver.next_action(), before.next_action(), "a stale answer acted");
+                }
+            }
             Op::Ipn { code, wrong_amount } => {
                 let code = CODES[usize::from(*code) % CODES.len()];
                 let amount = if *wrong_amount { AMOUNT + 1 } else { AMOUNT };
@@ -210,7 +231,8 @@ fuzz_target!(|input: Input| {
         match driver.next_action() {
             Action::Send(r) => {
                 now = now.max(r.deadline_ms());
-                ok(driver.handle(&client, now, Event::Timeout));
+                let id = r.id();
+                ok(driver.handle(&client, now, Event::Timeout { id }));
             }
             Action::Wait { until_ms } | Action::Decide { until_ms, .. } => {
                 now = now.max(until_ms);
