@@ -32,6 +32,11 @@ step "cargo test (unit, integration, property, CLI and doc tests)"
 cargo test --all-targets --locked
 cargo test --doc --locked
 
+step "model check: the driver's money rules in every interleaving, against a model of MoMo"
+# Optimised (profile "model"): a debug build would take half an hour.
+# MOMO_MODEL_DEPTH deepens the search.
+cargo test --profile model --locked --test model_check -- --ignored --nocapture
+
 step "WebAssembly and the npm package"
 bash scripts/test-wasm.sh
 

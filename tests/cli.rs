@@ -356,8 +356,8 @@ fn simulate_lists_and_plays_scenarios() {
     let trace = String::from_utf8(out.stdout).unwrap();
     let sends: Vec<_> = trace.lines().filter(|l| l.contains("-> send")).collect();
     assert_eq!(sends.len(), 2, "{trace}");
-    assert!(sends[0].contains("send pos requestId=ORDER-1001-r1"));
-    assert!(sends[1].contains("send query requestId=ORDER-1001-r1-q1"));
+    assert!(sends[0].contains("pos requestId=ORDER-1001-r1"));
+    assert!(sends[1].contains("query requestId=ORDER-1001-r1-q1"));
     assert!(trace.contains("no answer (timeout)"));
     assert!(trace
         .trim_end()
@@ -375,4 +375,91 @@ fn simulate_lists_and_plays_scenarios() {
     let bad = run(&["simulate", "no-such-scenario"], "", false);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("--list"));
+}
+
+/// The driver v2 scenarios, by name and from a script file, give the
+/// outcomes the protocol calls for, and the file gives the same run.
+#[test]
+fn simulate_named_scenarios_and_their_script_files_agree() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/simulation/scenarios");
+    for (name, outcome) in [
+        ("capture-refused-then-paid", "paid"),
+        ("capture-refused-still-held", "unknown"),
+        ("cancel-refused", "cancelled"),
+        ("ipn-authorizes-during-query", "paid"),
+    ] {
+        let named = stdout_json(&run(&["simulate", name, "--json"], "", false));
+        assert_eq!(named["outcome"]["outcome"], outcome, "{name}");
+        let file = format!("{dir}/{name}.json");
+        let scripted = stdout_json(&run(&["simulate", "--script", &file, "--json"], "", false));
+        assert_eq!(scripted["outcome"], named["outcome"], "{name}");
+        assert_eq!(scripted["steps"], named["steps"], "{name}");
+        assert_eq!(scripted["log"], named["log"], "{name}");
+    }
+    let held = stdout_json(&run(
+        &["simulate", "capture-refused-still-held", "--json"],
+        "",
+        false,
+    ));
+    assert_eq!(held["outcome"]["reason"]["kind"], "stillAuthorized");
+    let during = stdout_json(&run(
+        &["simulate", "ipn-authorizes-during-query", "--json"],
+        "",
+        false,
+    ));
+    let steps: Vec<&str> = during["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(steps.contains(&"stale answer 9000"), "{steps:?}");
+    assert_eq!(
+        steps
+            .iter()
+            .filter(|s| s.starts_with("send confirm"))
+            .count(),
+        1
+    );
+}
+
+/// The README's incident example replays as the README says.
+#[test]
+fn simulate_replays_the_readme_incident() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/incident.json");
+    let json = stdout_json(&run(&["simulate", "--script", file, "--json"], "", false));
+    assert_eq!(json["outcome"]["outcome"], "paid");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example = std::fs::read_to_string(file).unwrap();
+    assert!(
+        readme.contains(example.trim()),
+        "README shows examples/incident.json as it is"
+    );
+}
+
+#[test]
+fn simulate_refuses_bad_scripts_naming_the_problem() {
+    let dir = std::env::temp_dir().join(format!("momo-script-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (text, says) in [
+        (
+            r#"{"answers": {"pos": [{"resultCode": 0, "lost": "timeout"}]}}"#,
+            "answers.pos[0]",
+        ),
+        (r#"{"answerz": {}}"#, "answerz"),
+        (r#"{"format": 2}"#, "format 2"),
+        (r#"{"crashes": [{}]}"#, "crashes[0]"),
+        (r#"{"config": {"requestTimeoutMs": 5}}"#, "requestTimeoutMs"),
+        ("[1, 2", "simulation script"),
+    ] {
+        let file = dir.join("bad.json");
+        std::fs::write(&file, text).unwrap();
+        let out = run(&["simulate", "--script", file.to_str().unwrap()], "", false);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(stderr(&out).contains(says), "{text}: {}", stderr(&out));
+    }
+    let missing = run(&["simulate", "--script", "/no/such/file.json"], "", false);
+    assert_eq!(missing.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

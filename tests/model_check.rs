@@ -39,7 +39,8 @@
 //!    one in flight changes nothing but the journal.
 //!
 //! `MOMO_MODEL_DEPTH` sets the depth (default below); the test prints the
-//! states explored per configuration.
+//! states explored per configuration. Run it optimised:
+//! `cargo test --profile model --test model_check -- --ignored --nocapture`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -770,6 +771,7 @@ fn model_config() -> DriverConfig {
 }
 
 #[test]
+#[ignore = "millions of states: the test command runs it optimised, `cargo test --profile model --test model_check -- --ignored`"]
 fn money_rules_hold_in_every_interleaving() {
     let depth = std::env::var("MOMO_MODEL_DEPTH")
         .ok()
