@@ -218,6 +218,25 @@ mod tests {
         }
     }
 
+    /// `paid` comes only from a 0, whatever the stage and the source.
+    #[test]
+    fn only_a_0_pays() {
+        for phase in Phase::ALL {
+            for source in SOURCES {
+                for class in Class::ALL {
+                    let pays = matches!(
+                        step(phase, source, class),
+                        Step::Paid | Step::PaidDespiteCancel
+                    );
+                    assert!(
+                        !pays || class == Class::Success,
+                        "{phase:?} {source:?} {class:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn only_final_words_settle_after_an_authorization() {
         for phase in [

@@ -158,7 +158,7 @@ struct Host<'a> {
     start: u64,
     driver: Driver,
     persisted: String,
-    replies: [VecDeque<Reply>; 3],
+    replies: Replies,
     /// Sends performed since the last start or crash.
     performed: HashSet<SendId>,
     arrivals: Vec<Arrival>,
@@ -175,11 +175,20 @@ struct Host<'a> {
     sent: Vec<Outgoing>,
 }
 
-fn slot(endpoint: Endpoint) -> usize {
-    match endpoint {
-        Endpoint::Pos => 0,
-        Endpoint::Query => 1,
-        Endpoint::Confirm => 2,
+/// The script's replies not yet given, per endpoint.
+struct Replies {
+    pos: VecDeque<Reply>,
+    query: VecDeque<Reply>,
+    confirm: VecDeque<Reply>,
+}
+
+impl Replies {
+    fn of(&mut self, endpoint: Endpoint) -> &mut VecDeque<Reply> {
+        match endpoint {
+            Endpoint::Pos => &mut self.pos,
+            Endpoint::Query => &mut self.query,
+            Endpoint::Confirm => &mut self.confirm,
+        }
     }
 }
 
@@ -189,8 +198,11 @@ impl<'a> Host<'a> {
         ipns.sort_by_key(|i| i.at_ms);
         let mut crashes_at: Vec<u64> = script.crashes.iter().filter_map(|c| c.at_ms).collect();
         crashes_at.sort_unstable();
-        let replies = [Endpoint::Pos, Endpoint::Query, Endpoint::Confirm]
-            .map(|e| script.replies(e).into_iter().collect::<VecDeque<_>>());
+        let replies = Replies {
+            pos: script.replies(Endpoint::Pos).into(),
+            query: script.replies(Endpoint::Query).into(),
+            confirm: script.replies(Endpoint::Confirm).into(),
+        };
         Ok(Self {
             client,
             script,
@@ -315,7 +327,7 @@ impl<'a> Host<'a> {
             request.request_id()
         ));
         self.performed.insert(request.id());
-        let reply = self.replies[slot(request.endpoint())].pop_front();
+        let reply = self.replies.of(request.endpoint()).pop_front();
         if let Some(reply) = reply {
             let at = match (reply.lost, reply.after_ms) {
                 (Some(Lost::Timeout), _) => request.deadline_ms(),
@@ -425,7 +437,7 @@ impl<'a> Host<'a> {
         self.steps.push("crash".into());
         let lost = std::mem::take(&mut self.arrivals);
         for arrival in lost.into_iter().rev() {
-            self.replies[slot(arrival.endpoint)].push_front(arrival.reply);
+            self.replies.of(arrival.endpoint).push_front(arrival.reply);
         }
         self.performed.clear();
         self.waiting = None;
