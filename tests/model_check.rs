@@ -757,11 +757,12 @@ fn dive(
 }
 
 /// Small windows so that a run holds few polls: 30 s timeouts (MoMo's
-/// minimum), one poll delay of 30 s, one pos resend, two confirm sends.
+/// minimum), polls 5 s apart (a lost answer is followed by a query before
+/// the 60 s windows close), one pos resend, two confirm sends.
 fn model_config() -> DriverConfig {
     let mut config = DriverConfig::default();
     config.request_timeout_ms = 30_000;
-    config.poll_delays_ms = vec![30_000];
+    config.poll_delays_ms = vec![5_000];
     config.payment_window_ms = 60_000;
     config.decision_window_ms = 30_000;
     config.confirm_window_ms = 60_000;
