@@ -72,13 +72,13 @@ fn normalizes_and_masks_scanner_output() {
 fn refuses_bad_codes_naming_the_reason() {
     let (code, field, message) =
         momo_error(normalize_payment_code("MM5619185317X".into()).unwrap_err());
-    assert_eq!(code, "invalid_payment_code");
+    assert_eq!(code, "invalidPaymentCode");
     assert_eq!(field.as_deref(), Some("paymentCode"));
     assert!(message.contains("position 13"), "{message}");
     let (code, field, _) = momo_error(normalize_payment_code(JsValue::from(42)).unwrap_err());
     assert_eq!(
         (code.as_str(), field.as_deref()),
-        ("invalid_field", Some("paymentCode"))
+        ("invalidField", Some("paymentCode"))
     );
 }
 
@@ -87,12 +87,12 @@ fn refuses_lone_surrogates_instead_of_replacing_them() {
     let (code, _, message) = momo_error(
         normalize_payment_code(with_lone_surrogate("MM561918531775222861")).unwrap_err(),
     );
-    assert_eq!(code, "invalid_field");
+    assert_eq!(code, "invalidField");
     assert!(message.contains("surrogate"), "{message}");
     // A real U+FFFD is ordinary text: refused as a code, not as broken text.
     let (code, _, _) =
         momo_error(normalize_payment_code("MM56191853177522286\u{FFFD}".into()).unwrap_err());
-    assert_eq!(code, "invalid_payment_code");
+    assert_eq!(code, "invalidPaymentCode");
 }
 
 #[wasm_bindgen_test]
@@ -107,7 +107,7 @@ fn public_key_encrypts_with_fresh_padding() {
     assert_eq!(a.len(), 344);
     assert!(a.ends_with('='));
     let (code, ..) = momo_error(key.encrypt_payment_code("MM123".into()).unwrap_err());
-    assert_eq!(code, "invalid_payment_code");
+    assert_eq!(code, "invalidPaymentCode");
 }
 
 #[wasm_bindgen_test]
@@ -119,14 +119,14 @@ fn public_key_refuses_what_is_not_momo_key() {
         "not a key",
     ] {
         let (code, ..) = momo_error(JsPublicKey::new(text.into()).err().unwrap());
-        assert_eq!(code, "invalid_public_key");
+        assert_eq!(code, "invalidPublicKey");
     }
 }
 
 #[wasm_bindgen_test]
 fn explains_result_codes() {
     let info = explain_result_code(JsValue::from(9000)).unwrap();
-    assert_eq!(text(&info, "nextStep"), "capture_or_cancel");
+    assert_eq!(text(&info, "nextStep"), "captureOrCancel");
     assert_eq!(get(&info, "isFinal"), JsValue::FALSE);
     let paid = explain_result_code(JsValue::from(0)).unwrap();
     assert_eq!(text(&paid, "category"), "paid");
@@ -136,7 +136,7 @@ fn explains_result_codes() {
     let (code, field, _) = momo_error(explain_result_code(JsValue::from(1.5)).unwrap_err());
     assert_eq!(
         (code.as_str(), field.as_deref()),
-        ("invalid_field", Some("resultCode"))
+        ("invalidField", Some("resultCode"))
     );
 }
 
@@ -160,13 +160,26 @@ mod signing {
     const SIGNATURES: &str = include_str!("vectors/signatures.json");
     const RESPONSES: &str = include_str!("vectors/responses.json");
 
+    /// The JS name of a core name (`invalid_json` is `invalidJson` in JS): the
+    /// oracle's vectors use the core's, shared with the C ABI.
+    fn camel(snake: &str) -> String {
+        let mut parts = snake.split('_');
+        let mut out = parts.next().unwrap_or_default().to_owned();
+        for part in parts {
+            let mut chars = part.chars();
+            out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+            out.push_str(chars.as_str());
+        }
+        out
+    }
+
     #[wasm_bindgen_test]
     fn describing_what_is_not_a_snapshot_names_the_problem() {
         use momo_pos::wasm::describe_driver_snapshot;
         for (text, want) in [
-            ("not json", "invalid_json"),
-            (r#"{"version":1}"#, "invalid_json"),
-            ("", "invalid_json"),
+            ("not json", "invalidJson"),
+            (r#"{"version":1}"#, "invalidJson"),
+            ("", "invalidJson"),
         ] {
             let (code, ..) = momo_error(describe_driver_snapshot(text.into()).unwrap_err());
             assert_eq!(code, want, "{text}");
@@ -174,7 +187,7 @@ mod signing {
         let (code, field, _) = momo_error(describe_driver_snapshot(JsValue::from(7)).unwrap_err());
         assert_eq!(
             (code.as_str(), field.as_deref()),
-            ("invalid_field", Some("snapshot"))
+            ("invalidField", Some("snapshot"))
         );
     }
 
@@ -212,7 +225,7 @@ mod signing {
                     assert_eq!(name, "orderInfo_with_ampersand_injection");
                     assert_eq!(
                         (code.as_str(), field.as_deref()),
-                        ("invalid_field", Some("orderInfo"))
+                        ("invalidField", Some("orderInfo"))
                     );
                     continue;
                 }
@@ -286,7 +299,7 @@ mod signing {
                         "{name}: {key}"
                     );
                 }
-                Err(e) => assert_eq!(momo_error(e).0, expect, "{name}"),
+                Err(e) => assert_eq!(momo_error(e).0, camel(expect), "{name}"),
             }
         }
     }
@@ -328,14 +341,14 @@ mod signing {
         let as_bytes = || JsValue::from(js_sys::Uint8Array::from(over.as_bytes()));
         for value in [as_text(), as_bytes()] {
             let (code, ..) = momo_error(client.verify_ipn(value).unwrap_err());
-            assert_eq!(code, "body_too_large");
+            assert_eq!(code, "bodyTooLarge");
         }
         for result in [
             client.parse_pos_response(as_text()),
             client.parse_query_response(as_bytes()),
             client.parse_confirm_response(as_text()),
         ] {
-            assert_eq!(momo_error(result.unwrap_err()).0, "body_too_large");
+            assert_eq!(momo_error(result.unwrap_err()).0, "bodyTooLarge");
         }
     }
 
@@ -347,7 +360,7 @@ mod signing {
         let (code, field, message) = momo_error(client.verify_ipn(parsed).unwrap_err());
         assert_eq!(
             (code.as_str(), field.as_deref()),
-            ("invalid_field", Some("body"))
+            ("invalidField", Some("body"))
         );
         assert!(message.contains("raw body"), "{message}");
     }
@@ -360,7 +373,7 @@ mod signing {
                 .verify_ipn(with_lone_surrogate("{\"a\":\""))
                 .unwrap_err(),
         );
-        assert_eq!(code, "invalid_field");
+        assert_eq!(code, "invalidField");
         assert!(message.contains("surrogate"), "{message}");
     }
 
@@ -380,7 +393,7 @@ mod signing {
             let expect = case["expect"].as_str().unwrap();
             match parsed {
                 Ok(r) => assert_eq!(text(&r, "authenticity"), expect, "{name}"),
-                Err(e) => assert_eq!(momo_error(e).0, expect, "{name}"),
+                Err(e) => assert_eq!(momo_error(e).0, camel(expect), "{name}"),
             }
         }
     }
@@ -421,7 +434,7 @@ mod signing {
         );
         assert_eq!(
             (code.as_str(), field.as_deref()),
-            ("invalid_field", Some("orderGroupId"))
+            ("invalidField", Some("orderGroupId"))
         );
     }
 
@@ -429,24 +442,24 @@ mod signing {
     fn object_inputs_name_the_offending_field() {
         let client = client();
         let cases = [
-            (r#","amount2":1"#, "invalid_field", "amount2"),
+            (r#","amount2":1"#, "invalidField", "amount2"),
             (
                 r#","items":[{"id":"a","name":"b","price":9007199254740993,"quantity":1,"totalPrice":1}]"#,
-                "invalid_field",
+                "invalidField",
                 "items[0].price",
             ),
             (
                 r#","items":[{"id":"a","name":"b","price":"1","quantity":1,"totalPrice":1}]"#,
-                "invalid_field",
+                "invalidField",
                 "items[0].price",
             ),
             (
                 r#","items":[{"id":"a","name":"b","price":2,"quantity":2,"totalPrice":5}]"#,
-                "invalid_field",
+                "invalidField",
                 "items[0].totalPrice",
             ),
-            (r#","lang":"fr""#, "invalid_field", "lang"),
-            (r#","ipnUrl":"ftp://x""#, "invalid_field", "ipnUrl"),
+            (r#","lang":"fr""#, "invalidField", "lang"),
+            (r#","ipnUrl":"ftp://x""#, "invalidField", "ipnUrl"),
         ];
         for (extra, want_code, want_field) in cases {
             let (code, field, message) =
@@ -464,14 +477,14 @@ mod signing {
         );
         assert_eq!(
             (code.as_str(), field.as_deref()),
-            ("missing_field", Some("encryptedPaymentCode"))
+            ("missingField", Some("encryptedPaymentCode"))
         );
         let p = payment("");
         Reflect::set(&p, &"orderInfo".into(), &with_lone_surrogate("Cà phê")).unwrap();
         let (code, field, message) = momo_error(client.pos_request(p).unwrap_err());
         assert_eq!(
             (code.as_str(), field.as_deref()),
-            ("invalid_field", Some("orderInfo")),
+            ("invalidField", Some("orderInfo")),
             "{message}"
         );
         // A plain code where the ciphertext belongs never reaches MoMo.
@@ -480,7 +493,7 @@ mod signing {
         )).unwrap_err());
         assert_eq!(
             (code.as_str(), field.as_deref()),
-            ("invalid_field", Some("paymentCode"))
+            ("invalidField", Some("paymentCode"))
         );
     }
 
@@ -489,22 +502,22 @@ mod signing {
         let bad = [
             (
                 r#"{"partnerCode":"MOMO","accessKey":"A","secretKey":""}"#,
-                "invalid_credentials",
+                "invalidCredentials",
                 "secretKey",
             ),
             (
                 r#"{"partnerCode":"MOMO","accessKey":"A","secretKey":"S","environment":"prod"}"#,
-                "invalid_field",
+                "invalidField",
                 "environment",
             ),
             (
                 r#"{"partnerCode":"MOMO","accessKey":"A","secretKey":"S","amountLimits":{"min":0,"max":1}}"#,
-                "invalid_field",
+                "invalidField",
                 "amount",
             ),
             (
                 r#"{"partnerCode":"MOMO","accessKey":"A"}"#,
-                "missing_field",
+                "missingField",
                 "secretKey",
             ),
         ];
@@ -549,6 +562,8 @@ mod signing {
 
     /// orderId and requestId of the Python oracle's IPN vectors.
     const ORDER: &str = "MM1540456472575";
+    /// The scripts' clock at the start (fake-momo.js T0).
+    const T0: f64 = 1_700_000_000_000.0;
 
     fn vector_ipn(name: &str) -> String {
         let v = vectors(SIGNATURES);
@@ -581,7 +596,7 @@ mod signing {
         let driver = momo_pos::wasm::JsDriver::start(
             &client,
             json(&payment.to_string()),
-            JsValue::from(1_700_000_000_000_f64),
+            JsValue::from(T0),
             json(config),
         )
         .unwrap();
@@ -627,7 +642,7 @@ mod signing {
             &'static [&'static str],
             Value,
         );
-        let cases: [Case; 5] = [
+        let cases: [Case; 6] = [
             (
                 50_000,
                 true,
@@ -702,6 +717,21 @@ mod signing {
                 ],
                 paid.clone(),
             ),
+            (
+                // The IPN settles while the pos is out; its answer comes
+                // after that, with the pos send's id: stale.
+                50_000,
+                true,
+                "{}",
+                r#"[{"ipn":0},{"late":0}]"#,
+                &[
+                    "send pos MM1540456472575",
+                    "ipn 0",
+                    "late answer 0 to MM1540456472575",
+                    "done paid",
+                ],
+                serde_json::json!({"outcome": "paid", "transId": "4088878653"}),
+            ),
         ];
         for (amount, auto_capture, config, script, steps, outcome) in cases {
             let (got, got_outcome, driver, sends) =
@@ -720,47 +750,67 @@ mod signing {
             if want == 1 {
                 assert_eq!(text(&anomalies.get(0), "field"), "amount");
             }
+            let log: js_sys::Array = get(&driver, "log").unchecked_into();
+            let stale = log.iter().filter(|e| text(e, "kind") == "stale").count();
+            assert_eq!(stale, usize::from(script.contains("late")), "{script}");
         }
+    }
+
+    fn start_driver(client: &JsClient, auto_capture: bool) -> momo_pos::wasm::JsDriver {
+        let key = JsPublicKey::new(KEY_2048.into()).unwrap();
+        let payment = format!(
+            r#"{{"orderId":"{ORDER}","requestId":"{ORDER}","amount":50000,"autoCapture":{auto_capture},"encryptedPaymentCode":"{}"}}"#,
+            key.encrypt_payment_code(SCANNED.into()).unwrap()
+        );
+        momo_pos::wasm::JsDriver::start(
+            client,
+            json(&payment),
+            JsValue::from(T0),
+            JsValue::UNDEFINED,
+        )
+        .unwrap()
+    }
+
+    /// MoMo's unsigned answer to the request of a send action.
+    fn answer_to(action: &JsValue, result_code: i64) -> JsValue {
+        let request: Value = serde_json::from_str(&text(action, "body")).unwrap();
+        let answer = serde_json::json!({
+            "partnerCode": request["partnerCode"], "orderId": request["orderId"],
+            "requestId": request["requestId"], "amount": 50000, "transId": 4088878653_u64,
+            "resultCode": result_code, "message": "m", "responseTime": 1,
+        });
+        answer.to_string().into()
+    }
+
+    fn send_id(action: &JsValue) -> JsValue {
+        assert_eq!(text(action, "type"), "send");
+        get(action, "id")
     }
 
     #[wasm_bindgen_test]
     fn an_ipn_settles_and_a_bad_one_changes_nothing() {
         use momo_pos::wasm::JsDriver;
         let client = client();
-        let key = JsPublicKey::new(KEY_2048.into()).unwrap();
-        let payment = format!(
-            r#"{{"orderId":"{ORDER}","requestId":"{ORDER}","amount":50000,"encryptedPaymentCode":"{}"}}"#,
-            key.encrypt_payment_code(SCANNED.into()).unwrap()
-        );
-        let now = JsValue::from(1_700_000_000_000_f64);
-        let mut driver =
-            JsDriver::start(&client, json(&payment), now.clone(), JsValue::UNDEFINED).unwrap();
+        let now = JsValue::from(T0);
+        let mut driver = start_driver(&client, true);
         let before = driver.snapshot().unwrap();
         let tampered = vector_ipn("mismatch_amount_tampered");
-        let (code, ..) = momo_error(
-            driver
-                .handle_ipn(&client, now.clone(), tampered.into())
-                .unwrap_err(),
-        );
-        assert_eq!(code, "signature_mismatch");
+        let (code, ..) = momo_error(driver.handle_ipn(tampered.into(), now.clone()).unwrap_err());
+        assert_eq!(code, "signatureMismatch");
         let (code, field, _) = momo_error(
             driver
-                .handle_ipn(&client, now.clone(), json(&vector_ipn("valid_basic")))
+                .handle_ipn(json(&vector_ipn("valid_basic")), now.clone())
                 .unwrap_err(),
         );
         assert_eq!(
             (code.as_str(), field.as_deref()),
-            ("invalid_field", Some("body"))
+            ("invalidField", Some("body"))
         );
         assert_eq!(driver.snapshot().unwrap(), before);
-        let (code, ..) = momo_error(
-            driver
-                .decide(&client, now.clone(), "capture".into())
-                .unwrap_err(),
-        );
-        assert_eq!(code, "invalid_state");
+        let (code, ..) = momo_error(driver.decide("capture".into(), now.clone()).unwrap_err());
+        assert_eq!(code, "invalidState");
         let n = driver
-            .handle_ipn(&client, now.clone(), vector_ipn("valid_basic").into())
+            .handle_ipn(vector_ipn("valid_basic").into(), now.clone())
             .unwrap();
         assert_eq!(text(&n, "transId"), "4088878653");
         assert_eq!(
@@ -772,7 +822,118 @@ mod signing {
         assert_eq!(text(&driver.status().unwrap(), "stage"), "done");
         assert_eq!(text(&status, "stage"), "done");
         assert_eq!(text(&status, "transId"), "4088878653");
-        let (code, ..) = momo_error(JsDriver::restore("garbage".into(), now).err().unwrap());
-        assert_eq!(code, "invalid_json");
+        let (code, ..) = momo_error(
+            JsDriver::restore(&client, "garbage".into(), now)
+                .err()
+                .unwrap(),
+        );
+        assert_eq!(code, "invalidJson");
+    }
+
+    /// An answer reported with the id of a send no longer in flight is
+    /// journaled as stale and changes nothing else; the send in flight
+    /// still takes its own.
+    #[wasm_bindgen_test]
+    fn a_stale_answer_changes_nothing() {
+        let client = client();
+        let mut driver = start_driver(&client, true);
+        let pos = driver.next_action().unwrap();
+        let pos_id = send_id(&pos);
+        driver
+            .handle_timeout(pos_id.clone(), JsValue::from(T0 + 30_000.0))
+            .unwrap();
+        driver.tick(JsValue::from(T0 + 32_000.0)).unwrap();
+        let query = driver.next_action().unwrap();
+        assert_eq!(text(&query, "endpoint"), "query");
+        assert_ne!(send_id(&query), pos_id, "every hand-out has its own id");
+        let status_before = JSON::stringify(&get(&driver.status().unwrap(), "nextAction")).unwrap();
+        // The pos answer, at last: its send timed out, so it is stale.
+        driver
+            .handle_response(
+                pos_id.clone(),
+                JsValue::from(200),
+                answer_to(&pos, 0),
+                JsValue::from(T0 + 33_000.0),
+            )
+            .unwrap();
+        let log: js_sys::Array = driver.log().unwrap().unchecked_into();
+        let last = log.get(log.length() - 1);
+        assert_eq!(text(&last, "kind"), "stale");
+        assert_eq!(get(&last, "id"), pos_id);
+        assert!(text(&last, "text").contains("no longer in flight"));
+        assert_eq!(driver.stage(), "paying");
+        assert!(get(&driver.status().unwrap(), "outcome").is_null());
+        assert_eq!(
+            JSON::stringify(&get(&driver.status().unwrap(), "nextAction")).unwrap(),
+            status_before
+        );
+        // An id never handed out is stale too; a bad one is refused.
+        driver
+            .handle_network_error(JsValue::from(999), JsValue::UNDEFINED)
+            .unwrap();
+        let (code, field, _) = momo_error(
+            driver
+                .handle_timeout(JsValue::from(-1), JsValue::UNDEFINED)
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalidField", Some("sendId"))
+        );
+        driver
+            .handle_response(
+                send_id(&query),
+                JsValue::from(200),
+                answer_to(&query, 0),
+                JsValue::UNDEFINED,
+            )
+            .unwrap();
+        assert_eq!(
+            text(&driver.next_action().unwrap(), "outcome.outcome"),
+            "paid"
+        );
+    }
+
+    /// The client is bound at start and at restore; the clock defaults to
+    /// Date.now(); a restore with another merchant's client is refused.
+    #[wasm_bindgen_test]
+    fn the_client_is_bound_and_the_clock_optional() {
+        use momo_pos::wasm::JsDriver;
+        let client = client();
+        let key = JsPublicKey::new(KEY_2048.into()).unwrap();
+        let payment = format!(
+            r#"{{"orderId":"{ORDER}","requestId":"{ORDER}","amount":50000,"encryptedPaymentCode":"{}"}}"#,
+            key.encrypt_payment_code(SCANNED.into()).unwrap()
+        );
+        let before = js_sys::Date::now();
+        let driver = JsDriver::start(
+            &client,
+            json(&payment),
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        )
+        .unwrap();
+        let after = js_sys::Date::now();
+        let log: js_sys::Array = driver.log().unwrap().unchecked_into();
+        let at = get(&log.get(0), "atMs").as_f64().unwrap();
+        assert!(before.floor() <= at && at <= after, "{before} {at} {after}");
+        let snapshot = driver.snapshot().unwrap();
+        let first = driver.next_action().unwrap();
+        let restored =
+            JsDriver::restore(&client, snapshot.clone().into(), JsValue::UNDEFINED).unwrap();
+        let again = restored.next_action().unwrap();
+        assert_eq!(text(&again, "body"), text(&first, "body"));
+        assert_ne!(send_id(&again), send_id(&first), "a restore renews the id");
+        let other = JsClient::new(json(
+            r#"{"partnerCode":"OTHER","accessKey":"A","secretKey":"S"}"#,
+        ))
+        .unwrap();
+        let (code, field, message) = momo_error(
+            JsDriver::restore(&other, snapshot.into(), JsValue::UNDEFINED)
+                .err()
+                .unwrap(),
+        );
+        assert_eq!((code.as_str(), field), ("invalidState", None));
+        assert!(message.contains("MOMO"), "{message}");
     }
 }

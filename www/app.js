@@ -57,7 +57,9 @@ function resultText(p) {
   const o = p.outcome;
   if (o.outcome === 'paid') return `${t(L, 'paid')}. ${t(L, 'paidDetail', { transId: o.transId ?? '–' })}`;
   if (o.outcome === 'cancelled') return t(L, 'cancelledDetail');
-  if (o.outcome === 'unknown') return t(L, 'unknownDetail');
+  // Every confirm call was refused and MoMo still holds the money: the
+  // cashier settles it on MoMo's portal.
+  if (o.outcome === 'unknown') return t(L, o.reason.kind === 'stillAuthorized' ? 'unknownHeld' : 'unknownDetail');
   const info = explainResultCode(o.resultCode);
   const next = t(L, 'declinedNext')[o.resultCode] ?? t(L, 'declinedDefault');
   return `${(L === 'vi' ? info.messageVi : info.messageEn).replace(/\.$/, '')} (${o.resultCode}). ${next}`;
@@ -147,7 +149,7 @@ function checkCode(text) {
     const code = normalizePaymentCode(text);
     return { kind: 'complete', code, masked: maskPaymentCode(text) };
   } catch (e) {
-    if (!isMomoError(e) || e.code !== 'invalid_payment_code') throw e;
+    if (!isMomoError(e) || e.code !== 'invalidPaymentCode') throw e;
     const digits = (text.match(/\d/g) ?? []).length;
     // Still arriving: too few digits so far, or only the start of a prefix
     // (an AIM symbology id such as "]Q1", then "M", "MM").

@@ -2,6 +2,15 @@
 // loop: the driver decides every send, retry, query and deadline; this file
 // only performs what it asks, persists its snapshot before every send, and
 // tells the cashier's page (server-sent events) whenever its status changes.
+//
+// The driver can move on while a request is still out: an IPN or the
+// cashier's decision settles or authorizes the payment during a status
+// query, and the next action is a new send (the capture) or the end. So a
+// send is performed in the background and its fate reported whenever it
+// comes, always with the id of the send it is about: the driver journals a
+// late one as stale and changes nothing. The loop itself only asks for the
+// next action, starts the sends it has not started yet, and sleeps until
+// something happens.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PaymentDriver, isMomoError } from 'momo-pos';
@@ -10,9 +19,14 @@ import { writeFileAtomic } from './store.mjs';
 /** A payment of `ref` has MoMo orderId `<ref>-<n>`. */
 const refOf = (momoOrderId) => momoOrderId.replace(/-\d+$/, '');
 
+/** How long past a send's deadline the loop waits before ticking (the fetch's own timeout comes first). */
+const SEND_GRACE_MS = 1000;
+
 class PaymentRun {
-  #wake = null; // resolves the current wait early (IPN, cashier decision)
+  #wake = null; // resolves the current sleep early (a send's fate, IPN, cashier decision)
   #lastSent = '';
+  /** @type {Set<number>} ids of the sends being performed */
+  #performing = new Set();
 
   constructor(payments, driver) {
     this.payments = payments;
@@ -46,6 +60,11 @@ class PaymentRun {
     this.payments.persist(this.momoOrderId, this.driver.snapshot());
   }
 
+  /** Requests whose fate is not reported yet (the one in flight and late ones). */
+  get outstanding() {
+    return this.#performing.size;
+  }
+
   /** Resolves 'timer' at `untilMs`, or 'event' as soon as wake() is called. */
   #sleepUntil(untilMs) {
     return new Promise((resolve) => {
@@ -63,34 +82,66 @@ class PaymentRun {
     this.#wake?.();
   }
 
+  /**
+   * POSTs a send in the background and reports its fate with its id when it
+   * comes, whatever the driver is doing by then (a late one is journaled as
+   * stale). Then the loop wakes to look at the next action.
+   */
+  #perform(action) {
+    const { driver } = this;
+    this.#performing.add(action.id);
+    const report = async () => {
+      try {
+        const res = await fetch(action.url, {
+          method: 'POST',
+          headers: action.headers,
+          body: action.body,
+          signal: AbortSignal.timeout(action.timeoutMs),
+        });
+        // Raw text, never res.json(): transId may pass 2^53.
+        const text = await res.text();
+        return () => driver.handleResponse(action.id, res.status, text);
+      } catch (e) {
+        if (e?.name === 'TimeoutError') return () => driver.handleTimeout(action.id);
+        return () => driver.handleNetworkError(action.id);
+      }
+    };
+    report()
+      .then((feed) => {
+        this.#performing.delete(action.id);
+        feed();
+        if (this.done) this.persist(); // the journal of a finished payment grew
+        this.changed();
+        this.wake();
+      })
+      .catch((e) => {
+        // handle*() throws only for arguments it refuses: a bug, not MoMo.
+        console.error(`payment ${this.momoOrderId}: reporting send #${action.id} failed: ${e?.stack ?? e}`);
+      });
+  }
+
   async run() {
     const { driver } = this;
-    const client = this.payments.client;
     for (let action = driver.nextAction(); action.type !== 'done'; action = driver.nextAction()) {
       this.changed();
+      let untilMs;
       if (action.type === 'send') {
-        this.persist(); // write-ahead: after a crash, restore() asks for these bytes again
-        try {
-          const res = await fetch(action.url, {
-            method: 'POST',
-            headers: action.headers,
-            body: action.body,
-            signal: AbortSignal.timeout(action.timeoutMs),
-          });
-          // Raw text, never res.json(): transId may pass 2^53.
-          const text = await res.text();
-          driver.handleResponse(client, Date.now(), res.status, text);
-        } catch (e) {
-          if (e?.name === 'TimeoutError') driver.handleTimeout(client, Date.now());
-          else driver.handleNetworkError(client, Date.now());
+        // The same send stays the next action until its fate is reported:
+        // started once, recognised by its id.
+        if (!this.#performing.has(action.id)) {
+          this.persist(); // write-ahead: after a crash, restore() asks for these bytes again
+          this.#perform(action);
         }
+        // Its fetch times out by itself; past the deadline a tick makes the
+        // driver count it lost even if the fetch hangs.
+        untilMs = action.deadlineMs + SEND_GRACE_MS;
       } else {
-        // 'wait' and 'decide' both end at untilMs; an IPN or the cashier's
-        // decision (applied to the driver by their handlers) ends them early,
-        // and then the clock has not reached untilMs: no tick.
-        const why = await this.#sleepUntil(action.untilMs);
-        if (why === 'timer') driver.tick(client, Date.now());
+        // 'wait' and 'decide' end at untilMs; an IPN or the cashier's
+        // decision (applied to the driver by their handlers) ends them early.
+        untilMs = action.untilMs;
       }
+      const why = await this.#sleepUntil(untilMs);
+      if (why === 'timer') driver.tick();
     }
     this.persist();
     this.changed();
@@ -136,7 +187,7 @@ export class Payments {
       const snapshot = readFileSync(join(this.dir, name), 'utf8');
       let driver;
       try {
-        driver = PaymentDriver.restore(snapshot, Date.now());
+        driver = PaymentDriver.restore(this.client, snapshot);
       } catch (e) {
         console.error(`state: ${name} is not a driver snapshot (${isMomoError(e) ? e.code : e.message}); skipped`);
         continue;
@@ -153,7 +204,7 @@ export class Payments {
 
   /** Starts a payment; throws MomoError when the input is refused. */
   start(payment) {
-    const driver = PaymentDriver.start(this.client, payment, Date.now(), this.config);
+    const driver = PaymentDriver.start(this.client, payment, undefined, this.config); // nowMs: Date.now()
     const run = new PaymentRun(this, driver);
     this.runs.set(run.momoOrderId, run);
     this.#start(run);
@@ -209,16 +260,16 @@ export class Payments {
     // The driver checks amount and requestId against its payment itself and
     // journals a mismatch as an anomaly; a late IPN can still settle an
     // "unknown" outcome, so done payments take it too.
-    run.driver.handleIpn(this.client, Date.now(), rawBody);
+    run.driver.handleIpn(rawBody);
     if (run.done) run.persist();
     run.changed();
     run.wake();
     return true;
   }
 
-  /** The cashier's capture or cancel; throws MomoError invalid_state when none is expected. */
+  /** The cashier's capture or cancel; throws MomoError invalidState when none is expected. */
   decide(run, decision) {
-    run.driver.decide(this.client, Date.now(), decision);
+    run.driver.decide(decision);
     run.changed();
     run.wake();
   }

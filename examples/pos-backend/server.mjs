@@ -201,7 +201,7 @@ const server = http.createServer(async (req, res) => {
     } else if (isMomoError(e)) {
       // Refused input (e.g. a ciphertext that is not base64) or a decision
       // at the wrong time; the message names the field, never a secret.
-      status = e.code === 'invalid_state' ? 409 : 400;
+      status = e.code === 'invalidState' ? 409 : 400;
       body = { error: e.message, code: e.code, field: e.field };
     } else {
       console.error(`${req.method} ${url.pathname}: ${e?.stack ?? e}`);

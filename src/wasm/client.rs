@@ -1,16 +1,18 @@
 //! The signing side (feature `wasm-signing`, the `momo-pos` entry only):
 //! the merchant's secret, signed requests, IPN and answer verification.
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Deserializer, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::error::{js, JsResult};
+use super::names::JsResultInfo;
 use super::output::Headers;
 use super::{input, objects, output};
 use crate::{
     extra_data, AmountLimits, Client, Confirm, ConfirmAction, Credentials, EncryptedPaymentCode,
-    Environment, Error, Item, Lang, Notification, PosPayment, ResultCodeInfo, SignedRequest,
-    StatusQuery, UserInfo,
+    Environment, Error, Item, Lang, Notification, PosPayment, SignedRequest, StatusQuery, UserInfo,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -281,14 +283,14 @@ struct NotificationOut<'a> {
     notification: &'a Notification,
     is_paid: bool,
     dedupe_key: String,
-    result: ResultCodeInfo,
+    result: JsResultInfo,
 }
 
 #[derive(Serialize)]
 struct ResponseOut<'a, T> {
     body: &'a T,
     authenticity: crate::Authenticity,
-    result: ResultCodeInfo,
+    result: JsResultInfo,
 }
 
 /// A `PosPaymentInput` object as the core's payment (for posRequest and
@@ -336,7 +338,7 @@ pub(super) fn notification_out(notification: &Notification) -> JsResult<JsValue>
         notification,
         is_paid: notification.is_paid(),
         dedupe_key: notification.dedupe_key().to_string(),
-        result: notification.result(),
+        result: JsResultInfo(notification.result()),
     })
 }
 
@@ -349,13 +351,15 @@ fn signed_out(request: crate::Result<SignedRequest>) -> JsResult<JsValue> {
 /// Build one at start-up and share it. Node and trusted terminals only.
 #[wasm_bindgen(js_name = MomoClient)]
 pub struct JsClient {
-    pub(super) client: Client,
+    /// Shared with every `PaymentDriver` started or restored with this
+    /// client: a driver keeps it even after `client.free()`.
+    pub(super) client: Rc<Client>,
 }
 
 #[wasm_bindgen(js_class = MomoClient)]
 impl JsClient {
-    /// Checks the credentials and options; throws `invalid_credentials` or
-    /// `invalid_field` naming the option.
+    /// Checks the credentials and options; throws `invalidCredentials` or
+    /// `invalidField` naming the option.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
@@ -384,7 +388,9 @@ impl JsClient {
         if let Some(Limits { min, max }) = options.amount_limits {
             client = client.with_amount_limits(AmountLimits::new(min, max)?);
         }
-        Ok(Self { client })
+        Ok(Self {
+            client: Rc::new(client),
+        })
     }
 
     /// The merchant's partnerCode.
@@ -464,7 +470,7 @@ impl JsClient {
         output::to_js(&ResponseOut {
             body: &response.body,
             authenticity: response.authenticity,
-            result: response.result(),
+            result: JsResultInfo(response.result()),
         })
     }
 

@@ -1,14 +1,20 @@
 //! `PaymentDriver`: the core's transaction driver (`crate::driver`) for JS
 //! hosts (feature `wasm-signing`). Each method converts its arguments and
-//! calls the core; every protocol decision stays in `Driver`.
+//! calls the core; every protocol decision stays in `Driver`. The client is
+//! bound once, by `start` or `restore`, and shared (`Rc`) with the
+//! `MomoClient` it came from; every clock argument is optional and last,
+//! `Date.now()` when left out.
+
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
 use super::client::{notification_out, pos_payment, JsClient};
 use super::error::{js, JsResult};
+use super::names::JsResultInfo;
 use super::{input, objects, output, status};
 use crate::driver::{Driver, DriverConfig, Event};
-use crate::{ConfirmAction, Error};
+use crate::{Client, ConfirmAction, Error};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_DRIVER: &str = r#"
@@ -48,100 +54,148 @@ fn decision(value: &JsValue) -> crate::Result<ConfirmAction> {
 }
 
 /// One payment taken to a safe, known end: ask `nextAction()`, perform it,
-/// report what happened with the current time, ask again. Persist
+/// report what happened (a send's fate with its `id`), ask again. Persist
 /// `snapshot()` before performing every send (the write-ahead rule); after
 /// a crash, `PaymentDriver.restore` resends the request in flight, same
-/// bytes. Never throws for what MoMo or the network does: that is
-/// journaled and steers the payment.
+/// bytes, under a new id. Never throws for what MoMo or the network does:
+/// that is journaled and steers the payment.
 #[wasm_bindgen(js_name = PaymentDriver)]
 pub struct JsDriver {
     driver: Driver,
+    client: Rc<Client>,
+}
+
+/// The clock argument of every method: optional, `Date.now()` by default.
+fn now(value: &JsValue) -> JsResult<u64> {
+    js(input::now_or_given(value, "nowMs"))
+}
+
+/// A restored driver must be fed by its own merchant's client: checked at
+/// once rather than at the first event.
+fn check_partner(driver: &Driver, client: &Client) -> crate::Result<()> {
+    let body: serde_json::Value =
+        serde_json::from_str(driver.pos_request().body_str()).map_err(|e| Error::InvalidJson {
+            reason: format!("the snapshot's pos request: {e}"),
+        })?;
+    let ours = body.get("partnerCode").and_then(serde_json::Value::as_str);
+    let given = client.credentials().partner_code();
+    if ours == Some(given) {
+        Ok(())
+    } else {
+        Err(Error::InvalidState {
+            reason: format!(
+                "this payment belongs to partnerCode {:?}, not to the client given ({given:?})",
+                ours.unwrap_or_default()
+            ),
+        })
+    }
 }
 
 #[wasm_bindgen(js_class = PaymentDriver)]
 impl JsDriver {
     /// Checks and signs the pos request once (the same input as
-    /// `client.posRequest`); the first action sends it. `config` may name
-    /// only what it changes.
+    /// `client.posRequest`) and binds `client` to the driver for every later
+    /// call; the first action sends it. `config` may name only what it
+    /// changes.
     pub fn start(
         client: &JsClient,
         #[wasm_bindgen(unchecked_param_type = "PosPaymentInput")] payment: JsValue,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_optional_param_type = "number")] now_ms: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Partial<DriverConfig>")] config: JsValue,
     ) -> JsResult<JsDriver> {
+        let now = now(&now_ms)?;
         let start = || {
-            let now = input::millis(&now_ms, "nowMs")?;
             let config = self::config(&config)?;
             let payment = pos_payment(&payment)?;
             Driver::start(&client.client, &payment, config, now)
         };
-        js(start()).map(|driver| Self { driver })
+        js(start()).map(|driver| Self {
+            driver,
+            client: Rc::clone(&client.client),
+        })
     }
 
-    /// Rebuilds a driver from `snapshot()`. A request that was in flight is
-    /// asked for again, byte for byte. Throws `invalid_json` or
-    /// `invalid_state` for what is not a snapshot.
+    /// Rebuilds a driver from `snapshot()`, bound to `client`. A request that
+    /// was in flight is asked for again, byte for byte, under a new id.
+    /// Throws `invalidJson` or `invalidState` for what is not a snapshot, and
+    /// `invalidState` when `client` is another merchant's.
     pub fn restore(
+        client: &JsClient,
         #[wasm_bindgen(unchecked_param_type = "string")] snapshot: JsValue,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_optional_param_type = "number")] now_ms: JsValue,
     ) -> JsResult<JsDriver> {
+        let now = now(&now_ms)?;
         let restore = || {
             let snapshot = input::text(&snapshot, "snapshot")?;
-            Driver::restore(&snapshot, input::millis(&now_ms, "nowMs")?)
+            let driver = Driver::restore(&snapshot, now)?;
+            check_partner(&driver, &client.client)?;
+            Ok(driver)
         };
-        js(restore()).map(|driver| Self { driver })
+        js(restore()).map(|driver| Self {
+            driver,
+            client: Rc::clone(&client.client),
+        })
     }
 
-    /// What the host should do now. Ask again after every event.
+    /// What the host should do now. Ask again after every event: a send
+    /// stays the answer until its fate is reported, so compare its `id`
+    /// with the sends already under way rather than sending it twice.
     #[wasm_bindgen(js_name = nextAction, unchecked_return_type = "DriverAction")]
     pub fn next_action(&self) -> JsResult<JsValue> {
         status::next_action(&self.driver)
     }
 
-    fn handle(&mut self, client: &JsClient, now_ms: &JsValue, event: Event<'_>) -> JsResult<()> {
-        let now = js(input::millis(now_ms, "nowMs"))?;
-        js(self.driver.handle(&client.client, now, event))
+    fn handle(&mut self, now: u64, event: Event<'_>) -> JsResult<()> {
+        js(self.driver.handle(&self.client, now, event))
     }
 
-    /// The send got an HTTP answer: its status and raw body as received.
+    /// The send `sendId` (its `action.id`) got an HTTP answer: its status
+    /// and raw body as received. An answer to a send that is no longer in
+    /// flight is journaled as `stale` and changes nothing.
     #[wasm_bindgen(js_name = handleResponse)]
     pub fn handle_response(
         &mut self,
-        client: &JsClient,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
+        #[wasm_bindgen(js_name = sendId, unchecked_param_type = "number")] send_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] status: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_optional_param_type = "number")] now_ms: JsValue,
     ) -> JsResult<()> {
+        let id = js(input::send_id(&send_id))?;
         let status = js(input::http_status(&status))?;
         let body = js(input::body(&body))?;
+        let now = now(&now_ms)?;
         self.handle(
-            client,
-            &now_ms,
+            now,
             Event::Response {
+                id,
                 status,
                 body: &body,
             },
         )
     }
 
-    /// The send got no answer within its timeout.
+    /// The send `sendId` got no answer within its timeout.
     #[wasm_bindgen(js_name = handleTimeout)]
     pub fn handle_timeout(
         &mut self,
-        client: &JsClient,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
+        #[wasm_bindgen(js_name = sendId, unchecked_param_type = "number")] send_id: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_optional_param_type = "number")] now_ms: JsValue,
     ) -> JsResult<()> {
-        self.handle(client, &now_ms, Event::Timeout)
+        let id = js(input::send_id(&send_id))?;
+        let now = now(&now_ms)?;
+        self.handle(now, Event::Timeout { id })
     }
 
-    /// The send failed below HTTP (DNS, connect, TLS, reset).
+    /// The send `sendId` failed below HTTP (DNS, connect, TLS, reset).
     #[wasm_bindgen(js_name = handleNetworkError)]
     pub fn handle_network_error(
         &mut self,
-        client: &JsClient,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
+        #[wasm_bindgen(js_name = sendId, unchecked_param_type = "number")] send_id: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_optional_param_type = "number")] now_ms: JsValue,
     ) -> JsResult<()> {
-        self.handle(client, &now_ms, Event::NetworkError)
+        let id = js(input::send_id(&send_id))?;
+        let now = now(&now_ms)?;
+        self.handle(now, Event::NetworkError { id })
     }
 
     /// Verifies an IPN from the raw body (as `client.verifyIpn`), feeds it
@@ -151,38 +205,34 @@ impl JsDriver {
     #[wasm_bindgen(js_name = handleIpn, unchecked_return_type = "Notification")]
     pub fn handle_ipn(
         &mut self,
-        client: &JsClient,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
         #[wasm_bindgen(js_name = rawBody, unchecked_param_type = "RawBody")] raw_body: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_optional_param_type = "number")] now_ms: JsValue,
     ) -> JsResult<JsValue> {
-        let now = js(input::millis(&now_ms, "nowMs"))?;
-        let notification = js(input::body(&raw_body).and_then(|b| client.client.verify_ipn(&b)))?;
-        js(self
-            .driver
-            .handle(&client.client, now, Event::Ipn(&notification)))?;
+        let now = now(&now_ms)?;
+        let notification = js(input::body(&raw_body).and_then(|b| self.client.verify_ipn(&b)))?;
+        self.handle(now, Event::Ipn(&notification))?;
         notification_out(&notification)
     }
 
     /// Time passed: call it at a wait's `untilMs` (or a decide's).
     pub fn tick(
         &mut self,
-        client: &JsClient,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_optional_param_type = "number")] now_ms: JsValue,
     ) -> JsResult<()> {
-        self.handle(client, &now_ms, Event::Tick)
+        let now = now(&now_ms)?;
+        self.handle(now, Event::Tick)
     }
 
     /// The merchant's capture or cancel of an authorized payment; throws
-    /// `invalid_state` when no decision is expected.
+    /// `invalidState` when no decision is expected.
     pub fn decide(
         &mut self,
-        client: &JsClient,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
         #[wasm_bindgen(unchecked_param_type = "\"capture\" | \"cancel\"")] action: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_optional_param_type = "number")] now_ms: JsValue,
     ) -> JsResult<()> {
-        let now = js(input::millis(&now_ms, "nowMs"))?;
         let action = js(decision(&action))?;
-        js(self.driver.decide(&client.client, now, action))
+        let now = now(&now_ms)?;
+        js(self.driver.decide(&self.client, now, action))
     }
 
     /// The whole state as JSON (no secret): persist it before every send.
@@ -225,7 +275,7 @@ impl JsDriver {
     /// The latest result code MoMo gave (answer or IPN), explained.
     #[wasm_bindgen(getter, js_name = lastResult, unchecked_return_type = "ResultCodeInfo | null")]
     pub fn last_result(&self) -> JsResult<JsValue> {
-        output::to_js(&self.driver.last_result())
+        output::to_js(&self.driver.last_result().map(JsResultInfo))
     }
 
     /// The order being paid.

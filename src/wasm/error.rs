@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 
+use super::names;
 use crate::Error;
 
 thread_local! {
@@ -23,9 +24,10 @@ pub fn set_error_class(class: Function) {
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(class));
 }
 
-/// The JS value thrown for `error`.
+/// The JS value thrown for `error`; its `code` is the camelCase name of the
+/// core's `ErrorKind` (`"invalidPaymentCode"`, see [`super::names`]).
 pub(crate) fn to_js(error: &Error) -> JsValue {
-    let code = JsValue::from_str(error.kind().as_str());
+    let code = JsValue::from_str(names::error_code(error.kind()));
     let message = JsValue::from_str(&error.to_string());
     let field = error.field().map_or(JsValue::NULL, JsValue::from_str);
     let constructed = ERROR_CLASS.with(|slot| {

@@ -49,6 +49,31 @@ pub(crate) fn millis(value: &JsValue, field: &str) -> Result<u64> {
     }
 }
 
+/// A clock reading the host may leave out: `undefined` is `Date.now()`.
+#[cfg(feature = "wasm-signing")]
+pub(crate) fn now_or_given(value: &JsValue, field: &str) -> Result<u64> {
+    if value.is_undefined() {
+        // Date.now() is a whole, non-negative number of milliseconds.
+        millis(&JsValue::from_f64(js_sys::Date::now().floor()), field)
+    } else {
+        millis(value, field)
+    }
+}
+
+/// The id of a send, as the driver handed it out (`action.id`).
+#[cfg(feature = "wasm-signing")]
+pub(crate) fn send_id(value: &JsValue) -> Result<crate::driver::SendId> {
+    match value.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE_INTEGER as f64 => {
+            Ok(crate::driver::SendId::from(n as u64))
+        }
+        _ => Err(Error::invalid(
+            "sendId",
+            "must be the id of a send action (action.id): a whole number",
+        )),
+    }
+}
+
 /// An HTTP status code.
 #[cfg(feature = "wasm-signing")]
 pub(crate) fn http_status(value: &JsValue) -> Result<u16> {

@@ -2,6 +2,9 @@
 //!
 //! A thin layer: it converts JS values to the core's types and back, and
 //! turns [`crate::Error`] into a JS `MomoError`. Every rule lives in the core.
+//! Every string union of the JS API is camelCase (`"captureOrCancel"`,
+//! `"invalidState"`): the core's multi-word snake_case names, which the C ABI
+//! and the CLI keep, are mapped in [`names`].
 //!
 //! Two wasm binaries are built from it. Without the `wasm-signing` feature
 //! only public-key code is compiled in (`momo-pos/browser`: payment codes,
@@ -11,6 +14,7 @@
 
 mod error;
 mod input;
+mod names;
 mod output;
 mod public;
 mod status_types;

@@ -4,6 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::error::{js, JsResult};
+use super::names::JsResultInfo;
 use super::{input, output};
 use crate::{result_code, MomoPublicKey, PaymentCode};
 
@@ -13,14 +14,18 @@ const TS_PUBLIC: &str = r#"
 export type Lang = "vi" | "en";
 /** Broad outcome of a result code. */
 export type ResultCategory = "paid" | "authorized" | "pending" | "declined" | "rejected" | "unknown";
-/** What the host does after a result code. */
+/**
+ * What the host does after a result code: nothing more ("done"), capture or
+ * cancel an authorization, query the status, ask the shopper for a fresh
+ * code, fix the request, or contact MoMo.
+ */
 export type NextStep =
   | "done"
-  | "capture_or_cancel"
+  | "captureOrCancel"
   | "query"
-  | "refresh_payment_code"
-  | "fix_request"
-  | "contact_momo";
+  | "refreshPaymentCode"
+  | "fixRequest"
+  | "contactMomo";
 /** One row of the result-code catalogue. */
 export interface ResultCodeInfo {
   code: number;
@@ -34,7 +39,7 @@ export interface ResultCodeInfo {
 "#;
 
 /// The code as MoMo wants it, from what the scanner typed (CR/LF, spaces
-/// and AIM prefixes such as `]Q1` removed); throws `invalid_payment_code`
+/// and AIM prefixes such as `]Q1` removed); throws `invalidPaymentCode`
 /// with the reason otherwise.
 #[wasm_bindgen(js_name = normalizePaymentCode)]
 pub fn normalize_payment_code(
@@ -61,13 +66,18 @@ pub fn explain_result_code(
     #[wasm_bindgen(unchecked_param_type = "number")] code: JsValue,
 ) -> JsResult<JsValue> {
     let code = js(input::integer(&code, "resultCode"))?;
-    output::to_js(&result_code::explain(code))
+    output::to_js(&JsResultInfo(result_code::explain(code)))
 }
 
 /// Every documented result code, sorted by code.
 #[wasm_bindgen(js_name = resultCodeCatalogue, unchecked_return_type = "ResultCodeInfo[]")]
 pub fn result_code_catalogue() -> JsResult<JsValue> {
-    output::to_js(result_code::catalogue())
+    let rows: Vec<JsResultInfo> = result_code::catalogue()
+        .iter()
+        .copied()
+        .map(JsResultInfo)
+        .collect();
+    output::to_js(&rows)
 }
 
 /// MoMo's RSA public key, parsed once; encrypts scanned payment codes.

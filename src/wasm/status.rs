@@ -9,9 +9,10 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{js, JsResult};
 use super::input;
+use super::names::JsResultInfo;
 use super::output::{self, Headers};
 use crate::driver::{Action, Driver, LogEntry, Outcome, Outgoing, Stage};
-use crate::{ConfirmAction, Endpoint, ResultCodeInfo, TransId};
+use crate::{ConfirmAction, Endpoint, TransId};
 
 /// The exact request of a send, left out of a screen's summary.
 #[derive(Serialize)]
@@ -31,6 +32,8 @@ struct Bytes<'a> {
 )]
 enum ActionOut<'a> {
     Send {
+        /// What the host hands back with this request's fate.
+        id: u64,
         endpoint: Endpoint,
         request_id: &'a str,
         deadline_ms: u64,
@@ -61,6 +64,7 @@ fn action(driver: &Driver, with_bytes: bool) -> ActionOut<'_> {
 
 fn send(request: &Outgoing, with_bytes: bool) -> ActionOut<'_> {
     ActionOut::Send {
+        id: request.id().get(),
         endpoint: request.endpoint(),
         request_id: request.request_id(),
         deadline_ms: request.deadline_ms(),
@@ -112,7 +116,7 @@ pub(crate) fn anomalies(driver: &Driver) -> JsResult<JsValue> {
 struct StatusOut<'a> {
     stage: Stage,
     outcome: Option<&'a Outcome>,
-    last_result: Option<ResultCodeInfo>,
+    last_result: Option<JsResultInfo>,
     next_action: ActionOut<'a>,
     order_id: &'a str,
     request_id: &'a str,
@@ -130,7 +134,7 @@ pub(crate) fn status(driver: &Driver) -> JsResult<JsValue> {
     output::to_js(&StatusOut {
         stage: driver.stage(),
         outcome: driver.outcome(),
-        last_result: driver.last_result(),
+        last_result: driver.last_result().map(JsResultInfo),
         next_action: action(driver, false),
         order_id: driver.order_id(),
         request_id: driver.request_id(),
@@ -144,7 +148,7 @@ pub(crate) fn status(driver: &Driver) -> JsResult<JsValue> {
 
 /// The status of a payment from the snapshot its backend persisted
 /// (`PaymentDriver.snapshot()`), read as saved: nothing is resumed or
-/// journaled. Throws `invalid_json` or `invalid_state` for what is not a
+/// journaled. Throws `invalidJson` or `invalidState` for what is not a
 /// snapshot.
 #[wasm_bindgen(js_name = describeDriverSnapshot, unchecked_return_type = "DriverStatus")]
 pub fn describe_driver_snapshot(

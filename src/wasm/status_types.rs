@@ -13,6 +13,14 @@ export type Stage = "paying" | "authorized" | "confirming" | "done";
 /** Why a payment ended without a final answer. */
 export type UnknownReason =
   | { kind: "deadlinePassed" }
+  /**
+   * Status queries still said 9000 after every confirm call: the shopper's
+   * money is held; capture or cancel it on MoMo's portal.
+   * `confirmResultCode`: MoMo's answer to the last confirm call refused
+   * (not 0), if any was.
+   */
+  | { kind: "stillAuthorized"; confirmResultCode: number | null }
+  /** Only in payments restored from a 0.1 snapshot (format 1): MoMo refused the confirm call. */
   | { kind: "confirmRefused"; resultCode: number };
 /**
  * How a payment ended. "declined" and "cancelled": no money moved.
@@ -26,7 +34,8 @@ export type Outcome =
 /** What happened, as journaled by the driver. */
 export type LogEvent =
   | { kind: "started"; requestId: string; amount: number }
-  | { kind: "send"; endpoint: Endpoint; requestId: string; attempt: number }
+  /** `id`: the send's `SendAction.id` (0 in journals of format-1 snapshots). */
+  | { kind: "send"; id: number; endpoint: Endpoint; requestId: string; attempt: number }
   | { kind: "answer"; endpoint: Endpoint; resultCode: number; status: number; signed: boolean }
   | { kind: "badAnswer"; endpoint: Endpoint; status: number; error: string }
   | { kind: "timeout"; endpoint: Endpoint }
@@ -34,18 +43,27 @@ export type LogEvent =
   | { kind: "wait"; delayMs: number; untilMs: number }
   | { kind: "ipn"; resultCode: number; transId: string }
   | { kind: "ipnIgnored"; resultCode: number; why: string }
-  | { kind: "ipnMismatch"; field: string }
+  | { kind: "ipnMismatch"; field: "partnerCode" | "orderId" | "requestId" | "amount" }
   | { kind: "authorized" }
   | { kind: "decided"; action: "capture" | "cancel"; by: "merchant" | "default" }
   | { kind: "ignored"; what: string }
   | { kind: "conflict"; what: string }
+  /** A send's answer, timeout or network error after it stopped being in flight: changed nothing. */
+  | { kind: "stale"; id: number; what: string }
   | { kind: "restored"; resend: Endpoint | null }
   | { kind: "settled"; outcome: Outcome };
 /** One journal line: when (host clock, ms), what, and the same as text for a screen or a log. */
 export type LogEntry = LogEvent & { atMs: number; text: string };
-/** POST `body` (exact bytes) to `url`; persist the snapshot first. */
+/**
+ * POST `body` (exact bytes) to `url`; persist the snapshot first. Report
+ * what became of it with `id`: handleResponse, handleTimeout or
+ * handleNetworkError. It stays the next action until then: a host that asks
+ * again meanwhile (after an IPN) knows a send it already performed by `id`.
+ */
 export interface SendAction {
   type: "send";
+  /** This hand-out of the request: unique within the payment; a resend or a restore gets a new one. */
+  id: number;
   endpoint: Endpoint;
   url: string;
   headers: { "Content-Type": string };
@@ -68,7 +86,7 @@ export interface DoneAction { type: "done"; outcome: Outcome }
 export type DriverAction = SendAction | WaitAction | DecideAction | DoneAction;
 /** The next action as a screen shows it: a send without its bytes. */
 export type DriverActionSummary =
-  | Pick<SendAction, "type" | "endpoint" | "requestId" | "deadlineMs" | "attempt">
+  | Pick<SendAction, "type" | "id" | "endpoint" | "requestId" | "deadlineMs" | "attempt">
   | WaitAction
   | DecideAction
   | DoneAction;

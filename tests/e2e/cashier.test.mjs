@@ -138,9 +138,10 @@ describe('cashier page', { concurrency: true }, () => {
     const { page, context, order } = await pay('0504', undefined, { first: true }).finally(slowScanned.resolve);
     await done(page, 'paid', SLOW_MS + 30000);
     // The IPN usually tells "paid" first; the held pos answer still ends in
-    // the client's 30 s timeout, which the driver journals (as a timeout, or
-    // as ignored once settled). One attempt, charged once.
-    const heldAnswerSeen = (log) => log.some((e) => e.kind === 'timeout' || e.kind === 'ignored');
+    // the client's 30 s timeout, which the backend reports with the send's
+    // id: the driver journals it as a timeout, or as stale once settled. One
+    // attempt, charged once.
+    const heldAnswerSeen = (log) => log.some((e) => e.kind === 'timeout' || e.kind === 'stale');
     let body;
     for (const t0 = Date.now(); Date.now() - t0 < SLOW_MS + 10000; await sleep(500)) {
       ({ body } = await api(`/api/orders/${order.ref}`));
@@ -194,6 +195,37 @@ describe('cashier page', { concurrency: true }, () => {
     await shot(page, 'cancelled');
     // No money moved: the cashier may scan again.
     assert.equal(await page.isDisabled('#scan'), false);
+    await context.close();
+  });
+
+  test('authorized by an IPN while a late status query is out (9444): Capture pays, the late answer is stale', async () => {
+    const { page, context, order } = await pay('9444');
+    await page.waitForSelector('#status[data-stage="authorized"]');
+    await page.waitForSelector('#capture', { state: 'visible' });
+    await page.keyboard.press('Alt+KeyC');
+    await done(page, 'paid');
+    let log = [];
+    for (const t0 = Date.now(); Date.now() - t0 < 15000; await sleep(250)) {
+      log = (await api(`/api/orders/${order.ref}`)).body.payment.log;
+      if (log.some((e) => e.kind === 'stale')) break;
+    }
+    assert.ok(log.some((e) => e.kind === 'stale'), `the late query answer is journaled as stale: ${log.map((e) => e.kind)}`);
+    // The page shows the journal line too.
+    await page.waitForFunction(() => document.getElementById('journal').textContent.includes('no longer in flight'));
+    const seen = (await ledger(momo)).orders[`${order.ref}-1`];
+    assert.equal(seen.charges, 1);
+    assert.equal(seen.confirms.length, 1);
+    await context.close();
+  });
+
+  test('capture answered 99 (9099): checked with MoMo, paid', async () => {
+    const { page, context, order } = await pay('9099');
+    await page.waitForSelector('#capture', { state: 'visible' });
+    await page.keyboard.press('Alt+KeyC');
+    await done(page, 'paid');
+    const seen = (await ledger(momo)).orders[`${order.ref}-1`];
+    assert.deepEqual(seen.confirms.map((c) => c.resultCode), [99]);
+    assert.equal(seen.charges, 1);
     await context.close();
   });
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FAST_POLLS, SCENARIOS, checkLedger, runAll } from './scenarios.mjs';
+import { FAST_POLLS, SCENARIOS, checkLedger, expected, runAll } from './scenarios.mjs';
 import { ROOT, ledger, startStack } from './stack.mjs';
 
 const { values } = parseArgs({
@@ -36,16 +36,16 @@ try {
   const seen = await ledger(stack.sandbox.url);
   const table = [['scenario', 'code', 'expected', 'Node backend', 'C terminal', 'pos sent (N/C)', 'queries (N/C)', 'charged (N/C)', 'sandbox checks']];
   for (const { scenario, node, c } of rows) {
-    const problems = [...checkLedger(seen, node, scenario.expect).map((p) => `node: ${p}`)];
-    if (c) problems.push(...checkLedger(seen, c, scenario.expect).map((p) => `C: ${p}`));
-    const ok = node.outcome === scenario.expect && (!c || c.outcome === scenario.expect) && problems.length === 0;
+    const problems = [...checkLedger(seen, node, expected(scenario, 'node')).map((p) => `node: ${p}`)];
+    if (c) problems.push(...checkLedger(seen, c, expected(scenario, 'c')).map((p) => `C: ${p}`));
+    const ok = node.outcome === expected(scenario, 'node') && (!c || c.outcome === expected(scenario, 'c')) && problems.length === 0;
     failed ||= !ok;
     const count = (run, key) => (run ? String(seen.orders?.[run.orderId]?.[key]?.length ?? 0) : '-');
     const charges = (run) => (run ? String(seen.orders?.[run.orderId]?.charges ?? '?') : '-');
     table.push([
       scenario.name,
       `…${scenario.suffix}`,
-      scenario.expect,
+      expected(scenario, 'node') === expected(scenario, 'c') ? expected(scenario, 'node') : `${expected(scenario, 'node')} / C: ${expected(scenario, 'c')}`,
       `${node.outcome} (${(node.ms / 1000).toFixed(1)} s)`,
       c ? `${c.outcome} (${(c.ms / 1000).toFixed(1)} s)` : '-',
       `${count(node, 'pos')}/${count(c, 'pos')}`,
@@ -66,7 +66,7 @@ try {
   console.log(`\n${failed ? 'FAILED' : 'all scenarios as expected'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (failed) {
     for (const { scenario, c } of rows) {
-      if (c && c.outcome !== scenario.expect) console.log(`\n--- C terminal, ${c.orderId}:\n${c.output}`);
+      if (c && c.outcome !== expected(scenario, 'c')) console.log(`\n--- C terminal, ${c.orderId}:\n${c.output}`);
     }
   }
 } finally {

@@ -10,7 +10,9 @@ import { CREDENTIALS, ROOT } from './stack.mjs';
 
 /**
  * The sandbox picks its behaviour from the code's last four digits
- * (tests/sandbox/README.md). `expect` is the outcome a correct host reaches.
+ * (tests/sandbox/README.md). `expect` is the outcome a correct host reaches;
+ * `expectByHost` (`{ node, c }`) overrides it for a host that cannot reach
+ * it (the C terminal has no IPN endpoint: only queries tell it anything).
  */
 export const SCENARIOS = [
   { name: 'paid', suffix: '0000', expect: 'paid' },
@@ -23,7 +25,18 @@ export const SCENARIOS = [
   { name: 'denied by the shopper', suffix: '1006', expect: 'declined 1006' },
   { name: 'code expired', suffix: '4005', expect: 'declined 4005' },
   { name: 'code unknown to MoMo', suffix: '0044', expect: 'declined 44' },
+  // The confirm is carried out but answered 99: a status query (or, for the
+  // backend, the IPN) tells what happened.
+  { name: 'capture answered 99, then paid', suffix: '9099', autoCapture: false, decide: 'capture', expect: 'paid' },
+  { name: 'cancel answered 99, then cancelled', suffix: '9099', autoCapture: false, decide: 'cancel', expect: 'cancelled' },
+  // The pos answer is dropped; the status query's answer comes late. The
+  // backend learns 9000 from the IPN meanwhile, captures, and journals the
+  // query's late answer as stale; the terminal waits for the query's 9000.
+  { name: 'IPN 9000 during a late query, captured', suffix: '9444', autoCapture: false, decide: 'capture', expect: 'paid', lateQuery: true },
 ];
+
+/** The outcome `host` ('node' or 'c') must reach in `scenario`. */
+export const expected = (scenario, host) => scenario.expectByHost?.[host] ?? scenario.expect;
 
 /** Policy for tests: MoMo's 30 s timeout stays, the polls come faster. */
 export const FAST_POLLS = { pollDelaysMs: [500, 1000] };

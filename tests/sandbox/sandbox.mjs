@@ -30,6 +30,7 @@ export const DEFAULTS = Object.freeze({
   accessKey: 'F8BBA842ECF85',
   secretKey: 'K951B6PE1waDMi640xX08PD3vg6EkVlz',
   slowMs: 35000,
+  lateMs: 5000,
   pendingMs: 3000,
   ipnDelayMs: 300,
   ipnRetryMs: 1000,
@@ -243,9 +244,17 @@ export async function startSandbox(options = {}) {
     };
     switch (ord.scenario) {
       case 'authorized':
+      case 'confirm_answered_99':
         if (!autoCapture) { ord.state = 9000; return { code: 9000, text: answer(9000) }; }
         settle(0);
         return { code: 0, text: answer(0) };
+      case 'late_query': {
+        // The IPN waits for the first query (see query()).
+        const code = autoCapture ? 0 : 9000;
+        ord.state = code;
+        if (code === 0) charge(orderId, ord);
+        return { code, text: answer(code), drop: true };
+      }
       case 'pending':
       case 'user_denied': {
         ord.state = 1000;
@@ -276,7 +285,7 @@ export async function startSandbox(options = {}) {
     const pay = ord?.payment;
     if (!pay) return { code: 42, text: answerText('query', body, 42, { amount: 0 }) };
     const code = ord.state;
-    return {
+    const answer = {
       code,
       text: answerText('query', body, code, {
         amount: pay.amount,
@@ -285,6 +294,13 @@ export async function startSandbox(options = {}) {
           ['refundTrans', []], ['promotionInfo', null]],
       }),
     };
+    if (ord.scenario === 'late_query' && !pay.queried) {
+      // The state as it is now, answered late; the IPN overtakes it.
+      pay.queried = true;
+      scheduleIpn(body.orderId, ord, code);
+      answer.holdMs = o.lateMs;
+    }
+    return answer;
   }
 
   function confirm(body) {
@@ -314,7 +330,9 @@ export async function startSandbox(options = {}) {
         ord.cancelled = true;
         scheduleIpn(orderId, ord, 1003);
       }
-      return { code: 0, text: answerText('confirm', body, 0, opts) };
+      // Done, but the answer says otherwise: only a query tells.
+      const code = ord.scenario === 'confirm_answered_99' ? 99 : 0;
+      return { code, text: answerText('confirm', body, code, opts) };
     }
     if (ord.cancelled) return reject(47, requestType === 'capture' ? 'a capture after a cancel' : 'a second cancel (with a new requestId)');
     if (ord.captured) return reject(47, requestType === 'cancel' ? 'a cancel after a capture' : 'a second capture (with a new requestId)');

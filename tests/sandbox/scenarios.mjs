@@ -20,6 +20,8 @@ export const SCENARIOS = [
   { last4: '1006', name: 'user_denied', pos: '1000', after: 'after pendingMs 1006, IPN 1006' },
   { last4: '4005', name: 'code_expired', pos: '4005', after: '-' },
   { last4: '0044', name: 'invalid_code', pos: '44', after: '- (no payment: the orderId stays free)' },
+  { last4: '9099', name: 'confirm_answered_99', pos: 'as 9000', after: 'a confirm is carried out (capture: charged, state 0, IPN 0; cancel: state 1003, IPN 1003) but answered 99; queries say the state' },
+  { last4: '9444', name: 'late_query', pos: 'as 9000, but the connection is destroyed (no answer)', after: 'the first query is answered lateMs after it arrives, with the state then (9000); meanwhile, ipnDelayMs after it arrived, an IPN of the state (9000) goes out; confirm as 9000' },
 ];
 
 const BY_LAST4 = new Map(SCENARIOS.map((s) => [s.last4, s.name]));

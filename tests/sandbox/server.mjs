@@ -15,6 +15,7 @@ const FLAGS = {
   '--access-key': ['accessKey', 'str'],
   '--secret-key': ['secretKey', 'str'],
   '--slow-ms': ['slowMs', 'int'],
+  '--late-ms': ['lateMs', 'int'],
   '--pending-ms': ['pendingMs', 'int'],
   '--ipn-delay-ms': ['ipnDelayMs', 'int'],
   '--ipn-retry-ms': ['ipnRetryMs', 'int'],

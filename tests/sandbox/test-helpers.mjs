@@ -15,7 +15,7 @@ export const ACCESS = 'F8BBA842ECF85';
 export const SECRET = 'K951B6PE1waDMi640xX08PD3vg6EkVlz';
 
 /** Fast timings for tests. */
-export const FAST = { pendingMs: 150, slowMs: 400, ipnDelayMs: 20, ipnRetryMs: 60 };
+export const FAST = { pendingMs: 150, slowMs: 400, lateMs: 300, ipnDelayMs: 20, ipnRetryMs: 60 };
 
 const PUBLIC_KEY = crypto.createPublicKey({
   key: Buffer.from(fs.readFileSync(path.join(ROOT, 'tests/keys/test_rsa2048_public_spki.b64'), 'utf8').trim(), 'base64'),

@@ -5,7 +5,7 @@
 
 class MomoError extends Error {
   /**
-   * @param {string} code   stable snake_case kind (MomoErrorCode)
+   * @param {string} code   stable camelCase kind (MomoErrorCode)
    * @param {string} message
    * @param {string | null} [field]  the offending field, in MoMo's camelCase name
    */

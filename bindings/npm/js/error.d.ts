@@ -1,19 +1,35 @@
-/** Stable kinds of failure (the core's ErrorKind names): never renamed. */
+/**
+ * Stable kinds of failure: the core's ErrorKind names in camelCase (the C ABI
+ * and the CLI spell them snake_case: "invalid_json" there is "invalidJson"
+ * here). Never renamed.
+ * - invalidPaymentCode: the scanned code is not one of MoMo's forms (`message` says why)
+ * - invalidPublicKey: not an RSA public key of 2048 to 4096 bits
+ * - invalidCredentials: partnerCode, accessKey or secretKey refused
+ * - invalidField / missingField: an input field broke a rule or is absent (`field` names it)
+ * - duplicateKey: a received body repeats a key
+ * - invalidJson: a received body (or a snapshot) is not the JSON expected
+ * - bodyTooLarge: a received body is over 64 KiB; refused unread
+ * - malformedSignature / signatureMismatch: a received signature is not 64 hex digits / is wrong
+ * - fieldMismatch: a verified message is about another partnerCode, order or amount
+ * - randomness / encryption: no secure randomness for the RSA padding / encryption failed
+ * - invalidState: not now (a decision when nothing is authorized, a snapshot
+ *   of another format or merchant)
+ */
 export type MomoErrorCode =
-  | "invalid_payment_code"
-  | "invalid_public_key"
-  | "invalid_credentials"
-  | "invalid_field"
-  | "missing_field"
-  | "duplicate_key"
-  | "invalid_json"
-  | "body_too_large"
-  | "malformed_signature"
-  | "signature_mismatch"
-  | "field_mismatch"
+  | "invalidPaymentCode"
+  | "invalidPublicKey"
+  | "invalidCredentials"
+  | "invalidField"
+  | "missingField"
+  | "duplicateKey"
+  | "invalidJson"
+  | "bodyTooLarge"
+  | "malformedSignature"
+  | "signatureMismatch"
+  | "fieldMismatch"
   | "randomness"
   | "encryption"
-  | "invalid_state";
+  | "invalidState";
 
 /** Every error momo-pos throws. `message` never contains a secret. */
 export class MomoError extends Error {

@@ -76,13 +76,13 @@ test('IPN verification from the raw body keeps transId exact', () => {
     assert.equal(n.dedupeKey, 'MOMO|ORDER-1001|ORDER-1001-r1|9007199254740993');
     assert.equal(n.result.category, 'paid');
   }
-  throwsMomo(() => client.verifyIpn(body.replace('"amount":59000', '"amount":59001')), 'signature_mismatch', 'signature');
-  throwsMomo(() => client.verifyIpn(ipnBody({}, 'another-secret')), 'signature_mismatch');
-  throwsMomo(() => client.verifyIpn(ipnBody({ partnerCode: 'OTHER' })), 'field_mismatch', 'partnerCode');
-  const e = throwsMomo(() => client.verifyIpn(JSON.parse(body)), 'invalid_field', 'body');
+  throwsMomo(() => client.verifyIpn(body.replace('"amount":59000', '"amount":59001')), 'signatureMismatch', 'signature');
+  throwsMomo(() => client.verifyIpn(ipnBody({}, 'another-secret')), 'signatureMismatch');
+  throwsMomo(() => client.verifyIpn(ipnBody({ partnerCode: 'OTHER' })), 'fieldMismatch', 'partnerCode');
+  const e = throwsMomo(() => client.verifyIpn(JSON.parse(body)), 'invalidField', 'body');
   assert.match(e.message, /raw body/);
-  throwsMomo(() => client.verifyIpn(body.replace('Cà phê', LONE)), 'invalid_field', 'body');
-  throwsMomo(() => client.verifyIpn('x'.repeat(70_000)), 'body_too_large');
+  throwsMomo(() => client.verifyIpn(body.replace('Cà phê', LONE)), 'invalidField', 'body');
+  throwsMomo(() => client.verifyIpn('x'.repeat(70_000)), 'bodyTooLarge');
 });
 
 test('answers: verified only with a valid signature, unsigned otherwise', () => {
@@ -99,32 +99,34 @@ test('answers: verified only with a valid signature, unsigned otherwise', () => 
   const verified = client.parsePosResponse(json(`,"signature":"${hmacHex(raw)}"`));
   assert.equal(verified.authenticity, 'verified');
   assert.equal(verified.body.transId, '9007199254740993');
-  assert.equal(verified.result.nextStep, 'capture_or_cancel');
+  assert.equal(verified.result.nextStep, 'captureOrCancel');
   assert.equal(client.parsePosResponse(json('')).authenticity, 'unsigned');
   assert.equal(client.parsePosResponse(json(',"signature":null')).authenticity, 'unsigned');
-  throwsMomo(() => client.parsePosResponse(json(`,"signature":"${hmacHex(raw, 'x')}"`)), 'signature_mismatch');
-  throwsMomo(() => client.parsePosResponse(json(',"signature":"ABC"')), 'malformed_signature');
+  throwsMomo(() => client.parsePosResponse(json(`,"signature":"${hmacHex(raw, 'x')}"`)), 'signatureMismatch');
+  throwsMomo(() => client.parsePosResponse(json(',"signature":"ABC"')), 'malformedSignature');
 });
 
 test('inputs: lone surrogates, lossy numbers and unknown fields are refused with the field', () => {
-  throwsMomo(() => momo.normalizePaymentCode(CODE + '\uDC00'), 'invalid_field', 'paymentCode');
-  throwsMomo(() => client.queryRequest({ orderId: 'O', requestId: LONE }), 'invalid_field', 'requestId');
-  throwsMomo(() => client.queryRequest({ orderId: 'O', requestID: 'r' }), 'invalid_field', 'requestID');
-  throwsMomo(() => client.queryRequest({ orderId: 'O' }), 'missing_field', 'requestId');
-  throwsMomo(() => client.confirmRequest({ orderId: 'O', requestId: 'r', amount: 2 ** 53, requestType: 'capture' }), 'invalid_field', 'amount');
-  throwsMomo(() => client.confirmRequest({ orderId: 'O', requestId: 'r', amount: 1500.5, requestType: 'capture' }), 'invalid_field', 'amount');
-  throwsMomo(() => new momo.MomoClient({ ...credentials, secretKey: '' }), 'invalid_credentials', 'secretKey');
-  throwsMomo(() => momo.normalizePaymentCode('MM12'), 'invalid_payment_code', 'paymentCode');
+  throwsMomo(() => momo.normalizePaymentCode(CODE + '\uDC00'), 'invalidField', 'paymentCode');
+  throwsMomo(() => client.queryRequest({ orderId: 'O', requestId: LONE }), 'invalidField', 'requestId');
+  throwsMomo(() => client.queryRequest({ orderId: 'O', requestID: 'r' }), 'invalidField', 'requestID');
+  throwsMomo(() => client.queryRequest({ orderId: 'O' }), 'missingField', 'requestId');
+  throwsMomo(() => client.confirmRequest({ orderId: 'O', requestId: 'r', amount: 2 ** 53, requestType: 'capture' }), 'invalidField', 'amount');
+  throwsMomo(() => client.confirmRequest({ orderId: 'O', requestId: 'r', amount: 1500.5, requestType: 'capture' }), 'invalidField', 'amount');
+  throwsMomo(() => new momo.MomoClient({ ...credentials, secretKey: '' }), 'invalidCredentials', 'secretKey');
+  throwsMomo(() => momo.normalizePaymentCode('MM12'), 'invalidPaymentCode', 'paymentCode');
 });
 
-test('MomoError codes are exactly the core ErrorKind names', () => {
+test('MomoError codes are the core ErrorKind names in camelCase', () => {
   const rust = readFileSync(`${repo}src/error.rs`, 'utf8');
   const asStr = rust.slice(rust.indexOf('pub const fn as_str'));
   const kinds = [...asStr.slice(0, asStr.indexOf('\n    }\n')).matchAll(/=> "([a-z_]+)"/g)].map((m) => m[1]);
+  const camel = (snake) => snake.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
   const dts = readFileSync(`${pkgDir}dist/error.d.ts`, 'utf8');
-  const union = [...dts.slice(0, dts.indexOf(';')).matchAll(/"([a-z_]+)"/g)].map((m) => m[1]);
+  const type = dts.slice(dts.indexOf('export type MomoErrorCode ='));
+  const union = [...type.slice(0, type.indexOf(';')).matchAll(/"([a-zA-Z]+)"/g)].map((m) => m[1]);
   assert.ok(kinds.length >= 13);
-  assert.deepEqual(union.sort(), kinds.sort());
+  assert.deepEqual(union.sort(), kinds.map(camel).sort());
 });
 
 test('import and require give the same module and the same MomoError', () => {

@@ -38,10 +38,10 @@ test('the IPN server example answers 204 or 400 and logs why', async () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.match(output, /ipn accepted: order ORDER-1001 transId 9007199254740993/);
     assert.match(output, /ipn repeated/);
-    assert.match(output, /ipn rejected: signature_mismatch/);
+    assert.match(output, /ipn rejected: signatureMismatch/);
     assert.match(output, /ipn rejected: amount 59000 for ORDER-1002, expected 10000/);
     assert.match(output, /ipn rejected: unknown orderId ORDER-9999/);
-    assert.match(output, /ipn rejected: missing_field/);
+    assert.match(output, /ipn rejected: missingField/);
     assert.ok(!output.includes(credentials.secretKey), 'the secret was logged');
   } finally {
     server.kill();

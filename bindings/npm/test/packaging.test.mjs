@@ -81,9 +81,9 @@ async function smoke(browser, full) {
 /** What every smoke run must have produced, against the independent oracle. */
 function check(out, { signed }) {
   assert.equal(decrypt(out.encrypted), CODE);
-  assert.deepEqual(out.error, { code: 'invalid_payment_code', field: 'paymentCode', guard: true, instance: true });
+  assert.deepEqual(out.error, { code: 'invalidPaymentCode', field: 'paymentCode', guard: true, instance: true });
   assert.equal(out.canSign, false);
-  assert.equal(out.info, 'capture_or_cancel');
+  assert.equal(out.info, 'captureOrCancel');
   if (!signed) return;
   const body = JSON.parse(out.body);
   const fields = { ...ORDER, paymentCode: out.encrypted, partnerCode: 'MOMO', extraData: '' };

@@ -21,6 +21,7 @@ import init, {
   describeDriverSnapshot,
   type DriverAction,
   type Outcome,
+  type UnknownReason,
   type LogEntry,
 } from "momo-pos";
 import * as browser from "momo-pos/browser";
@@ -70,7 +71,9 @@ client.verifyIpn({ partnerCode: "MOMO" });
 const answer: MomoResponse<QueryAnswer> = client.parseQueryResponse("{}");
 const authenticity: "verified" | "unsigned" = answer.authenticity;
 const info: ResultCodeInfo = explainResultCode(9000);
-const next: "capture_or_cancel" | string = info.nextStep;
+const next: "captureOrCancel" | "refreshPaymentCode" | "done" | "query" | "fixRequest" | "contactMomo" = info.nextStep;
+// @ts-expect-error one casing for every string union: camelCase
+const snake: ResultCodeInfo["nextStep"] = "capture_or_cancel";
 const all: ResultCodeInfo[] = resultCodeCatalogue();
 const code: string = normalizePaymentCode(" MM561918531775222861 ");
 const extra: string = encodeExtraData({ till: 3, cashier: "Lan" });
@@ -82,9 +85,10 @@ try {
   if (isMomoError(e)) {
     const c: MomoErrorCode = e.code;
     const f: string | null = e.field;
-    // @ts-expect-error code is a closed union of the core's ErrorKind names
-    const wrong: MomoErrorCode = "not_a_code";
-    void [c, f, wrong];
+    const known: MomoErrorCode = "invalidPaymentCode";
+    // @ts-expect-error code is a closed union of the core's ErrorKind names, camelCase
+    const wrong: MomoErrorCode = "invalid_payment_code";
+    void [c, f, known, wrong];
   }
   if (e instanceof MomoError) void e.code;
 }
@@ -98,29 +102,49 @@ const driver = PaymentDriver.start(
   Date.now(),
   { paymentWindowMs: 60_000, onUndecided: "capture" },
 );
+// The clock is optional everywhere (Date.now()), and so is the config.
+const fresh: PaymentDriver = PaymentDriver.start(client, { orderId: "O", requestId: "R", amount: 1, encryptedPaymentCode: encrypted });
 const action: DriverAction = driver.nextAction();
 switch (action.type) {
   case "send": {
     const sendBody: string = action.body;
     const endpoint: "pos" | "query" | "confirm" = action.endpoint;
+    const id: number = action.id;
+    driver.handleResponse(id, 200, raw, Date.now());
+    driver.handleResponse(id, 200, "{}");
+    driver.handleTimeout(id);
+    driver.handleNetworkError(id, Date.now());
+    // @ts-expect-error the client is bound at start: no method takes it again
+    driver.handleTimeout(client, id);
     void [sendBody, endpoint];
     break;
   }
   case "wait":
     // @ts-expect-error a wait has no body
     void action.body;
-    driver.tick(client, action.untilMs);
+    driver.tick(action.untilMs);
+    driver.tick();
     break;
   case "decide": {
     const fallback: "capture" | "cancel" = action.default;
-    driver.decide(client, Date.now(), fallback);
+    driver.decide(fallback, Date.now());
+    driver.decide("capture");
     break;
   }
   case "done": {
     const outcome: Outcome = action.outcome;
     if (outcome.outcome === "unknown") {
-      const kind: "deadlinePassed" | "confirmRefused" = outcome.reason.kind;
-      void kind;
+      const reason: UnknownReason = outcome.reason;
+      if (reason.kind === "stillAuthorized") {
+        const refusal: number | null = reason.confirmResultCode;
+        void refusal;
+      } else if (reason.kind === "confirmRefused") {
+        const refusal: number = reason.resultCode;
+        void refusal;
+      } else {
+        const kind: "deadlinePassed" = reason.kind;
+        void kind;
+      }
     } else if (outcome.outcome === "declined") {
       const declinedCode: number = outcome.resultCode;
       // @ts-expect-error nothing was paid: a declined outcome has no transId
@@ -134,28 +158,41 @@ switch (action.type) {
     void never;
   }
 }
-driver.handleResponse(client, Date.now(), 200, raw);
-const fromIpn: Notification = driver.handleIpn(client, Date.now(), "{}");
+const fromIpn: Notification = driver.handleIpn("{}", Date.now());
+const fromIpnNow: Notification = driver.handleIpn(raw);
 const entries: LogEntry[] = driver.log;
 const firstText: string | undefined = entries[0]?.text;
+for (const entry of entries) {
+  if (entry.kind === "stale" || entry.kind === "send") {
+    const sendId: number = entry.id;
+    void sendId;
+  }
+}
 const driverTransId: string | null = driver.transId;
-const restored: PaymentDriver = PaymentDriver.restore(driver.snapshot(), Date.now());
+const restored: PaymentDriver = PaymentDriver.restore(client, driver.snapshot(), Date.now());
+const restoredNow: PaymentDriver = PaymentDriver.restore(client, driver.snapshot());
+// @ts-expect-error restore binds the client too
+PaymentDriver.restore(driver.snapshot(), Date.now());
 // @ts-expect-error config names are known
 PaymentDriver.start(client, { orderId: "O", requestId: "R", amount: 1, encryptedPaymentCode: encrypted }, 0, { paymentWindow: 1 });
 // @ts-expect-error times are numbers of milliseconds
-driver.tick(client, new Date());
+driver.tick(new Date());
 // @ts-expect-error decide takes "capture" | "cancel"
-driver.decide(client, 0, "refund");
+driver.decide("refund", 0);
+// @ts-expect-error a send is reported with its id, a number
+driver.handleTimeout("1");
 // The page renders what its backend sends: the browser entry has the type.
 const status: browser.DriverStatus = driver.status;
 const fromSnapshot: browser.DriverStatus = describeDriverSnapshot(driver.snapshot());
 void fromSnapshot;
 if (status.nextAction.type === "send") {
+  const shownId: number = status.nextAction.id;
+  void shownId;
   // @ts-expect-error a screen's summary of a send carries no bytes
   void status.nextAction.body;
 }
 // @ts-expect-error the browser entry cannot drive a payment
 void browser.PaymentDriver;
 
-void [fromIpn, firstText, driverTransId, restored];
-void [bits, body, contentType, transId, lossy, authenticity, next, all, code, decoded];
+void [fresh, fromIpn, fromIpnNow, firstText, driverTransId, restored, restoredNow];
+void [bits, body, contentType, transId, lossy, authenticity, next, snake, all, code, decoded];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSandbox } from '../sandbox.mjs';
 import {
-  FAST, assertAnswer, code, confirmBody, eventually, ipnReceiver, ipnSignatureValid, orderId, post, posBody, queryBody,
+  FAST, assertAnswer, code, confirmBody, eventually, ipnReceiver, ipnSignatureValid, orderId, post, posBody, queryBody, sleep,
 } from '../test-helpers.mjs';
 
 let sb;
@@ -154,6 +154,77 @@ describe('scenario table', () => {
     await eventually(() => ipnsOf(id).length === 1);
     assert.equal(entry(id).charges, 1);
     assert.equal(entry(id).scenario, 'dropped');
+  });
+
+  test('9099: a confirm is carried out but answered 99; only a query tells', async () => {
+    const cap = await pay('9099', { autoCapture: false });
+    assertAnswer(cap.a, { kind: 'pos', id: cap.id, requestId: cap.requestId, resultCode: 9000, amount: 59000 });
+    assert.equal(entry(cap.id).scenario, 'confirm_answered_99');
+    const requestId = `${cap.id}-c`;
+    const body = confirmBody({ id: cap.id, requestId, requestType: 'capture' });
+    const c = await post(sb, 'confirm', body);
+    assertAnswer(c, { kind: 'confirm', id: cap.id, requestId, resultCode: 99, amount: 59000 });
+    assert.equal(c.json.message, 'Lỗi không xác định.');
+    assert.equal((await queryState(cap.id)).json.resultCode, 0, 'the capture took place');
+    assert.equal(entry(cap.id).charges, 1);
+    await eventually(() => ipnsOf(cap.id).length === 1);
+    assert.equal(ipnsOf(cap.id)[0].json.resultCode, 0);
+    // The same bytes again: the same 99, nothing more taken.
+    const again = await post(sb, 'confirm', body);
+    assert.equal(again.text, c.text);
+    assert.equal(entry(cap.id).charges, 1);
+    assert.deepEqual(entry(cap.id).confirms.map((x) => x.resultCode), [99, 99]);
+
+    const can = await pay('9099', { autoCapture: false });
+    const cancel = await post(sb, 'confirm', confirmBody({ id: can.id, requestType: 'cancel' }));
+    assert.equal(cancel.json.resultCode, 99);
+    assert.equal((await queryState(can.id)).json.resultCode, 1003, 'the cancel took place');
+    assert.equal(entry(can.id).charges, 0);
+    await eventually(() => ipnsOf(can.id).length === 1);
+    assert.equal(ipnsOf(can.id)[0].json.resultCode, 1003);
+
+    const auto = await pay('9099', { autoCapture: true });
+    assert.equal(auto.a.json.resultCode, 0);
+    assert.equal(entry(auto.id).charges, 1);
+    assert.deepEqual(sb.ledger().violations, []);
+  });
+
+  test('9444: pos dropped; the first query is answered late, the IPN 9000 overtakes it', async () => {
+    const id = orderId('late');
+    const body = posBody({ id, plain: code('9444'), ipnUrl: rx.url, autoCapture: false });
+    await assert.rejects(post(sb, 'pos', body), 'no answer: the connection is destroyed');
+    assert.equal(entry(id).scenario, 'late_query');
+    assert.equal(entry(id).pos[0].answered, false);
+    assert.equal(entry(id).pos[0].resultCode, 9000);
+    await sleep(100);
+    assert.equal(ipnsOf(id).length, 0, 'no IPN before the first query');
+    const t0 = Date.now();
+    const requestId = `${id}-q1`;
+    const late = post(sb, 'query', queryBody({ id, requestId }));
+    let answeredAt;
+    late.then(() => (answeredAt = Date.now()));
+    await eventually(() => ipnsOf(id).length === 1);
+    assert.equal(ipnsOf(id)[0].json.resultCode, 9000);
+    assert.ok(ipnSignatureValid(ipnsOf(id)[0].raw));
+    assert.equal(answeredAt, undefined, 'the IPN came before the query answer');
+    // The merchant captures meanwhile: paid, with the query still out.
+    const c = await post(sb, 'confirm', confirmBody({ id, requestId: `${id}-c`, requestType: 'capture' }));
+    assert.equal(c.json.resultCode, 0);
+    assert.equal(entry(id).charges, 1);
+    const q = await late;
+    assert.ok(answeredAt - t0 >= FAST.lateMs - 10, `answered after ${answeredAt - t0} ms`);
+    assertAnswer(q, { kind: 'query', id, requestId, resultCode: 9000, amount: 59000 });
+    // Later queries answer at once, with the state now.
+    const t1 = Date.now();
+    assert.equal((await queryState(id)).json.resultCode, 0);
+    assert.ok(Date.now() - t1 < FAST.lateMs);
+    // A resend of the dropped pos gets the answer that was lost.
+    const resent = await post(sb, 'pos', body);
+    assert.equal(resent.json.resultCode, 9000);
+    assert.equal(entry(id).charges, 1);
+    await eventually(() => ipnsOf(id).length === 2);
+    assert.deepEqual(ipnsOf(id).map((i) => i.json.resultCode), [9000, 0]);
+    assert.deepEqual(sb.ledger().violations, []);
   });
 
   test('confirm on a paid (autoCapture) payment is refused with 47 and recorded', async () => {

@@ -9,9 +9,20 @@
 //   { answer: CODE }      MoMo answers the request in flight
 //   'timeout'             no answer within the request's timeout
 //   'network'             the call fails below HTTP
-//   { ipn: CODE, amountOffBy? }   MoMo delivers a signed notification
+//   { ipn: CODE, amountOffBy?, during? }   MoMo delivers a signed
+//                         notification (before the answer to a request out:
+//                         that request stays outstanding on the host's
+//                         side); with `during: ENDPOINT`, only once a request
+//                         to that endpoint is out (time passes until then)
+//   { late: CODE }        MoMo answers, at last, the oldest request still
+//                         outstanding that the driver no longer has in flight
+//                         (the driver journals it as stale)
 //   { decide: 'capture' | 'cancel' }   the cashier decides
 // When the script runs out MoMo is silent: every request times out.
+//
+// The host reports every fate with the id of the send it is about
+// (action.id), and knows a send it already performed by requestId and
+// attempt (after a restore the same request comes back under a new id).
 
 export const T0 = 1_700_000_000_000;
 export const LATENCY_MS = 300;
@@ -36,13 +47,15 @@ export function answerBody(requestBody, code, amount) {
 }
 
 /**
- * Plays `script` against `driver` until it is done.
+ * Plays `script` against `driver` (bound to `client`, which restores use)
+ * until it is done and no late answer is left in the script.
  * - ipn(beat, driver): the raw signed IPN body for an { ipn } beat.
  * - onSend(action): sees every send (signature checks).
  * - restoreEveryStep: snapshot and restore before every step.
  * - crashBeforeEverySend: persist, lose power and restore before each send
  *   goes out (once per send), recording the send asked for after it.
- * Returns { steps, sends, resends, driver, outcome, now }.
+ * Returns { steps, sends, resends, stale, driver, outcome, now }; `stale`:
+ * the ids of the late answers reported.
  */
 export function play(driver, client, script, options = {}) {
   const { ipn, onSend = () => {}, restoreEveryStep = false, crashBeforeEverySend = false } = options;
@@ -50,40 +63,66 @@ export function play(driver, client, script, options = {}) {
   const steps = [];
   const sends = [];
   const resends = [];
+  const stale = [];
   const sent = new Set();
+  const keyOf = (action) => `${action.requestId}#${action.attempt}`;
+  /** Sends performed whose fate is not reported yet, oldest first. */
+  let outstanding = [];
   let now = T0;
   let amount;
   const restore = () => {
-    driver = driver.constructor.restore(driver.snapshot(), now);
+    driver = driver.constructor.restore(client, driver.snapshot(), now);
   };
   const deliverIpn = (beat) => {
     now += LATENCY_MS;
-    driver.handleIpn(client, now, ipn(beat, driver));
+    driver.handleIpn(ipn(beat, driver), now);
     steps.push(`ipn ${beat.ipn}`);
   };
   for (let step = 0; step < 200; step++) {
     if (restoreEveryStep) restore();
     let action = driver.nextAction();
+    const next = beats[0];
+    const sending = (endpoint) => action.type === 'send' && action.endpoint === endpoint;
+    // A beat for later: nothing happens meanwhile but time.
+    const deferred = next?.during !== undefined && !sending(next.during);
+    const beat = deferred ? undefined : next;
+    if (deferred && action.type === 'send') {
+      throw new Error(`script: ${JSON.stringify(next)} while a ${action.endpoint} request is out`);
+    }
+    // A send not performed yet goes out first (a late answer to an earlier
+    // one may arrive while it is out).
+    if (action.type === 'send' && !sent.has(keyOf(action))) {
+      sent.add(keyOf(action));
+      if (crashBeforeEverySend) {
+        restore();
+        const again = driver.nextAction();
+        resends.push([action, again]);
+        action = again;
+      }
+      onSend(action);
+      sends.push(action);
+      outstanding.push(action);
+      steps.push(`send ${action.endpoint} ${action.requestId}${action.attempt > 1 ? ` (attempt ${action.attempt})` : ''}`);
+      if (action.endpoint === 'pos') amount = JSON.parse(action.body).amount;
+    }
+    if (beat?.late !== undefined) {
+      beats.shift();
+      const current = action.type === 'send' ? keyOf(action) : null;
+      const late = outstanding.find((a) => keyOf(a) !== current);
+      if (!late) throw new Error(`script: ${JSON.stringify(beat)} with no earlier request outstanding`);
+      outstanding = outstanding.filter((a) => a !== late);
+      now += LATENCY_MS;
+      driver.handleResponse(late.id, 200, answerBody(late.body, beat.late, amount), now);
+      stale.push(late.id);
+      steps.push(`late answer ${beat.late} to ${late.requestId}`);
+      continue;
+    }
     if (action.type === 'done') {
       steps.push(`done ${action.outcome.outcome}`);
-      return { steps, sends, resends, driver, outcome: action.outcome, now };
+      return { steps, sends, resends, stale, driver, outcome: action.outcome, now };
     }
-    const beat = beats[0];
     if (action.type === 'send') {
-      const key = `${action.requestId}#${action.attempt}`;
-      if (!sent.has(key)) {
-        sent.add(key);
-        if (crashBeforeEverySend) {
-          restore();
-          const again = driver.nextAction();
-          resends.push([action, again]);
-          action = again;
-        }
-        onSend(action);
-        sends.push(action);
-        steps.push(`send ${action.endpoint} ${action.requestId}${action.attempt > 1 ? ` (attempt ${action.attempt})` : ''}`);
-        if (action.endpoint === 'pos') amount = JSON.parse(action.body).amount;
-      }
+      const key = keyOf(action);
       if (beat?.ipn !== undefined) {
         // It arrives before the answer to the request out.
         beats.shift();
@@ -91,17 +130,19 @@ export function play(driver, client, script, options = {}) {
         continue;
       }
       beats.shift();
+      // Its fate, reported with the id it has now (a restore renews it).
+      outstanding = outstanding.filter((a) => keyOf(a) !== key);
       if (beat === undefined || beat === 'timeout') {
         now = action.deadlineMs;
-        driver.handleTimeout(client, now);
+        driver.handleTimeout(action.id, now);
         steps.push('timeout');
       } else if (beat === 'network') {
         now += LATENCY_MS;
-        driver.handleNetworkError(client, now);
+        driver.handleNetworkError(action.id, now);
         steps.push('network error');
       } else if (beat.answer !== undefined) {
         now += LATENCY_MS;
-        driver.handleResponse(client, now, 200, answerBody(action.body, beat.answer, amount));
+        driver.handleResponse(action.id, 200, answerBody(action.body, beat.answer, amount), now);
         steps.push(`answer ${beat.answer}`);
       } else {
         throw new Error(`script: ${JSON.stringify(beat)} while a request is out`);
@@ -112,12 +153,12 @@ export function play(driver, client, script, options = {}) {
     } else if (action.type === 'decide' && beat?.decide !== undefined) {
       beats.shift();
       now += CASHIER_MS;
-      driver.decide(client, now, beat.decide);
+      driver.decide(beat.decide, now);
       steps.push(`decide ${beat.decide}`);
     } else {
       steps.push(action.type === 'decide' ? 'no decision' : `wait ${action.untilMs - now}`);
       now = action.untilMs;
-      driver.tick(client, now);
+      driver.tick(now);
     }
   }
   throw new Error(`no end after 200 steps: ${steps.join(', ')}`);
