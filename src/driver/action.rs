@@ -41,7 +41,7 @@ impl fmt::Display for SendId {
 
 /// A request the host must POST, kept byte for byte so that a resend after
 /// a lost answer or a restart is the *same* request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Outgoing {
     pub(super) id: SendId,
     pub(super) endpoint: Endpoint,

@@ -10,7 +10,7 @@ use crate::request::{ConfirmAction, MIN_TIMEOUT};
 ///
 /// The defaults suit a staffed till: a shopper confirming in the MoMo app
 /// takes seconds to a minute, so the payment phase allows three minutes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DriverConfig {

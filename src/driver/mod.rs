@@ -152,6 +152,10 @@ const MAX_LOG: usize = 256;
 const MAX_SEEN_IPNS: usize = 16;
 
 /// One payment's driver. See the [module documentation](self).
+///
+/// `Hash` leaves the journal out: two drivers in the same state hash alike
+/// whatever their history (equal drivers still hash equal), so a set of
+/// drivers, or a model checker's set of visited states, sees states.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Driver {
     config: DriverConfig,
@@ -181,7 +185,7 @@ pub struct Driver {
     log_dropped: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum State {
     Paying,
     Authorized {
@@ -195,6 +199,59 @@ enum State {
     Done {
         outcome: Outcome,
     },
+}
+
+impl std::hash::Hash for Driver {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        // Every field but `log` and `log_dropped`, which the driver only
+        // ever appends to.
+        let Self {
+            config,
+            partner_code,
+            order_id,
+            request_id,
+            amount,
+            pos,
+            state,
+            in_flight,
+            next_poll_ms,
+            deadline_ms,
+            now_ms,
+            queries,
+            backoff,
+            pos_resends,
+            pos_answered,
+            authorized_seen,
+            trans_id,
+            last_result_code,
+            confirm_refusal,
+            next_send,
+            seen_ipns,
+            log: _,
+            log_dropped: _,
+        } = self;
+        (
+            config,
+            partner_code,
+            order_id,
+            request_id,
+            amount,
+            pos,
+            state,
+        )
+            .hash(h);
+        (
+            in_flight,
+            next_poll_ms,
+            deadline_ms,
+            now_ms,
+            queries,
+            backoff,
+        )
+            .hash(h);
+        (pos_resends, pos_answered, authorized_seen, trans_id).hash(h);
+        (last_result_code, confirm_refusal, next_send, seen_ipns).hash(h);
+    }
 }
 
 impl Driver {

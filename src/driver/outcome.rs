@@ -9,7 +9,7 @@ use crate::result_code::{explain, ResultCodeInfo};
 
 /// How a payment ended. `Declined` and `Cancelled` mean no money moved;
 /// `Unknown` means it may have: reconcile before charging the shopper again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(
     tag = "outcome",
     rename_all = "camelCase",
@@ -95,7 +95,7 @@ impl fmt::Display for Outcome {
 }
 
 /// Why a payment ended without a final answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
