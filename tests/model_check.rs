@@ -62,61 +62,10 @@ const TRANS_ID: u64 = 4_088_878_653;
 const T0: u64 = 1_700_000_000_000;
 const DEFAULT_DEPTH: usize = 15;
 
-/// The driver as the checker drives it: the only place that knows the
-/// driver's event API, so that the same search can be pointed at another
-/// version of it.
-mod sut {
-    use momo_pos::driver::{Driver, Event, Outgoing, SendId};
-    use momo_pos::{Client, Notification};
-
-    pub fn id(request: &Outgoing) -> u64 {
-        request.id().get()
-    }
-
-    pub fn in_flight(d: &Driver) -> Option<u64> {
-        d.in_flight().map(id)
-    }
-
-    pub fn respond(d: &mut Driver, c: &Client, now: u64, id: u64, status: u16, body: &[u8]) {
-        let id = SendId::from(id);
-        d.handle(c, now, Event::Response { id, status, body })
-            .unwrap();
-    }
-
-    pub fn network_error(d: &mut Driver, c: &Client, now: u64, id: u64) {
-        let id = SendId::from(id);
-        d.handle(c, now, Event::NetworkError { id }).unwrap();
-    }
-
-    pub fn ipn(d: &mut Driver, c: &Client, now: u64, n: &Notification) {
-        d.handle(c, now, Event::Ipn(n)).unwrap();
-    }
-
-    pub fn tick(d: &mut Driver, c: &Client, now: u64) {
-        d.handle(c, now, Event::Tick).unwrap();
-    }
-
-    pub fn crash(d: &Driver, now: u64) -> Driver {
-        Driver::restore(&d.snapshot().unwrap(), now).unwrap()
-    }
-
-    /// The driver's state without its journal (which it never reads), for
-    /// recognising a state already explored: `Driver`'s `Hash` leaves the
-    /// journal out.
-    pub fn fingerprint(d: &Driver, h: &mut impl std::hash::Hasher) {
-        std::hash::Hash::hash(d, h);
-    }
-
-    /// Equal but for the journal.
-    pub fn same_state(a: &Driver, b: &Driver) -> bool {
-        let hash = |d: &Driver| {
-            let mut h = std::hash::DefaultHasher::new();
-            fingerprint(d, &mut h);
-            std::hash::Hasher::finish(&h)
-        };
-        hash(a) == hash(b)
-    }
-}
+/// The driver's event API, kept apart so that the same search can be
+/// pointed at another version of the driver.
+#[path = "model_check/sut.rs"]
+mod sut;
 
 /// MoMo's ledger for the payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -281,6 +230,9 @@ struct Checker {
     auto_capture: bool,
     shopper: Shopper,
     max_crashes: u8,
+    /// Invariants 1-4 only (`MOMO_MODEL_ONLY_MONEY=1`): to see which money
+    /// rule a driver breaks when it also breaks invariant 5.
+    only_money: bool,
 }
 
 fn hmac_hex(raw: &str) -> String {
@@ -639,7 +591,7 @@ impl Checker {
     }
 
     fn check(&self, w: &World) -> Result<(), String> {
-        if let Some(broken) = &w.misapplied {
+        if let Some(broken) = w.misapplied.as_ref().filter(|_| !self.only_money) {
             return Err(broken.clone());
         }
         if w.charges > 1 {
@@ -783,6 +735,7 @@ fn money_rules_hold_in_every_interleaving() {
         .ok()
         .and_then(|d| d.parse().ok())
         .unwrap_or(DEFAULT_DEPTH);
+    let only_money = std::env::var_os("MOMO_MODEL_ONLY_MONEY").is_some();
     let client = Client::new(
         Credentials::new(PARTNER, ACCESS_KEY, SECRET).unwrap(),
         Environment::Test,
@@ -809,6 +762,7 @@ fn money_rules_hold_in_every_interleaving() {
                             auto_capture,
                             shopper,
                             max_crashes: 1,
+                            only_money,
                         };
                         done.push((auto_capture, shopper, explore(&checker, depth)));
                     }

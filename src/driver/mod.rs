@@ -723,8 +723,7 @@ impl Driver {
     /// Still authorized: the confirm never landed. The same bytes again,
     /// or, once they went out as often as allowed, `unknown`.
     fn resend_confirm(&mut self, now: u64) {
-        let id = self.new_id();
-        let State::Confirming { request, sends, .. } = &mut self.state else {
+        let State::Confirming { sends, .. } = &self.state else {
             return;
         };
         if *sends >= self.config.max_confirm_sends {
@@ -733,10 +732,13 @@ impl Driver {
             };
             return self.settle(Outcome::Unknown { reason });
         }
-        *request = request.again(id, now);
-        *sends += 1;
-        let again = request.clone();
-        self.hand_out(again);
+        let id = self.new_id();
+        if let State::Confirming { request, sends, .. } = &mut self.state {
+            *request = request.again(id, now);
+            *sends += 1;
+            let again = request.clone();
+            self.hand_out(again);
+        }
     }
 
     fn cancelled(&self, result_code: i64) -> Outcome {
