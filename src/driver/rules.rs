@@ -122,14 +122,14 @@ pub(crate) fn step(phase: Phase, source: Source, class: Class) -> Step {
     use Source::{Answer, Ipn};
     match (phase, source, class) {
         // Paying: the first final word about the payment settles it.
-        (Phase::Paying, _, C::Success) => Step::Paid,
-        (Phase::Paying, _, C::Authorized) => Step::Authorize,
-        (Phase::Paying, _, C::Failed) => Step::Failed,
+        (Phase::Paying, Answer(Pos | Query) | Ipn, C::Success) => Step::Paid,
+        (Phase::Paying, Answer(Pos | Query) | Ipn, C::Authorized) => Step::Authorize,
+        (Phase::Paying, Answer(Pos | Query) | Ipn, C::Failed) => Step::Failed,
         // MoMo refused the payment request itself: no transaction exists.
         (Phase::Paying, Answer(Pos), C::Refused) => Step::Failed,
         (Phase::Paying, Answer(Query), C::NoSuchOrder) => Step::ResendPos,
         // A refused query says nothing about the payment.
-        (Phase::Paying, Answer(_), _) => Step::Poll,
+        (Phase::Paying, Answer(Pos | Query), _) => Step::Poll,
 
         // Authorized: nothing is in flight; an IPN may still end it.
         (Phase::Authorized, Ipn, C::Success) => Step::Paid,
@@ -152,6 +152,7 @@ pub(crate) fn step(phase: Phase, source: Source, class: Class) -> Step {
 
         (_, Ipn, _)
         | (Phase::Authorized | Phase::Unknown, Answer(_), _)
+        | (Phase::Paying, Answer(Confirm), _)
         | (Phase::Capturing | Phase::Cancelling, Answer(Pos), _) => Step::Nothing,
     }
 }
@@ -213,6 +214,102 @@ mod tests {
                 let step = step(phase, Source::Answer(Endpoint::Confirm), class);
                 if class != Class::Success {
                     assert_eq!(step, Step::Poll, "{phase:?} {class:?}");
+                }
+            }
+        }
+    }
+
+    /// The table in the module documentation says what `step` does, cell
+    /// for cell: a row's "any other" is every class the rows before it left
+    /// open for that stage and source, and a cell no row names changes
+    /// nothing.
+    #[test]
+    fn the_documented_table_is_the_code() {
+        use std::collections::HashMap;
+        let docs = include_str!("mod.rs");
+        let mut said: HashMap<(Phase, Source, Class), String> = HashMap::new();
+        let rows = docs
+            .lines()
+            .filter_map(|l| l.strip_prefix("//! | "))
+            .filter(|l| !l.starts_with("payment stands") && !l.starts_with("---"));
+        for row in rows {
+            let cells: Vec<&str> = row.trim_end_matches(" |").split(" | ").collect();
+            let [stages, sources, classes, then] = cells[..] else {
+                panic!("row {row:?}")
+            };
+            let stages: Vec<Phase> = stages
+                .split(", ")
+                .map(|s| match s {
+                    "paying" => Phase::Paying,
+                    "authorized" => Phase::Authorized,
+                    "capturing" => Phase::Capturing,
+                    "cancelling" => Phase::Cancelling,
+                    "ended `unknown`" => Phase::Unknown,
+                    other => panic!("stage {other:?}"),
+                })
+                .collect();
+            let sources: Vec<Source> = sources
+                .split(", ")
+                .flat_map(|s| match s {
+                    "pos answer" => vec![Source::Answer(Endpoint::Pos)],
+                    "query answer" => vec![Source::Answer(Endpoint::Query)],
+                    "confirm answer" => vec![Source::Answer(Endpoint::Confirm)],
+                    "pos or query answer" => vec![
+                        Source::Answer(Endpoint::Pos),
+                        Source::Answer(Endpoint::Query),
+                    ],
+                    "IPN" => vec![Source::Ipn],
+                    other => panic!("source {other:?}"),
+                })
+                .collect();
+            for &phase in &stages {
+                for &source in &sources {
+                    let classes: Vec<Class> = match classes {
+                        "success" => vec![Class::Success],
+                        "authorized" => vec![Class::Authorized],
+                        "failed" => vec![Class::Failed],
+                        "refused" => vec![Class::Refused],
+                        "no such order" => vec![Class::NoSuchOrder],
+                        "any other, lost" => Class::ALL
+                            .into_iter()
+                            .filter(|c| !said.contains_key(&(phase, source, *c)))
+                            .collect(),
+                        other => panic!("class {other:?}"),
+                    };
+                    for class in classes {
+                        said.insert((phase, source, class), then.to_owned());
+                    }
+                }
+            }
+        }
+        for phase in Phase::ALL {
+            for source in SOURCES {
+                for class in Class::ALL {
+                    let step = step(phase, source, class);
+                    let words = match step {
+                        Step::Paid => "`paid`",
+                        Step::PaidDespiteCancel => "`paid` (journaled as a conflict",
+                        Step::Failed if phase == Phase::Paying => "`declined`",
+                        Step::Failed if phase == Phase::Unknown => {
+                            "`declined`, or `cancelled` once 9000 was seen"
+                        }
+                        Step::Failed | Step::Cancelled => "`cancelled`",
+                        Step::Authorize => "ask the merchant",
+                        Step::Poll => "status query",
+                        Step::ResendPos => "the identical pos request again",
+                        Step::ResendConfirm => "the identical confirm again",
+                        Step::Nothing => {
+                            let row = said.get(&(phase, source, class));
+                            assert!(row.is_none(), "{phase:?} {source:?} {class:?}: {row:?}");
+                            continue;
+                        }
+                    };
+                    let row = said.get(&(phase, source, class));
+                    assert!(
+                        row.is_some_and(|r| r.starts_with(words))
+                            && (step != Step::Paid || !row.is_some_and(|r| r.contains("conflict"))),
+                        "{phase:?} {source:?} {class:?} does {step:?}; the docs say {row:?}"
+                    );
                 }
             }
         }
