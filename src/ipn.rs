@@ -206,6 +206,19 @@ pub(crate) fn verify(credentials: &Credentials, body: &[u8]) -> Result<Notificat
 mod tests {
     use super::*;
 
+    /// An IPN without `resultCode` is an error naming it, never a 0.
+    #[test]
+    fn an_ipn_without_result_code_is_refused() {
+        let creds =
+            Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz").unwrap();
+        let body = crate::simulation::ipn_body(0, 50_000, 1);
+        assert!(verify(&creds, body.as_bytes()).is_ok());
+        let without = body.replace("\"resultCode\":0,", "");
+        assert_ne!(without, body);
+        let err = verify(&creds, without.as_bytes()).unwrap_err();
+        assert_eq!(err.field(), Some("resultCode"));
+    }
+
     /// A snapshot's transId is 1 to 32 ASCII digits, nothing else: a
     /// restored driver must not carry text MoMo never sent.
     #[test]
