@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import init, * as momo from 'momo-pos';
 import * as browser from 'momo-pos/browser';
 import { throwsMomo } from './throws-momo.mjs';
+import { declarationFiles } from './shipped.mjs';
 import { credentials, decrypt, hmacHex, ipnBody, pkgDir, publicKey2048, rawSignature, repo } from './oracle.mjs';
 
 const require = createRequire(import.meta.url);
@@ -157,14 +158,7 @@ test('the browser entry cannot sign: no signing export, no signing code', async 
 });
 
 test('shipped type declarations have no any', () => {
-  const files = [];
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(`${dir}/${e.name}`);
-      else if (/\.d\.m?ts$/.test(e.name)) files.push(`${dir}/${e.name}`);
-    }
-  };
-  walk(`${pkgDir}dist`);
+  const files = declarationFiles();
   assert.ok(files.length >= 6, files.join());
   for (const file of files) {
     const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');

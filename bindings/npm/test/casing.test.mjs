@@ -6,11 +6,12 @@
 // mapped at the wasm boundary: src/wasm/names.rs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import init, * as momo from 'momo-pos';
 import * as browser from 'momo-pos/browser';
 import { credentials, hmacHex, ipnBody, pkgDir, publicKey2048, repo } from './oracle.mjs';
 import { T0, TRANS_ID, play } from './fake-momo/fake-momo.js';
+import { declarationFiles } from './shipped.mjs';
 
 await init();
 
@@ -64,18 +65,6 @@ function literalTypes(code) {
     found.push(value);
   }
   return found;
-}
-
-function declarationFiles() {
-  const files = [];
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(`${dir}/${e.name}`);
-      else if (/\.d\.m?ts$/.test(e.name)) files.push(`${dir}/${e.name}`);
-    }
-  };
-  walk(`${pkgDir}dist`);
-  return files;
 }
 
 const DECLARATIONS = declarationFiles().map((file) => ({ file, code: stripComments(readFileSync(file, 'utf8')) }));
