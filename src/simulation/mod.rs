@@ -113,14 +113,7 @@ pub fn play(script: &Script, options: RunOptions) -> Result<Run> {
     let client = client()?;
     let config = script.config.clone().unwrap_or_default();
     let driver = Driver::start(&client, &payment(script.auto_capture)?, config, T0_MS)?;
-    Host::new(&client, script, driver, T0_MS)?.play(options)
-}
-
-/// Continues a driver (a restored snapshot, say) at `now_ms` against
-/// `script`: its answers are given to the requests sent from now on.
-pub fn resume(script: &Script, driver: Driver, now_ms: u64) -> Result<Run> {
-    let client = client()?;
-    Host::new(&client, script, driver, now_ms)?.play(RunOptions::default())
+    Host::new(&client, script, driver)?.play(options)
 }
 
 fn script_error(reason: String) -> Error {
@@ -155,7 +148,6 @@ struct Host<'a> {
     client: &'a Client,
     script: &'a Script,
     now: u64,
-    start: u64,
     driver: Driver,
     persisted: String,
     replies: Replies,
@@ -193,7 +185,7 @@ impl Replies {
 }
 
 impl<'a> Host<'a> {
-    fn new(client: &'a Client, script: &'a Script, driver: Driver, now: u64) -> Result<Self> {
+    fn new(client: &'a Client, script: &'a Script, driver: Driver) -> Result<Self> {
         let mut ipns: Vec<_> = script.ipns.clone();
         ipns.sort_by_key(|i| i.at_ms);
         let mut crashes_at: Vec<u64> = script.crashes.iter().filter_map(|c| c.at_ms).collect();
@@ -206,8 +198,7 @@ impl<'a> Host<'a> {
         Ok(Self {
             client,
             script,
-            now,
-            start: T0_MS,
+            now: T0_MS,
             persisted: driver.snapshot()?,
             driver,
             replies,
@@ -290,11 +281,11 @@ impl<'a> Host<'a> {
             candidates.push((a.at, Next::Arrival(i)));
         }
         if let Some(ipn) = self.ipns.front() {
-            candidates.push((self.start.saturating_add(ipn.at_ms), Next::Ipn));
+            candidates.push((T0_MS.saturating_add(ipn.at_ms), Next::Ipn));
         }
         if !done {
             if let Some(at) = self.crashes_at.front() {
-                candidates.push((self.start.saturating_add(*at), Next::Crash));
+                candidates.push((T0_MS.saturating_add(*at), Next::Crash));
             }
         }
         match self.driver.next_action() {
