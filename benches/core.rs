@@ -146,6 +146,35 @@ fn verify_ipn(c: &mut Criterion) {
     }
 }
 
+/// The worst-case corpus (tests/hostile/): verifying each body, and parsing
+/// it as a status query's answer. The goal: none above 50 µs.
+fn hostile_bodies(c: &mut Criterion) {
+    let client = client();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile");
+    let manifest = std::fs::read_to_string(format!("{dir}/corpus.json")).unwrap();
+    let entries: Vec<Value> = serde_json::from_str(&manifest).unwrap();
+    for (group_name, query) in [
+        ("hostile_verify_ipn", false),
+        ("hostile_query_answer", true),
+    ] {
+        let mut group = c.benchmark_group(group_name);
+        group.throughput(Throughput::Elements(1));
+        for entry in &entries {
+            let file = entry["file"].as_str().unwrap();
+            let body = std::fs::read(format!("{dir}/{file}")).unwrap();
+            let name = file.trim_end_matches(".json");
+            group.bench_function(name, |b| {
+                if query {
+                    b.iter(|| client.parse_query_response(black_box(&body)).is_ok());
+                } else {
+                    b.iter(|| client.verify_ipn(black_box(&body)).is_ok());
+                }
+            });
+        }
+        group.finish();
+    }
+}
+
 fn parse_key(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse_key");
     group.throughput(Throughput::Elements(1));
@@ -189,6 +218,7 @@ criterion_group!(
     query_request,
     confirm_request,
     verify_ipn,
+    hostile_bodies,
     parse_key,
     driver
 );

@@ -66,6 +66,43 @@
 #define MOMO_MAX_BODY_BYTES (64 * 1024)
 
 /**
+ * Most keys in one object of a received body (the core's `MAX_KEYS`); one
+ * more is MOMO_RESULT_JSON_LIMIT, and reading stops there.
+ */
+#define MOMO_MAX_KEYS 128
+
+/**
+ * Longest key in a received body, in bytes as written (the core's
+ * `MAX_KEY_BYTES`); a longer one is MOMO_RESULT_JSON_LIMIT.
+ */
+#define MOMO_MAX_KEY_BYTES 64
+
+/**
+ * Most values in a received body, nested ones and array elements counted
+ * (the core's `MAX_VALUES`); one more is MOMO_RESULT_JSON_LIMIT.
+ */
+#define MOMO_MAX_VALUES 512
+
+/**
+ * Longest string value in a received body, in bytes as written
+ * between its quotes (the core's `MAX_STRING_BYTES`); a longer one is
+ * MOMO_RESULT_JSON_LIMIT.
+ */
+#define MOMO_MAX_STRING_BYTES 4096
+
+/**
+ * Most escape sequences in a received body, a surrogate pair counted once
+ * (the core's `MAX_ESCAPES`); one more is MOMO_RESULT_JSON_LIMIT.
+ */
+#define MOMO_MAX_ESCAPES 2048
+
+/**
+ * Deepest nesting of arrays and objects inside a field of a received body
+ * (the core's `MAX_DEPTH`); one more level is MOMO_RESULT_JSON_LIMIT.
+ */
+#define MOMO_MAX_DEPTH 16
+
+/**
  * The status of a call. MOMO_RESULT_OK is 0; every other value is a
  * failure whose details are in momo_last_error_message().
  */
@@ -169,6 +206,13 @@ enum momo_result
    * another version (invalid_state).
    */
   MOMO_RESULT_INVALID_STATE = 113,
+  /**
+   * A received body crossed a reader cap (MOMO_MAX_KEYS,
+   * MOMO_MAX_KEY_BYTES, MOMO_MAX_VALUES, MOMO_MAX_STRING_BYTES,
+   * MOMO_MAX_ESCAPES, MOMO_MAX_DEPTH); reading
+   * stopped there (json_limit).
+   */
+  MOMO_RESULT_JSON_LIMIT = 114,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

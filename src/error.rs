@@ -136,6 +136,8 @@ pub enum ErrorKind {
     Encryption,
     /// See [`Error::InvalidState`].
     InvalidState,
+    /// See [`Error::JsonLimit`].
+    JsonLimit,
 }
 
 impl ErrorKind {
@@ -156,6 +158,7 @@ impl ErrorKind {
             Self::Randomness => "randomness",
             Self::Encryption => "encryption",
             Self::InvalidState => "invalid_state",
+            Self::JsonLimit => "json_limit",
         }
     }
 }
@@ -206,8 +209,17 @@ pub enum Error {
     },
     /// The body is not one JSON object.
     InvalidJson {
-        /// What the parser said, with line and column.
+        /// What the parser found, with the byte offset where it stopped.
         reason: String,
+    },
+    /// A received body crossed one of the reader's caps (the constants
+    /// [`crate::JsonLimit`] names); reading stopped there, before any
+    /// signature check. MoMo never sends such a body.
+    JsonLimit {
+        /// The cap.
+        limit: crate::JsonLimit,
+        /// Byte offset in the body where the cap was crossed.
+        offset: usize,
     },
     /// The body is larger than [`crate::MAX_BODY_BYTES`]; it was not parsed.
     BodyTooLarge {
@@ -264,6 +276,7 @@ impl Error {
             Self::Randomness => ErrorKind::Randomness,
             Self::Encryption { .. } => ErrorKind::Encryption,
             Self::InvalidState { .. } => ErrorKind::InvalidState,
+            Self::JsonLimit { .. } => ErrorKind::JsonLimit,
         }
     }
 
@@ -320,6 +333,7 @@ impl fmt::Display for Error {
             Self::Randomness => f.write_str("the operating system could not supply randomness"),
             Self::Encryption { reason } => write!(f, "paymentCode: RSA encryption failed: {reason}"),
             Self::InvalidState { reason } => write!(f, "driver: {reason}"),
+            Self::JsonLimit { limit, offset } => write!(f, "{limit} (byte {offset})"),
         }
     }
 }

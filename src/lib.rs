@@ -68,7 +68,10 @@ pub use credentials::Credentials;
 pub use environment::{CustomBaseUrl, Environment, PRODUCTION_BASE_URL, TEST_BASE_URL};
 pub use error::{Error, ErrorKind, KeyProblem, PaymentCodeProblem, Result};
 pub use ipn::{DedupeKey, Notification, TransId};
-pub use json::{MAX_BODY_BYTES, MAX_DEPTH};
+pub use json::{
+    JsonLimit, MAX_BODY_BYTES, MAX_DEPTH, MAX_ESCAPES, MAX_KEYS, MAX_KEY_BYTES, MAX_STRING_BYTES,
+    MAX_VALUES,
+};
 pub use lang::Lang;
 pub use payment_code::{EncryptedPaymentCode, PaymentCode, CODE_DIGITS};
 pub use public_key::MomoPublicKey;

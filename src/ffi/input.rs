@@ -19,6 +19,37 @@ pub const MOMO_MAX_INPUT_LEN: usize = 1 << 20;
 #[allow(dead_code)]
 pub const MOMO_MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Most keys in one object of a received body (the core's `MAX_KEYS`); one
+/// more is MOMO_RESULT_JSON_LIMIT, and reading stops there.
+#[allow(dead_code)]
+pub const MOMO_MAX_KEYS: usize = 128;
+
+/// Longest key in a received body, in bytes as written (the core's
+/// `MAX_KEY_BYTES`); a longer one is MOMO_RESULT_JSON_LIMIT.
+#[allow(dead_code)]
+pub const MOMO_MAX_KEY_BYTES: usize = 64;
+
+/// Most values in a received body, nested ones and array elements counted
+/// (the core's `MAX_VALUES`); one more is MOMO_RESULT_JSON_LIMIT.
+#[allow(dead_code)]
+pub const MOMO_MAX_VALUES: usize = 512;
+
+/// Longest string value in a received body, in bytes as written
+/// between its quotes (the core's `MAX_STRING_BYTES`); a longer one is
+/// MOMO_RESULT_JSON_LIMIT.
+#[allow(dead_code)]
+pub const MOMO_MAX_STRING_BYTES: usize = 4096;
+
+/// Most escape sequences in a received body, a surrogate pair counted once
+/// (the core's `MAX_ESCAPES`); one more is MOMO_RESULT_JSON_LIMIT.
+#[allow(dead_code)]
+pub const MOMO_MAX_ESCAPES: usize = 2048;
+
+/// Deepest nesting of arrays and objects inside a field of a received body
+/// (the core's `MAX_DEPTH`); one more level is MOMO_RESULT_JSON_LIMIT.
+#[allow(dead_code)]
+pub const MOMO_MAX_DEPTH: usize = 16;
+
 /// Raw bytes (a received body): only the pointer and length are checked.
 ///
 /// # Safety
@@ -175,5 +206,11 @@ mod tests {
     #[test]
     fn body_limit_is_the_cores() {
         assert_eq!(super::MOMO_MAX_BODY_BYTES, crate::MAX_BODY_BYTES);
+        assert_eq!(super::MOMO_MAX_KEYS, crate::MAX_KEYS);
+        assert_eq!(super::MOMO_MAX_VALUES, crate::MAX_VALUES);
+        assert_eq!(super::MOMO_MAX_STRING_BYTES, crate::MAX_STRING_BYTES);
+        assert_eq!(super::MOMO_MAX_DEPTH, crate::MAX_DEPTH);
+        assert_eq!(super::MOMO_MAX_ESCAPES, crate::MAX_ESCAPES);
+        assert_eq!(super::MOMO_MAX_KEY_BYTES, crate::MAX_KEY_BYTES);
     }
 }

@@ -63,12 +63,17 @@ pub enum momo_result {
     /// when nothing is authorized, another merchant's client, a snapshot of
     /// another version (invalid_state).
     MOMO_RESULT_INVALID_STATE = 113,
+    /// A received body crossed a reader cap (MOMO_MAX_KEYS,
+    /// MOMO_MAX_KEY_BYTES, MOMO_MAX_VALUES, MOMO_MAX_STRING_BYTES,
+    /// MOMO_MAX_ESCAPES, MOMO_MAX_DEPTH); reading
+    /// stopped there (json_limit).
+    MOMO_RESULT_JSON_LIMIT = 114,
 }
 
 use momo_result::*;
 
 /// Every code, for lookups by number.
-const ALL: [momo_result; 23] = [
+const ALL: [momo_result; 24] = [
     MOMO_RESULT_OK,
     MOMO_RESULT_NULL_POINTER,
     MOMO_RESULT_INVALID_UTF8,
@@ -92,6 +97,7 @@ const ALL: [momo_result; 23] = [
     MOMO_RESULT_RANDOMNESS,
     MOMO_RESULT_ENCRYPTION,
     MOMO_RESULT_INVALID_STATE,
+    MOMO_RESULT_JSON_LIMIT,
 ];
 
 impl momo_result {
@@ -113,6 +119,7 @@ impl momo_result {
             ErrorKind::Randomness => MOMO_RESULT_RANDOMNESS,
             ErrorKind::Encryption => MOMO_RESULT_ENCRYPTION,
             ErrorKind::InvalidState => MOMO_RESULT_INVALID_STATE,
+            ErrorKind::JsonLimit => MOMO_RESULT_JSON_LIMIT,
         }
     }
 
@@ -146,6 +153,7 @@ impl momo_result {
             MOMO_RESULT_RANDOMNESS => c"randomness",
             MOMO_RESULT_ENCRYPTION => c"encryption",
             MOMO_RESULT_INVALID_STATE => c"invalid_state",
+            MOMO_RESULT_JSON_LIMIT => c"json_limit",
         }
     }
 
@@ -179,6 +187,9 @@ impl momo_result {
             MOMO_RESULT_RANDOMNESS => c"the operating system could not supply randomness",
             MOMO_RESULT_ENCRYPTION => c"RSA encryption failed",
             MOMO_RESULT_INVALID_STATE => c"the call does not fit the transaction driver's state",
+            MOMO_RESULT_JSON_LIMIT => {
+                c"the body crosses a cap on keys, key or string length, values, escapes or depth"
+            }
         }
     }
 }
@@ -226,6 +237,8 @@ mod tests {
             ErrorKind::FieldMismatch,
             ErrorKind::Randomness,
             ErrorKind::Encryption,
+            ErrorKind::InvalidState,
+            ErrorKind::JsonLimit,
         ] {
             let code = momo_result::from_kind(kind);
             assert!(code as u32 >= 100);

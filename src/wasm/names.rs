@@ -32,6 +32,7 @@ pub(crate) const fn error_code(kind: ErrorKind) -> &'static str {
         ErrorKind::Randomness => "randomness",
         ErrorKind::Encryption => "encryption",
         ErrorKind::InvalidState => "invalidState",
+        ErrorKind::JsonLimit => "jsonLimit",
     }
 }
 

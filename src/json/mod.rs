@@ -4,67 +4,140 @@
 //! digits (transId can exceed 2^53), a repeated key is refused (which of the
 //! two values was signed would be a guess), and a value of the wrong JSON
 //! type is refused rather than converted.
+//!
+//! An IPN endpoint is public, so the reader also bounds the work any body
+//! can cause before its signature is checked: the caps below are far above
+//! anything MoMo sends, each is enforced as soon as it is crossed, and the
+//! reader's work is linear in the body's length (see `reader`).
 
-use std::borrow::Cow;
+mod reader;
+mod work;
+#[cfg(test)]
+mod work_tests;
+
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
-
 use crate::error::{Error, Result};
+use reader::{Field, Reader};
 
 /// Largest body verified, in bytes. MoMo's notifications and responses are a
 /// few hundred bytes; anything this large is refused before parsing.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Deepest nesting accepted inside a value (`promotionInfo` lists need 2).
+/// Deepest nesting of arrays and objects inside a top-level value
+/// (`promotionInfo` lists need 2).
 pub const MAX_DEPTH: usize = 16;
 
-/// A parsed top-level object: its keys and their raw JSON text.
+/// Most keys in one object, top-level or nested. MoMo's largest answer, a
+/// status query's, has about 20.
+pub const MAX_KEYS: usize = 128;
+
+/// Most values in one body, every nested value and array element counted.
+/// A query answer with a few refunds and promotions has under 100.
+pub const MAX_VALUES: usize = 512;
+
+/// Longest string value, in bytes as written between its quotes
+/// (escapes count as written). MoMo's longest strings, `extraData` and
+/// `orderInfo`, echo what the merchant sent, at most 1,024 bytes when this
+/// crate built the request.
+pub const MAX_STRING_BYTES: usize = 4096;
+
+/// Longest key, in bytes as written between its quotes. MoMo's longest,
+/// `partnerUserId` or `promotionInfo`, have 13.
+pub const MAX_KEY_BYTES: usize = 64;
+
+/// Most escape sequences (`\n`, `\u00e9`, ...) in one body, a surrogate
+/// pair counted as one. MoMo writes text as UTF-8; even a fully escaped
+/// Vietnamese `orderInfo` of 1,024 bytes has a few hundred.
+pub const MAX_ESCAPES: usize = 2048;
+
+/// Which of the reader's caps a body crossed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JsonLimit {
+    /// [`MAX_DEPTH`].
+    Depth,
+    /// [`MAX_KEYS`].
+    Keys,
+    /// [`MAX_VALUES`].
+    Values,
+    /// [`MAX_STRING_BYTES`].
+    StringBytes,
+    /// [`MAX_ESCAPES`].
+    Escapes,
+    /// [`MAX_KEY_BYTES`].
+    KeyBytes,
+}
+
+impl JsonLimit {
+    /// The name of the constant, as the README's Limits section and the C
+    /// header (`MOMO_` prefixed) spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Depth => "MAX_DEPTH",
+            Self::Keys => "MAX_KEYS",
+            Self::Values => "MAX_VALUES",
+            Self::StringBytes => "MAX_STRING_BYTES",
+            Self::Escapes => "MAX_ESCAPES",
+            Self::KeyBytes => "MAX_KEY_BYTES",
+        }
+    }
+
+    /// The cap's value.
+    pub const fn max(self) -> usize {
+        match self {
+            Self::Depth => MAX_DEPTH,
+            Self::Keys => MAX_KEYS,
+            Self::Values => MAX_VALUES,
+            Self::StringBytes => MAX_STRING_BYTES,
+            Self::Escapes => MAX_ESCAPES,
+            Self::KeyBytes => MAX_KEY_BYTES,
+        }
+    }
+}
+
+impl fmt::Display for JsonLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let max = self.max();
+        let what = match self {
+            Self::Depth => format!("nests deeper than {max} levels"),
+            Self::Keys => format!("has an object with more than {max} keys"),
+            Self::Values => format!("holds more than {max} values"),
+            Self::StringBytes => format!("has a string longer than {max} bytes"),
+            Self::Escapes => format!("holds more than {max} escape sequences"),
+            Self::KeyBytes => format!("has a key longer than {max} bytes"),
+        };
+        write!(f, "{}: the body {what}", self.name())
+    }
+}
+
+/// A parsed top-level object: its keys, sorted, and their raw JSON text.
 pub(crate) struct Object<'a> {
-    fields: Vec<(Cow<'a, str>, &'a RawValue)>,
+    fields: Vec<Field<'a>>,
 }
 
 impl<'a> Object<'a> {
     pub(crate) fn parse(body: &'a [u8]) -> Result<Self> {
-        if body.len() > MAX_BODY_BYTES {
-            return Err(Error::BodyTooLarge {
-                size: body.len(),
-                limit: MAX_BODY_BYTES,
-            });
-        }
-        let text = std::str::from_utf8(body).map_err(|e| Error::InvalidJson {
-            reason: format!("not UTF-8 (byte {})", e.valid_up_to()),
-        })?;
-        if text.trim().is_empty() {
-            return Err(Error::InvalidJson {
-                reason: "the body is empty".into(),
-            });
-        }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let fields = de.deserialize_map(ObjectVisitor).map_err(json_error)?;
-        de.end().map_err(json_error)?;
-        let object = Self { fields };
-        for (key, value) in &object.fields {
-            check_depth(key, value.get())?;
-        }
-        Ok(object)
+        Ok(Self {
+            fields: read(body)?.0,
+        })
     }
 
     fn raw(&self, field: &str) -> Option<&'a str> {
-        self.fields
-            .iter()
-            .find(|(key, _)| key == field)
-            .map(|(_, value)| value.get())
+        let at = self.fields.binary_search_by(|f| f.key.as_ref().cmp(field));
+        at.ok().and_then(|at| self.fields.get(at)).map(|f| f.raw)
     }
 
     /// A string field; absent gives `None`, any other JSON type an error.
     pub(crate) fn opt_str(&self, field: &str) -> Result<Option<String>> {
         match self.raw(field) {
             None => Ok(None),
-            Some(raw) if raw.starts_with('"') => serde_json::from_str::<String>(raw)
-                .map(Some)
-                .map_err(|_| Error::invalid(field, "is not a valid JSON string")),
+            Some(raw) if raw.starts_with('"') => {
+                let content = raw.get(1..raw.len() - 1).unwrap_or_default();
+                reader::unescape(content)
+                    .map(|text| Some(text.into_owned()))
+                    .map_err(|_| Error::invalid(field, "is not a valid JSON string"))
+            }
             Some(_) => Err(Error::invalid(field, "must be a JSON string")),
         }
     }
@@ -151,102 +224,37 @@ fn is_json_integer(raw: &str) -> bool {
     }
 }
 
-/// Bounds the nesting of arrays and objects inside a raw value.
-fn check_depth(field: &str, raw: &str) -> Result<()> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for b in raw.bytes() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(Error::invalid(
-                        field,
-                        format!("nests deeper than {MAX_DEPTH} levels"),
-                    ));
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+/// Parses a body, checking its size and encoding first.
+fn read(body: &[u8]) -> Result<(Vec<Field<'_>>, work::Work)> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(Error::BodyTooLarge {
+            size: body.len(),
+            limit: MAX_BODY_BYTES,
+        });
     }
-    Ok(())
+    let text = std::str::from_utf8(body).map_err(|e| Error::InvalidJson {
+        reason: format!("not UTF-8 (byte {})", e.valid_up_to()),
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::InvalidJson {
+            reason: "the body is empty".into(),
+        });
+    }
+    let mut reader = Reader::new(text);
+    let fields = reader.top_level()?;
+    Ok((fields, reader.work))
 }
 
-fn json_error(e: serde_json::Error) -> Error {
-    let text = e.to_string();
-    // Our own visitor errors carry a field; serde_json's carry a position.
-    if let Some(key) = text.strip_prefix(DUPLICATE_MARK) {
-        let key = key.split(" at line ").next().unwrap_or(key);
-        return Error::DuplicateKey {
-            field: key.to_owned(),
-        };
-    }
-    Error::InvalidJson { reason: text }
-}
-
-const DUPLICATE_MARK: &str = "momo-pos duplicate key: ";
-
-struct ObjectVisitor;
-
-impl<'de> Visitor<'de> for ObjectVisitor {
-    type Value = Vec<(Cow<'de, str>, &'de RawValue)>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        let mut fields: Self::Value = Vec::with_capacity(16);
-        while let Some(key) = map.next_key::<KeyText<'de>>()? {
-            let value = map.next_value::<&'de RawValue>()?;
-            if fields.iter().any(|(k, _)| *k == key.0) {
-                return Err(de::Error::custom(format_args!("{DUPLICATE_MARK}{}", key.0)));
-            }
-            fields.push((key.0, value));
-        }
-        Ok(fields)
-    }
-}
-
-/// A key borrowed from the body when it has no escapes, decoded otherwise
-/// (so `"amo\u0075nt"` is recognised as a second `amount`).
-struct KeyText<'de>(Cow<'de, str>);
-
-impl<'de> de::Deserialize<'de> for KeyText<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = KeyText<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E: de::Error>(
-                self,
-                v: &'de str,
-            ) -> std::result::Result<Self::Value, E> {
-                Ok(KeyText(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
-                Ok(KeyText(Cow::Owned(v.to_owned())))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
-    }
+/// For the fuzz targets (`cfg(fuzzing)` builds only): the reader's work on
+/// `body`, and whether that is within the bound the tests assert.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn fuzz_work(body: &[u8]) -> (usize, bool) {
+    let text = std::str::from_utf8(body).unwrap_or_default();
+    let mut reader = Reader::new(text);
+    let _ = reader.top_level();
+    let steps = reader.work.steps();
+    (steps, work::within_bound(steps, body.len()))
 }
 
 #[cfg(test)]
