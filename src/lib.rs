@@ -68,6 +68,9 @@ pub use credentials::Credentials;
 pub use environment::{CustomBaseUrl, Environment, PRODUCTION_BASE_URL, TEST_BASE_URL};
 pub use error::{Error, ErrorKind, KeyProblem, PaymentCodeProblem, Result};
 pub use ipn::{DedupeKey, Notification, TransId};
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use json::fuzz_work;
 pub use json::{
     JsonLimit, MAX_BODY_BYTES, MAX_DEPTH, MAX_ESCAPES, MAX_KEYS, MAX_KEY_BYTES, MAX_STRING_BYTES,
     MAX_VALUES,

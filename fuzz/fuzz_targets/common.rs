@@ -28,3 +28,15 @@ pub fn sign(fields: &[(&str, String)]) -> String {
     }
     momo_pos::hmac_sha256_hex(SECRET_KEY.as_bytes(), raw.as_bytes())
 }
+
+/// The JSON reader's work on `body` (counted in this `cfg(fuzzing)` build)
+/// is within the linear bound the crate's tests assert: no input makes it
+/// superlinear, however the fuzzer shapes it.
+pub fn check_work(body: &[u8]) {
+    let (steps, within) = momo_pos::fuzz_work(body);
+    assert!(
+        within,
+        "the JSON reader did {steps} steps of work on {} bytes, above its linear bound",
+        body.len()
+    );
+}

@@ -455,26 +455,26 @@ fn first_repeat<'k, 'a: 'k>(
 
 /// How many leading bytes of `bytes` are JSON whitespace, eight at a time:
 /// a body can be 64 KiB of it.
-fn whitespace_run(bytes: &[u8]) -> usize {
+pub(super) fn whitespace_run(bytes: &[u8]) -> usize {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // High bit of each byte of `x` that is zero (exact for the lowest one).
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    // High bit of each byte of `v` that is not zero. Exact for every byte
+    // (no carry crosses a byte), unlike the shorter `v - 1 & !v` trick,
+    // whose borrow flags bytes above a zero one.
+    let nonzero = |v: u64| (((v & LOW7) + LOW7) | v) & HIGHS;
     let mut chunks = bytes.chunks_exact(8);
     let mut run = 0;
     for chunk in chunks.by_ref() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        let space = zero(x ^ (ONES * 0x20))
-            | zero(x ^ (ONES * 0x09))
-            | zero(x ^ (ONES * 0x0A))
-            | zero(x ^ (ONES * 0x0D));
-        if space != HIGHS {
-            // The first byte whose high bit is clear is not whitespace; a
-            // false "zero" flag can only sit above a true one, so the lowest
-            // clear flag is exact.
-            return run + ((!space & HIGHS).trailing_zeros() / 8) as usize;
+        let other = nonzero(x ^ (ONES * 0x20))
+            & nonzero(x ^ (ONES * 0x09))
+            & nonzero(x ^ (ONES * 0x0A))
+            & nonzero(x ^ (ONES * 0x0D));
+        if other != 0 {
+            return run + (other.trailing_zeros() / 8) as usize;
         }
         run += 8;
     }
@@ -487,7 +487,7 @@ fn whitespace_run(bytes: &[u8]) -> usize {
 
 /// How many leading bytes of `bytes` are ASCII digits, eight at a time: a
 /// body can be mostly digits.
-fn digit_run(bytes: &[u8]) -> usize {
+pub(super) fn digit_run(bytes: &[u8]) -> usize {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let mut chunks = bytes.chunks_exact(8);
