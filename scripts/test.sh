@@ -13,6 +13,9 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "signature vectors are what the Python oracle computes"
 python3 tests/oracle/make_vectors.py --check
 
+step "the worst-case bodies in tests/hostile are what their script makes"
+python3 tests/hostile/make_corpus.py --check
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

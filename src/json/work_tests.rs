@@ -60,7 +60,7 @@ fn the_bound_fails_for_pairwise_duplicate_detection() {
         .find(|(file, _, _)| file == "many-keys.json")
         .unwrap();
     let (result, steps) = work_of(&body, true);
-    assert!(matches!(result, Err(Error::SignatureMismatch) | Ok(())));
+    assert!(result.is_ok(), "{result:?}");
     assert!(!within_bound(steps, body.len()), "{steps} steps");
     assert!(steps > 100 * body.len(), "{steps} steps");
 }

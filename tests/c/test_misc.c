@@ -36,6 +36,7 @@ static void result_codes_have_stable_numbers_and_names(void) {
       {MOMO_RESULT_RANDOMNESS, 111, "randomness"},
       {MOMO_RESULT_ENCRYPTION, 112, "encryption"},
       {MOMO_RESULT_INVALID_STATE, 113, "invalid_state"},
+      {MOMO_RESULT_JSON_LIMIT, 114, "json_limit"},
   };
   for (size_t i = 0; i < COUNT(table); i++) {
     CHECK((unsigned)table[i].code == table[i].number);

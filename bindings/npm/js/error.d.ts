@@ -14,6 +14,9 @@
  * - randomness / encryption: no secure randomness for the RSA padding / encryption failed
  * - invalidState: not now (a decision when nothing is authorized, a snapshot
  *   of another format or merchant)
+ * - jsonLimit: a received body crosses one of the reader's caps (keys per
+ *   object, key or string length, values, escapes, nesting: the README's
+ *   Limits); reading stopped there, before any signature check
  */
 export type MomoErrorCode =
   | "invalidPaymentCode"
@@ -29,7 +32,8 @@ export type MomoErrorCode =
   | "fieldMismatch"
   | "randomness"
   | "encryption"
-  | "invalidState";
+  | "invalidState"
+  | "jsonLimit";
 
 /** Every error momo-pos throws. `message` never contains a secret. */
 export class MomoError extends Error {

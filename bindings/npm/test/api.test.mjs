@@ -86,6 +86,26 @@ test('IPN verification from the raw body keeps transId exact', () => {
   throwsMomo(() => client.verifyIpn('x'.repeat(70_000)), 'bodyTooLarge');
 });
 
+test('the worst-case corpus (tests/hostile): each body gets its verdict, as a string and as bytes', () => {
+  const dir = `${repo}tests/hostile/`;
+  const corpus = JSON.parse(readFileSync(`${dir}corpus.json`, 'utf8'));
+  assert.ok(corpus.length >= 15);
+  const code = { json_limit: 'jsonLimit', duplicate_key: 'duplicateKey', signature_mismatch: 'signatureMismatch' };
+  for (const { file, expect } of corpus) {
+    const bytes = readFileSync(dir + file);
+    for (const body of [bytes, bytes.toString('utf8')]) {
+      if (expect === 'ok') {
+        assert.equal(client.verifyIpn(body).orderId, 'HOSTILE-1', file);
+      } else {
+        throwsMomo(() => client.verifyIpn(body), code[expect]);
+      }
+    }
+    if (expect === 'json_limit' || expect === 'duplicate_key') {
+      throwsMomo(() => client.parseQueryResponse(bytes), code[expect]);
+    }
+  }
+});
+
 test('answers: verified only with a valid signature, unsigned otherwise', () => {
   const f = {
     partnerCode: 'MOMO', orderId: 'ORDER-1001', requestId: 'ORDER-1001-r1', amount: '59000',

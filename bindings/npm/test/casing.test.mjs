@@ -178,6 +178,7 @@ test('error codes at runtime are members of MomoErrorCode', () => {
     () => client.verifyIpn('{"a":1,"a":2}'),
     () => client.verifyIpn('not json'),
     () => client.verifyIpn('x'.repeat(70_000)),
+    () => client.verifyIpn(`{${Array.from({ length: 200 }, (_, i) => `"k${i}":0`).join(',')}}`),
     () => client.verifyIpn(ipnBody().replace(/"signature":"\w+"/, '"signature":"ABC"')),
     () => client.verifyIpn(ipnBody({}, 'another-secret')),
     () => client.verifyIpn(ipnBody({ partnerCode: 'OTHER' })),
@@ -189,7 +190,7 @@ test('error codes at runtime are members of MomoErrorCode', () => {
   assert.deepEqual(new Set(thrown), new Set([
     'invalidPaymentCode', 'invalidPublicKey', 'invalidCredentials', 'missingField', 'invalidField',
     'duplicateKey', 'invalidJson', 'bodyTooLarge', 'malformedSignature', 'signatureMismatch',
-    'fieldMismatch', 'invalidState',
+    'fieldMismatch', 'invalidState', 'jsonLimit',
   ]));
 });
 
