@@ -18,3 +18,6 @@ node --security-revert=CVE-2023-46809 --test tests/sandbox/test/
 step "End to end: every scenario through the backend and the C terminal; the cashier page (Playwright)"
 node --test --test-concurrency=2 tests/e2e/scenarios.test.mjs tests/e2e/cashier.test.mjs
 echo "screenshots: tests/e2e/artifacts/"
+
+step "Load test (short): genuine IPNs alone and in a hostile flood, through the backend and the example"
+bash scripts/load-test.sh --short
