@@ -10,6 +10,7 @@
 //! anything MoMo sends, each is enforced as soon as it is crossed, and the
 //! reader's work is linear in the body's length (see `reader`).
 
+mod key;
 mod reader;
 mod work;
 #[cfg(test)]
@@ -124,7 +125,10 @@ impl<'a> Object<'a> {
     }
 
     fn raw(&self, field: &str) -> Option<&'a str> {
-        let at = self.fields.binary_search_by(|f| f.key.as_ref().cmp(field));
+        let head = key::head(field);
+        let at = self
+            .fields
+            .binary_search_by(|f| f.key.cmp_text(field, head));
         at.ok().and_then(|at| self.fields.get(at)).map(|f| f.raw)
     }
 

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use super::key::Key;
 use super::work::Work;
 use super::{
     JsonLimit, MAX_DEPTH, MAX_ESCAPES, MAX_KEYS, MAX_KEY_BYTES, MAX_STRING_BYTES, MAX_VALUES,
@@ -23,7 +24,7 @@ use crate::error::{Error, Result};
 
 /// A key of the top-level object and the raw JSON text of its value.
 pub(super) struct Field<'a> {
-    pub(super) key: Cow<'a, str>,
+    pub(super) key: Key<'a>,
     pub(super) raw: &'a str,
 }
 
@@ -49,7 +50,7 @@ pub(super) struct Reader<'a> {
     escapes: usize,
     /// Keys of the nested objects being read, the innermost object's last:
     /// one buffer for all of them instead of one allocation per object.
-    nested_keys: Vec<Cow<'a, str>>,
+    nested_keys: Vec<Key<'a>>,
     pub(super) work: Work,
     /// Tests only: find duplicates as 0.1's reader did, each key against
     /// every earlier one, without the caps on keys and values it lacked, to
@@ -85,7 +86,7 @@ impl<'a> Reader<'a> {
         fields.sort_unstable_by(|a: &Field<'a>, b| work.compare(&a.key, &b.key));
         if let Some(key) = first_repeat(fields.iter().map(|f| &f.key), work) {
             return Err(Error::DuplicateKey {
-                field: key.clone().into_owned(),
+                field: key.as_str().to_owned(),
             });
         }
         Ok(fields)
@@ -151,7 +152,7 @@ impl<'a> Reader<'a> {
                 field: self
                     .nested_keys
                     .get(index)
-                    .map(|key| key.clone().into_owned())
+                    .map(|key| key.as_str().to_owned())
                     .unwrap_or_default(),
             },
         }
@@ -200,7 +201,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `"key" :` and the whitespace after it; the key decoded.
-    fn key(&mut self) -> Step<Cow<'a, str>> {
+    fn key(&mut self) -> Step<Key<'a>> {
         if self.peek() != Some(b'"') {
             return Err(Stop::Expected("a key in double quotes", self.pos));
         }
@@ -222,7 +223,7 @@ impl<'a> Reader<'a> {
         }
         self.pos += 1;
         self.skip_whitespace();
-        Ok(key)
+        Ok(Key::new(key))
     }
 
     fn value(&mut self, depth: usize) -> Step {
@@ -440,9 +441,9 @@ impl<'a> Reader<'a> {
 
 /// The first key equal to its neighbour in a sorted sequence.
 fn first_repeat<'k, 'a: 'k>(
-    mut keys: impl Iterator<Item = &'k Cow<'a, str>>,
+    mut keys: impl Iterator<Item = &'k Key<'a>>,
     work: &mut Work,
-) -> Option<&'k Cow<'a, str>> {
+) -> Option<&'k Key<'a>> {
     let mut previous = keys.next()?;
     for key in keys {
         if work.compare(previous, key) == Ordering::Equal {
@@ -543,7 +544,7 @@ fn hex4(digits: &[u8]) -> Option<u16> {
 /// The text of a string's content (between its quotes, already checked by
 /// [`Reader::string`]), escapes decoded; borrowed when it has none.
 pub(super) fn unescape(content: &str) -> Result<Cow<'_, str>> {
-    let Some(first) = content.find('\\') else {
+    let Some(first) = memchr::memchr(b'\\', content.as_bytes()) else {
         return Ok(Cow::Borrowed(content));
     };
     let broken = || Error::InvalidJson {

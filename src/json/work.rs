@@ -8,27 +8,29 @@
 
 use std::cmp::Ordering;
 
+use super::key::Key;
+
 /// The most work the reader may do per byte of body, plus [`WORK_SLACK`].
 /// Scanning costs about one step per byte; sorting an object's keys costs
 /// about log2 of their number per key byte, and [`super::MAX_KEYS`] bounds
 /// that number.
 #[cfg(any(test, fuzzing))]
-pub(crate) const WORK_PER_BYTE: usize = 16;
+pub(super) const WORK_PER_BYTE: usize = 16;
 
 /// Fixed work allowed on top of the per-byte bound, for bodies of a few
 /// bytes.
 #[cfg(any(test, fuzzing))]
-pub(crate) const WORK_SLACK: usize = 64;
+pub(super) const WORK_SLACK: usize = 64;
 
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Work {
+pub(super) struct Work {
     #[cfg(any(test, fuzzing))]
     steps: usize,
 }
 
 impl Work {
     #[inline(always)]
-    pub(crate) fn step(&mut self, n: usize) {
+    pub(super) fn step(&mut self, n: usize) {
         #[cfg(any(test, fuzzing))]
         {
             self.steps += n;
@@ -37,19 +39,19 @@ impl Work {
     }
 
     #[inline(always)]
-    pub(crate) fn compare(&mut self, a: &str, b: &str) -> Ordering {
-        self.step(1 + a.len().min(b.len()));
-        a.cmp(b)
+    pub(super) fn compare(&mut self, a: &Key<'_>, b: &Key<'_>) -> Ordering {
+        self.step(1 + a.as_str().len().min(b.as_str().len()));
+        a.cmp_key(b)
     }
 
     #[cfg(any(test, fuzzing))]
-    pub(crate) fn steps(self) -> usize {
+    pub(super) fn steps(self) -> usize {
         self.steps
     }
 }
 
 /// True when `steps` of work on a body of `len` bytes is within the bound.
 #[cfg(any(test, fuzzing))]
-pub(crate) fn within_bound(steps: usize, len: usize) -> bool {
+pub(super) fn within_bound(steps: usize, len: usize) -> bool {
     steps <= WORK_PER_BYTE * len + WORK_SLACK
 }
