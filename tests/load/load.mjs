@@ -7,8 +7,8 @@
 // Each genuine IPN is for a distinct order and must get 204 and settle it
 // (backend: the payment ends paid with our transId, by the IPN; example:
 // one 'ipn accepted' line); every hostile body must get 400. Latencies are
-// reported; the limit is MoMo's own 15 s for an answer, and --max-p99-ms
-// (1 s in the short version) on the genuine IPNs' p99.
+// reported; the limit is MoMo's own 15 s for an answer (--max-p99-ms sets
+// a tighter one on the genuine IPNs' p99, for runs by hand).
 // Bounded by count (genuine IPNs, autocannon's request cap) and by time
 // (autocannon's duration, a watchdog over the whole run); exits 1 on any
 // failure. The last line is `load-summary {json}`.
@@ -51,11 +51,12 @@ const CONNECTIONS = Number(opt.connections);
 const HOSTILE_RATE = Number(opt['hostile-rate']); // 0: as fast as the server answers
 const LEAD_S = 0.5; // the flood runs this long before and after the genuine IPNs
 const IPN_TIMEOUT_MS = 15_000; // MoMo's: no 204 by then counts as not delivered
-// A genuine IPN's p99 above this fails the run. The short version sets it
-// (1 s: 25 times what a loaded CI machine shows, yet 0.1.0's reader, which
-// queued genuine IPNs behind hostile ones for seconds, fails it); the long
-// one relies on MoMo's 15 s alone.
-const MAX_P99_MS = Number(opt['max-p99-ms'] ?? (opt.short ? 1000 : IPN_TIMEOUT_MS));
+// A genuine IPN's p99 above this fails the run. By default only MoMo's own
+// 15 s: the test command asserts no timings (the reader's work bound is
+// proven by counting, in src/json/work_tests.rs). By hand, `--max-p99-ms
+// 1000` fails 0.1.0's reader, which queued genuine IPNs behind hostile ones
+// for 2.7-3.5 s, and passes this one (about 25 ms).
+const MAX_P99_MS = Number(opt['max-p99-ms'] ?? IPN_TIMEOUT_MS);
 const PKG = resolve(opt.package);
 const TARGETS = opt.target === 'both' ? ['backend', 'example'] : [opt.target];
 // Setup (20 ms allowed per backend payment), the phases with their lead-in and a margin.
