@@ -454,64 +454,66 @@ fn first_repeat<'k, 'a: 'k>(
     None
 }
 
-/// How many leading bytes of `bytes` are JSON whitespace, eight at a time:
-/// a body can be 64 KiB of it.
-pub(super) fn whitespace_run(bytes: &[u8]) -> usize {
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // High bit of each byte of `v` that is not zero. Exact for every byte
-    // (no carry crosses a byte), unlike the shorter `v - 1 & !v` trick,
-    // whose borrow flags bytes above a zero one.
-    let nonzero = |v: u64| (((v & LOW7) + LOW7) | v) & HIGHS;
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// How many leading bytes of `bytes` pass `passes`, eight at a time:
+/// `fails` gives the high bit of each byte of a little-endian word that
+/// does not pass, exactly (a flag on a byte that passes would end the run
+/// early).
+#[inline(always)]
+fn run_of(bytes: &[u8], fails: impl Fn(u64) -> u64, passes: impl Fn(&u8) -> bool) -> usize {
     let mut chunks = bytes.chunks_exact(8);
     let mut run = 0;
     for chunk in chunks.by_ref() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let other = nonzero(x ^ (ONES * 0x20))
-            & nonzero(x ^ (ONES * 0x09))
-            & nonzero(x ^ (ONES * 0x0A))
-            & nonzero(x ^ (ONES * 0x0D));
-        if other != 0 {
-            return run + (other.trailing_zeros() / 8) as usize;
+        let flags = fails(u64::from_le_bytes(word));
+        if flags != 0 {
+            return run + (flags.trailing_zeros() / 8) as usize;
         }
         run += 8;
     }
-    run + chunks
-        .remainder()
-        .iter()
-        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        .count()
+    run + chunks.remainder().iter().take_while(|b| passes(b)).count()
 }
 
-/// How many leading bytes of `bytes` are ASCII digits, eight at a time: a
-/// body can be mostly digits.
+/// High bit of each byte of `v` that is not zero. Exact for every byte (no
+/// carry crosses a byte), unlike the shorter `v - 1 & !v` trick, whose
+/// borrow flags bytes above a zero one.
+fn nonzero(v: u64) -> u64 {
+    (((v & LOW7) + LOW7) | v) & HIGHS
+}
+
+/// How many leading bytes of `bytes` are JSON whitespace: a body can be
+/// 64 KiB of it.
+pub(super) fn whitespace_run(bytes: &[u8]) -> usize {
+    run_of(
+        bytes,
+        |x| {
+            nonzero(x ^ (ONES * 0x20))
+                & nonzero(x ^ (ONES * 0x09))
+                & nonzero(x ^ (ONES * 0x0A))
+                & nonzero(x ^ (ONES * 0x0D))
+        },
+        |b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'),
+    )
+}
+
+/// How many leading bytes of `bytes` are ASCII digits: a body can be mostly
+/// digits.
 pub(super) fn digit_run(bytes: &[u8]) -> usize {
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut run = 0;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        // Each byte minus '0' (as xor: digits have 0x3 in the high nibble);
-        // a byte is a digit iff that is below 10. Adding 0x76 to the low
-        // seven bits reaches the high bit from 10 up, and cannot carry into
-        // the next byte.
-        let x = u64::from_le_bytes(word) ^ (0x30 * (HIGHS >> 7));
-        let not_digit = (((x & LOW7) + 0x76 * (HIGHS >> 7)) | x) & HIGHS;
-        if not_digit != 0 {
-            return run + (not_digit.trailing_zeros() / 8) as usize;
-        }
-        run += 8;
-    }
-    run + chunks
-        .remainder()
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count()
+    run_of(
+        bytes,
+        |x| {
+            // Each byte xor '0' is below 10 exactly for a digit; adding 0x76
+            // to its low seven bits reaches the high bit from 10 up, without
+            // carrying into the next byte.
+            let x = x ^ (ONES * 0x30);
+            (((x & LOW7) + ONES * 0x76) | x) & HIGHS
+        },
+        u8::is_ascii_digit,
+    )
 }
 
 /// The code unit of the `\uXXXX` at `at`, if there is one.

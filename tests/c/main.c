@@ -33,7 +33,7 @@ momo_client *test_client(void) {
   return client;
 }
 
-char *read_text_file(const char *path) {
+uint8_t *read_repo_file(const char *path, size_t *len) {
   char full[1024];
   snprintf(full, sizeof full, "%s/%s", REPO_DIR, path);
   FILE *f = fopen(full, "rb");
@@ -41,11 +41,16 @@ char *read_text_file(const char *path) {
     fprintf(stderr, "cannot open %s\n", full);
     exit(2);
   }
-  char *text = calloc(1, 65536);
-  size_t n = fread(text, 1, 65535, f);
-  text[n] = '\0';
+  /* One byte more than any test file, for the NUL of read_text_file. */
+  uint8_t *bytes = calloc(1, 65536 + 1);
+  *len = fread(bytes, 1, 65536, f);
   fclose(f);
-  return text;
+  return bytes;
+}
+
+char *read_text_file(const char *path) {
+  size_t len;
+  return (char *)read_repo_file(path, &len);
 }
 
 void check_verdict(const char *name, momo_result rc, const char *expect) {

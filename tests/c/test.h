@@ -70,6 +70,8 @@ void check_fail(const char *file, int line, const char *what);
 
 momo_client *test_client(void);
 char *read_text_file(const char *path);
+/* A whole file of the repository (at most 64 KiB), malloc'ed; *len set. */
+uint8_t *read_repo_file(const char *path, size_t *len);
 int contains(momo_str haystack, const char *needle);
 /* The call's result has the name `expect` ("ok", "signature_mismatch"...). */
 void check_verdict(const char *name, momo_result rc, const char *expect);

@@ -215,21 +215,6 @@ static void verify_refuses_bad_arguments(void) {
   momo_client_free(client);
 }
 
-/* A whole file, exactly (bodies up to 64 KiB, not NUL-terminated). */
-static uint8_t *read_bytes(const char *path, size_t *len) {
-  char full[1024];
-  snprintf(full, sizeof full, "%s/%s", REPO_DIR, path);
-  FILE *f = fopen(full, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", full);
-    exit(2);
-  }
-  uint8_t *bytes = malloc(MOMO_MAX_BODY_BYTES + 1);
-  *len = fread(bytes, 1, MOMO_MAX_BODY_BYTES + 1, f);
-  fclose(f);
-  return bytes;
-}
-
 /* The worst-case corpus (tests/hostile/corpus.json): each body gets the
  * verdict listed for it, through the IPN verifier and the query answer
  * parser alike (the reader's verdicts come first in both). Under ASan and
@@ -247,7 +232,7 @@ static void hostile_bodies_get_their_verdict(void) {
       break;
     snprintf(path, sizeof path, "tests/hostile/%s", file);
     size_t len = 0;
-    uint8_t *body = read_bytes(path, &len);
+    uint8_t *body = read_repo_file(path, &len);
     CHECK(len <= MOMO_MAX_BODY_BYTES);
     momo_notification *n = SENTINEL;
     momo_result rc = momo_client_verify_ipn(client, body, len, &n);
