@@ -300,6 +300,9 @@ mod tests {
         for body in [
             r#"{"amount": 1, "amount": 2}"#,
             r#"{"amount": 1, "amo\u0075nt": 2}"#,
+            // Nested objects too, however deep, whatever comes between.
+            r#"{"x": [{"amount": 1, "b": 2, "amount": 3}], "y": 0}"#,
+            r#"{"x": {"o": {"b": {}, "amount": 1, "amo\u0075nt": 2}}}"#,
         ] {
             match Object::parse(body.as_bytes()) {
                 Err(Error::DuplicateKey { field }) => assert_eq!(field, "amount"),

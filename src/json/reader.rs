@@ -84,9 +84,10 @@ impl<'a> Reader<'a> {
         }
         let work = &mut self.work;
         fields.sort_unstable_by(|a: &Field<'a>, b| work.compare(&a.key, &b.key));
-        if let Some(key) = first_repeat(fields.iter().map(|f| &f.key), work) {
+        if let Some(at) = first_repeat(fields.iter().map(|f| &f.key), work) {
+            let key = fields.get(at).map(|f| f.key.as_str()).unwrap_or_default();
             return Err(Error::DuplicateKey {
-                field: key.as_str().to_owned(),
+                field: key.to_owned(),
             });
         }
         Ok(fields)
@@ -284,12 +285,8 @@ impl<'a> Reader<'a> {
         let work = &mut self.work;
         let keys = self.nested_keys.get_mut(base..).unwrap_or_default();
         keys.sort_unstable_by(|a, b| work.compare(a, b));
-        let mut previous = None;
-        for (i, key) in keys.iter().enumerate() {
-            if previous.is_some_and(|p| work.compare(p, key).is_eq()) {
-                return Err(Stop::Duplicate(base + i));
-            }
-            previous = Some(key);
+        if let Some(at) = first_repeat(keys.iter(), work) {
+            return Err(Stop::Duplicate(base + at));
         }
         self.nested_keys.truncate(base);
         Ok(())
@@ -439,17 +436,17 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The first key equal to its neighbour in a sorted sequence.
+/// Where, in a sorted sequence, the first key equal to the one before it is.
 fn first_repeat<'k, 'a: 'k>(
-    mut keys: impl Iterator<Item = &'k Key<'a>>,
+    keys: impl Iterator<Item = &'k Key<'a>>,
     work: &mut Work,
-) -> Option<&'k Key<'a>> {
-    let mut previous = keys.next()?;
-    for key in keys {
-        if work.compare(previous, key) == Ordering::Equal {
-            return Some(key);
+) -> Option<usize> {
+    let mut previous: Option<&Key<'a>> = None;
+    for (at, key) in keys.enumerate() {
+        if previous.is_some_and(|p| work.compare(p, key) == Ordering::Equal) {
+            return Some(at);
         }
-        previous = key;
+        previous = Some(key);
     }
     None
 }
