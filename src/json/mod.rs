@@ -120,7 +120,7 @@ pub(crate) struct Object<'a> {
 impl<'a> Object<'a> {
     pub(crate) fn parse(body: &'a [u8]) -> Result<Self> {
         Ok(Self {
-            fields: read(body)?.0,
+            fields: read(body)?,
         })
     }
 
@@ -229,7 +229,7 @@ fn is_json_integer(raw: &str) -> bool {
 }
 
 /// Parses a body, checking its size and encoding first.
-fn read(body: &[u8]) -> Result<(Vec<Field<'_>>, work::Work)> {
+fn read(body: &[u8]) -> Result<Vec<Field<'_>>> {
     if body.len() > MAX_BODY_BYTES {
         return Err(Error::BodyTooLarge {
             size: body.len(),
@@ -244,9 +244,7 @@ fn read(body: &[u8]) -> Result<(Vec<Field<'_>>, work::Work)> {
             reason: "the body is empty".into(),
         });
     }
-    let mut reader = Reader::new(text);
-    let fields = reader.top_level()?;
-    Ok((fields, reader.work))
+    Reader::new(text).top_level()
 }
 
 /// For the fuzz targets (`cfg(fuzzing)` builds only): the reader's work on
