@@ -1,4 +1,4 @@
-//! Build script: generates the C header of the C ABI (src/ffi/) with cbindgen.
+//! Build script: generates the C header of the C ABI (src/) with cbindgen.
 //!
 //! The header is written to `$OUT_DIR/momo_pos.h`; `tests/c_header.rs` fails
 //! when the committed `include/momo_pos.h` differs from it. With
@@ -10,10 +10,10 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    println!("cargo:rerun-if-changed=src/ffi");
+    println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-env-changed=MOMO_POS_REGEN_HEADER");
 
-    // The wasm binding has no C ABI (src/ffi/ is not compiled there).
+    // The wasm binding has no C ABI (this crate is not built there).
     if env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
         return;
     }
@@ -39,7 +39,7 @@ fn main() {
     );
     let bindings = cbindgen::Builder::new()
         .with_config(config)
-        .with_src(crate_dir.join("src/ffi/mod.rs"))
+        .with_src(crate_dir.join("src/lib.rs"))
         .with_after_include(defines)
         .generate();
     let bindings = match bindings {

@@ -23,7 +23,10 @@ use std::ptr;
 
 use std::time::Instant;
 
-use momo_pos::{Client, Credentials, Environment, MomoPublicKey, PaymentCode, PosPayment};
+// The C functions below come from this package's library.
+use momo_pos as _;
+
+use momo::{Client, Credentials, Environment, MomoPublicKey, PaymentCode, PosPayment};
 use serde_json::Value;
 
 const SCANNED: &str = "]Q1MM561918531775222861\r\n";

@@ -22,9 +22,9 @@ bind() {
   # $1: entry name (browser|full); $2: cargo features ("" for none)
   local entry=$1 features=$2
   say "wasm: $entry${features:+ (--features $features)}"
-  cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown \
+  cargo rustc -p momo-pos-wasm --lib --crate-type cdylib --target wasm32-unknown-unknown \
     --profile wasm-release --locked --quiet ${features:+--features "$features"}
-  local wasm=target/wasm32-unknown-unknown/wasm-release/momo_pos.wasm
+  local wasm=target/wasm32-unknown-unknown/wasm-release/momo_pos_wasm.wasm
   local kind out
   for kind in nodejs web; do
     out=$dist/$([ "$kind" = nodejs ] && echo node || echo web)/$entry
@@ -46,7 +46,7 @@ bind() {
 }
 
 bind browser ""
-bind full wasm-signing
+bind full signing
 
 say "entry files"
 node $pkg/js/make-entries.mjs "$dist"

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-cargo build --release --locked --quiet --bin momo-pos
+cargo build -p momo-pos-cli --release --locked --quiet --bin momo-pos
 cli=target/release/momo-pos
 
 # MoMo's published sandbox credentials (public) and our test key.

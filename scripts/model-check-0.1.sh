@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Points the model checker (tests/model_check.rs) at the driver of 0.1.0,
+# Points the model checker (crates/momo-pos-testkit/tests/model_check.rs) at the driver of 0.1.0,
 # to show that it catches the two bugs driver v2 fixed. Not part of the test
 # command: it builds 0.1.0 in a worktree of its own (a few minutes).
 #   bash scripts/model-check-0.1.sh            every invariant
@@ -14,8 +14,8 @@ work=$(mktemp -d)
 trap 'git worktree remove --force "$work/old" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git worktree add --detach "$work/old" "$OLD" >/dev/null
 mkdir -p "$work/old/tests/model_check"
-cp tests/model_check.rs "$work/old/tests/"
-cp tests/model_check/sut_0_1.rs "$work/old/tests/model_check/sut.rs"
+cp crates/momo-pos-testkit/tests/model_check.rs "$work/old/tests/"
+cp crates/momo-pos-testkit/tests/model_check/sut_0_1.rs "$work/old/tests/model_check/sut.rs"
 # The optimised test profile, as in today's Cargo.toml.
 sed -n '/^\[profile.model\]/,/^$/p' Cargo.toml >> "$work/old/Cargo.toml"
 log="$work/model-check.log"

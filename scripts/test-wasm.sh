@@ -8,11 +8,11 @@ bash scripts/setup-wasm.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$SECONDS
-wasm=(--target wasm32-unknown-unknown --locked)
+wasm=(-p momo-pos-wasm --target wasm32-unknown-unknown --locked)
 
 step "cargo clippy --target wasm32-unknown-unknown (browser and full builds)"
 cargo clippy "${wasm[@]}" --lib --test wasm -- -D warnings
-cargo clippy "${wasm[@]}" --lib --test wasm --features wasm-signing -- -D warnings
+cargo clippy "${wasm[@]}" --lib --test wasm --features signing -- -D warnings
 
 suite() {
   # $1: label; rest: command. wasm-bindgen-test skips tests not meant for
@@ -31,12 +31,12 @@ suite() {
 }
 
 suite "wasm-bindgen-test in Node (full build)" \
-  cargo test "${wasm[@]}" --test wasm --features wasm-signing
+  cargo test "${wasm[@]}" --test wasm --features signing
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 suite "wasm-bindgen-test in headless Chromium (browser build)" \
   env WASM_BINDGEN_USE_BROWSER=1 cargo test "${wasm[@]}" --test wasm
 suite "wasm-bindgen-test in headless Chromium (full build)" \
-  env WASM_BINDGEN_USE_BROWSER=1 cargo test "${wasm[@]}" --test wasm --features wasm-signing
+  env WASM_BINDGEN_USE_BROWSER=1 cargo test "${wasm[@]}" --test wasm --features signing
 
 step "build the npm package (scripts/build-npm.sh)"
 bash scripts/build-npm.sh

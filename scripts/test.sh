@@ -19,8 +19,8 @@ python3 tests/hostile/make_corpus.py --check
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets --locked -- -D warnings
+step "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "supply chain: cargo deny (licenses, bans, sources; advisories with MOMO_DENY_ADVISORIES=1)"
 # --offline reads the whole lockfile: fetch the wasm-only crates too.
@@ -32,13 +32,13 @@ if [ "${MOMO_DENY_ADVISORIES:-0}" = 1 ]; then
 fi
 
 step "cargo test (unit, integration, property, CLI and doc tests)"
-cargo test --all-targets --locked
-cargo test --doc --locked
+cargo test --workspace --all-targets --locked
+cargo test --workspace --doc --locked
 
 step "model check: the driver's money rules in every interleaving, against a model of MoMo"
 # Optimised (profile "model"): a debug build would take half an hour.
 # MOMO_MODEL_DEPTH deepens the search.
-cargo test --profile model --locked --test model_check -- --ignored --nocapture
+cargo test -p momo-pos-testkit --profile model --locked --test model_check -- --ignored --nocapture
 
 step "WebAssembly and the npm package"
 bash scripts/test-wasm.sh
@@ -50,10 +50,10 @@ step "End to end: MoMo sandbox, Node backend, C terminal, cashier page"
 bash scripts/test-e2e.sh
 
 step "Miri: the C ABI's unit tests (pointers, buffers, handle lifetimes) checked for UB"
-# All of ffi:: (none of its tests does RSA work, which would take minutes
-# per operation under Miri; the 64 KiB body test is skipped under Miri for
-# the same reason); a few minutes cold, seconds once built.
-cargo +nightly miri test --lib ffi::
+# All of the C crate's unit tests (none does RSA work, which would take
+# minutes per operation under Miri; the 64 KiB body test is skipped under
+# Miri for the same reason); a few minutes cold, seconds once built.
+cargo +nightly miri test -p momo-pos-ffi --lib
 
 step "fuzzing: every target in fuzz/ for ${MOMO_FUZZ_SECONDS:-60}s each, regressions replayed"
 bash scripts/test-fuzz.sh

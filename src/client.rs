@@ -1,111 +1,145 @@
-//! The merchant-side entry point: signs requests and verifies what MoMo sends.
+//! `momo_client`: the merchant's credentials and gateway, shared by every
+//! signing and verifying call.
 
-use crate::credentials::Credentials;
-use crate::environment::Environment;
-use crate::error::Result;
-use crate::ipn::{self, Notification};
-use crate::lang::Lang;
-use crate::request::{Confirm, PosPayment, SignedRequest, StatusQuery};
-use crate::response::{self, ConfirmAnswer, PosAnswer, QueryAnswer, Response};
-use crate::rules::AmountLimits;
+use std::ffi::c_char;
 
-/// Everything that needs the merchant's secret: signing requests and
-/// verifying notifications and answers.
-///
-/// Immutable once built, `Send + Sync`, cheap to share: build one per
-/// merchant at start-up. It never does I/O; the host sends the
-/// [`SignedRequest`]s and feeds back the bodies it receives.
-#[derive(Debug, Clone)]
-pub struct Client {
-    credentials: Credentials,
-    environment: Environment,
-    amount_limits: AmountLimits,
-    lang: Lang,
+use super::buffer::{momo_str, CText};
+use super::guard::{call, call_void, Failure};
+use super::input::{free_handle, handle, new_handle, text, Out};
+use super::result::momo_result;
+use momo::{AmountLimits, Client, Credentials, Environment, Lang};
+
+/// A language argument: one of the MOMO_LANG_* values.
+pub type momo_lang = u32;
+/// The client's language (for a request) or Vietnamese (elsewhere).
+pub const MOMO_LANG_DEFAULT: momo_lang = 0;
+/// Vietnamese ("vi"), MoMo's default.
+pub const MOMO_LANG_VI: momo_lang = 1;
+/// English ("en").
+pub const MOMO_LANG_EN: momo_lang = 2;
+
+/// `None` for MOMO_LANG_DEFAULT.
+pub(crate) fn lang_arg(lang: momo_lang, param: &'static str) -> Result<Option<Lang>, Failure> {
+    match lang {
+        MOMO_LANG_DEFAULT => Ok(None),
+        MOMO_LANG_VI => Ok(Some(Lang::Vi)),
+        MOMO_LANG_EN => Ok(Some(Lang::En)),
+        other => Err(Failure::boundary(
+            momo_result::MOMO_RESULT_INVALID_ARGUMENT,
+            param,
+            format!("{other} is not a MOMO_LANG_* value"),
+        )),
+    }
 }
 
-impl Client {
-    /// A client for MoMo's gateway in `environment`, with Quick Pay's
-    /// default amount limits and Vietnamese messages.
-    pub fn new(credentials: Credentials, environment: Environment) -> Self {
+/// A merchant's client: credentials, gateway, amount limits, language.
+/// Immutable once made: one client may be used by any number of threads at
+/// once. Free it with momo_client_free().
+#[derive(Debug)]
+pub struct momo_client {
+    pub(crate) inner: Client,
+    base_url: CText,
+}
+
+impl momo_client {
+    fn new(inner: Client) -> Self {
         Self {
-            credentials,
-            environment,
-            amount_limits: AmountLimits::default(),
-            lang: Lang::default(),
+            inner,
+            base_url: CText::default(),
         }
     }
+}
 
-    /// Other amount bounds (a contract with other caps).
-    #[must_use]
-    pub fn with_amount_limits(mut self, limits: AmountLimits) -> Self {
-        self.amount_limits = limits;
-        self
-    }
+/// Makes a client from MoMo's credentials and a gateway.
+///
+/// `environment` is "test" (https://test-payment.momo.vn), "production"
+/// (https://payment.momo.vn) or a base URL of your own such as
+/// "http://127.0.0.1:8080". Amount limits default to Quick Pay's 1,000 to
+/// 5,000,000 VND and the language to Vietnamese. The secret key is kept only
+/// as a keyed HMAC state, never shown.
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_new(
+    partner_code: *const c_char,
+    partner_code_len: usize,
+    access_key: *const c_char,
+    access_key_len: usize,
+    secret_key: *const c_char,
+    secret_key_len: usize,
+    environment: *const c_char,
+    environment_len: usize,
+    out: *mut *mut momo_client,
+) -> momo_result {
+    call(|| {
+        // SAFETY (all inputs): pointer + length pairs and an out-pointer as
+        // documented in the header; each is checked before use.
+        let out = unsafe { Out::new(out, "out") }?;
+        let partner_code = unsafe { text(partner_code, partner_code_len, "partner_code") }?;
+        let access_key = unsafe { text(access_key, access_key_len, "access_key") }?;
+        let secret_key = unsafe { text(secret_key, secret_key_len, "secret_key") }?;
+        let environment = unsafe { text(environment, environment_len, "environment") }?;
+        let credentials = Credentials::new(partner_code, access_key, secret_key)?;
+        let environment: Environment = environment.parse()?;
+        new_handle(out, momo_client::new(Client::new(credentials, environment)));
+        Ok(())
+    })
+}
 
-    /// The language requested for MoMo's messages when a request sets none.
-    #[must_use]
-    pub fn with_lang(mut self, lang: Lang) -> Self {
-        self.lang = lang;
-        self
-    }
+/// A copy of `client` enforcing other amount bounds, in VND (a contract
+/// with other caps). `client` is unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_with_amount_limits(
+    client: *const momo_client,
+    min_amount: u64,
+    max_amount: u64,
+    out: *mut *mut momo_client,
+) -> momo_result {
+    call(|| {
+        // SAFETY: documented handle and out-pointer contracts.
+        let out = unsafe { Out::new(out, "out") }?;
+        let client = unsafe { handle(client, "client") }?;
+        let limits = AmountLimits::new(min_amount, max_amount)?;
+        let inner = client.inner.clone().with_amount_limits(limits);
+        new_handle(out, momo_client::new(inner));
+        Ok(())
+    })
+}
 
-    /// The credentials (the secret is not readable).
-    pub fn credentials(&self) -> &Credentials {
-        &self.credentials
-    }
+/// A copy of `client` whose requests ask MoMo for messages in `lang`
+/// (MOMO_LANG_VI or MOMO_LANG_EN; MOMO_LANG_DEFAULT means Vietnamese).
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_with_lang(
+    client: *const momo_client,
+    lang: momo_lang,
+    out: *mut *mut momo_client,
+) -> momo_result {
+    call(|| {
+        // SAFETY: documented handle and out-pointer contracts.
+        let out = unsafe { Out::new(out, "out") }?;
+        let client = unsafe { handle(client, "client") }?;
+        let lang = lang_arg(lang, "lang")?.unwrap_or_default();
+        new_handle(out, momo_client::new(client.inner.clone().with_lang(lang)));
+        Ok(())
+    })
+}
 
-    /// The gateway addressed.
-    pub fn environment(&self) -> &Environment {
-        &self.environment
-    }
+/// The base URL requests go to, e.g. "https://test-payment.momo.vn".
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_base_url(
+    client: *const momo_client,
+    out: *mut momo_str,
+) -> momo_result {
+    call(|| {
+        // SAFETY: documented handle and out-pointer contracts.
+        let out = unsafe { Out::new(out, "out") }?;
+        let client = unsafe { handle(client, "client") }?;
+        out.write(client.base_url.view(client.inner.environment().base_url()));
+        Ok(())
+    })
+}
 
-    /// The amount bounds enforced.
-    pub fn amount_limits(&self) -> AmountLimits {
-        self.amount_limits
-    }
-
-    /// The default language of requests.
-    pub fn lang(&self) -> Lang {
-        self.lang
-    }
-
-    /// Checks and signs a pos payment.
-    pub fn pos_request(&self, payment: &PosPayment) -> Result<SignedRequest> {
-        payment.sign(self)
-    }
-
-    /// Checks and signs a status query.
-    pub fn query_request(&self, query: &StatusQuery) -> Result<SignedRequest> {
-        query.sign(self)
-    }
-
-    /// Checks and signs a capture or cancel.
-    pub fn confirm_request(&self, confirm: &Confirm) -> Result<SignedRequest> {
-        confirm.sign(self)
-    }
-
-    /// Verifies a payment notification from the raw body bytes exactly as
-    /// received, and checks that it is for this merchant's partnerCode.
-    ///
-    /// Then check the order and amount against your records
-    /// ([`Notification::check_order`]), drop deliveries already seen
-    /// ([`Notification::dedupe_key`]) and answer HTTP 204.
-    pub fn verify_ipn(&self, body: &[u8]) -> Result<Notification> {
-        ipn::verify(&self.credentials, body)
-    }
-
-    /// Parses the answer to a pos request.
-    pub fn parse_pos_response(&self, body: &[u8]) -> Result<Response<PosAnswer>> {
-        response::parse_pos(&self.credentials, body)
-    }
-
-    /// Parses the answer to a status query.
-    pub fn parse_query_response(&self, body: &[u8]) -> Result<Response<QueryAnswer>> {
-        response::parse_query(&self.credentials, body)
-    }
-
-    /// Parses the answer to a confirm call.
-    pub fn parse_confirm_response(&self, body: &[u8]) -> Result<Response<ConfirmAnswer>> {
-        response::parse_confirm(&self.credentials, body)
-    }
+/// Releases a client. NULL is a no-op. No other thread may still use it.
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_free(client: *mut momo_client) {
+    // SAFETY: NULL or a client from momo_client_new*, not used afterwards.
+    call_void(|| unsafe { free_handle(client) });
 }

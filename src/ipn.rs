@@ -1,235 +1,331 @@
-//! MoMo's payment notification (IPN), verified from the raw body.
-//!
-//! Verification works on the bytes exactly as received: a parse and
-//! re-serialise can change number text and escapes and break the check.
-//! Answer MoMo with HTTP 204 within 15 s once [`crate::Client::verify_ipn`]
-//! succeeds and the order matches your records ([`Notification::check_order`]);
-//! MoMo may deliver a notification late, or twice ([`Notification::dedupe_key`]).
+//! `momo_notification`: MoMo's payment notification (IPN), verified from
+//! the raw body.
 
-use std::fmt;
+use std::ffi::c_char;
 
-use serde::Serialize;
+use std::sync::OnceLock;
 
-use crate::credentials::Credentials;
-use crate::error::{Error, Result};
-use crate::json::Object;
-use crate::result_code::{explain, ResultCodeInfo};
-use crate::rules::check_order_id;
-use crate::verify::{check_signature, Kind};
+use super::buffer::{momo_str, CText};
+use super::client::momo_client;
+use super::guard::{call, call_void, Failure};
+use super::input::{bytes, free_handle, handle, new_handle, read, text, Out};
+use super::result::momo_result;
+use momo::Notification;
 
-/// MoMo's transaction id: exact decimal digits, which may exceed 2^53 and so
-/// must never pass through a float (a JavaScript `number`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct TransId(String);
+/// A verified notification. Immutable: may be read from several threads.
+/// Free it with momo_notification_free().
+#[derive(Debug)]
+pub struct momo_notification {
+    pub(crate) inner: Notification,
+    // Boxed and made on the first text read: verification, the hot path,
+    // then moves and frees no more than the core's value.
+    texts: OnceLock<Box<Texts>>,
+}
 
-impl TransId {
-    /// The digits as received.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+/// NUL-terminated copies of the text fields, made when first read.
+#[derive(Debug, Default)]
+struct Texts {
+    partner_code: CText,
+    order_id: CText,
+    request_id: CText,
+    order_info: CText,
+    order_type: CText,
+    trans_id: CText,
+    message: CText,
+    pay_type: CText,
+    extra_data: CText,
+    partner_user_id: CText,
+    dedupe_key: CText,
+}
 
-    /// The id as a number, if it fits in a u64.
-    pub fn as_u64(&self) -> Option<u64> {
-        self.0.parse().ok()
-    }
-
-    pub(crate) fn from_digits(digits: &str) -> Self {
-        Self(digits.to_owned())
+impl momo_notification {
+    fn texts(&self) -> &Texts {
+        self.texts.get_or_init(Box::default)
     }
 }
 
-/// Restores a snapshot's transId, refusing anything but 1 to 32 digits.
-impl<'de> serde::Deserialize<'de> for TransId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        if text.is_empty() || text.len() > 32 || !text.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(serde::de::Error::custom("transId must be 1 to 32 digits"));
-        }
-        Ok(Self(text.into_owned()))
-    }
-}
-
-impl fmt::Display for TransId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// What identifies one delivery of one payment result: store it and ignore
-/// a notification whose key was already processed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DedupeKey {
-    /// Merchant.
-    pub partner_code: String,
-    /// Order.
-    pub order_id: String,
-    /// The request that started the payment.
-    pub request_id: String,
-    /// MoMo's transaction.
-    pub trans_id: TransId,
-}
-
-impl fmt::Display for DedupeKey {
-    /// `partnerCode|orderId|requestId|transId`; `|` cannot occur in an
-    /// orderId, so the text is unambiguous for database keys.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}|{}|{}|{}",
-            self.partner_code, self.order_id, self.request_id, self.trans_id
-        )
-    }
-}
-
-/// A verified payment notification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Notification {
-    /// Merchant; checked against the client's partnerCode.
-    pub partner_code: String,
-    /// The merchant's order reference.
-    pub order_id: String,
-    /// The requestId of the pos request.
-    pub request_id: String,
-    /// Amount in VND.
-    pub amount: u64,
-    /// The order description that was sent.
-    pub order_info: String,
-    /// `momo_wallet`.
-    pub order_type: String,
-    /// MoMo's transaction id.
-    pub trans_id: TransId,
-    /// Result code; see [`Notification::result`].
-    pub result_code: i64,
-    /// MoMo's message in the request's language.
-    pub message: String,
-    /// `pos` for Quick Pay.
-    pub pay_type: String,
-    /// When MoMo answered, epoch milliseconds.
-    pub response_time: u64,
-    /// The `extraData` that was sent.
-    pub extra_data: String,
-    /// MoMo's id of the shopper's wallet (not signed).
-    pub partner_user_id: Option<String>,
-}
-
-impl Notification {
-    /// What the result code means and what to do next.
-    pub fn result(&self) -> ResultCodeInfo {
-        explain(self.result_code)
-    }
-
-    /// Whether the payment succeeded (result 0).
-    pub fn is_paid(&self) -> bool {
-        self.result_code == 0
-    }
-
-    /// The key to deduplicate deliveries with.
-    pub fn dedupe_key(&self) -> DedupeKey {
-        DedupeKey {
-            partner_code: self.partner_code.clone(),
-            order_id: self.order_id.clone(),
-            request_id: self.request_id.clone(),
-            trans_id: self.trans_id.clone(),
-        }
-    }
-
-    /// Checks the notification against the merchant's own record of the
-    /// order, as MoMo requires before answering 204.
-    pub fn check_order(&self, order_id: &str, amount: u64) -> Result<()> {
-        if self.order_id != order_id {
-            return Err(Error::FieldMismatch { field: "orderId" });
-        }
-        if self.amount != amount {
-            return Err(Error::FieldMismatch { field: "amount" });
-        }
+/// Verifies a notification from the raw HTTP body exactly as received
+/// (`body` is bytes, not text: the core checks it): signature (constant
+/// time), every signed field present, partnerCode the client's. Then check
+/// the order with momo_notification_check_order(), drop deliveries already
+/// seen (momo_notification_dedupe_key()) and answer HTTP 204.
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_verify_ipn(
+    client: *const momo_client,
+    body: *const u8,
+    body_len: usize,
+    out: *mut *mut momo_notification,
+) -> momo_result {
+    call(|| {
+        // SAFETY: documented handle, pointer + length and out-pointer contracts.
+        let out = unsafe { Out::new(out, "out") }?;
+        let client = unsafe { handle(client, "client") }?;
+        let body = unsafe { bytes(body, body_len, "body") }?;
+        let inner = client.inner.verify_ipn(body)?;
+        new_handle(
+            out,
+            momo_notification {
+                inner,
+                texts: OnceLock::new(),
+            },
+        );
         Ok(())
-    }
-}
-
-/// The IPN's signed fields, a–z after `accessKey`.
-const SIGNED: [(&str, Kind); 12] = [
-    ("amount", Kind::Digits),
-    ("extraData", Kind::Text),
-    ("message", Kind::Text),
-    ("orderId", Kind::Text),
-    ("orderInfo", Kind::Text),
-    ("orderType", Kind::Text),
-    ("partnerCode", Kind::Text),
-    ("payType", Kind::Text),
-    ("requestId", Kind::Text),
-    ("responseTime", Kind::Digits),
-    ("resultCode", Kind::Integer),
-    ("transId", Kind::Digits),
-];
-
-/// Verifies an IPN body and returns the notification it carries.
-pub(crate) fn verify(credentials: &Credentials, body: &[u8]) -> Result<Notification> {
-    let o = Object::parse(body)?;
-    let signature = o.str("signature")?;
-    check_signature(&o, credentials, &SIGNED, &signature)?;
-
-    // Authentic; now make sure it is about this merchant.
-    let partner_code = o.str("partnerCode")?;
-    if partner_code != credentials.partner_code() {
-        return Err(Error::FieldMismatch {
-            field: "partnerCode",
-        });
-    }
-    // MoMo only accepts orderIds of this pattern, so an authentic one
-    // matches it; checking keeps `DedupeKey`'s text form unambiguous.
-    let order_id = o.str("orderId")?;
-    check_order_id(&order_id)?;
-    Ok(Notification {
-        partner_code,
-        order_id,
-        request_id: o.str("requestId")?,
-        amount: o.u64("amount")?,
-        order_info: o.str("orderInfo")?,
-        order_type: o.str("orderType")?,
-        trans_id: TransId::from_digits(o.digits("transId")?),
-        // Absent is an error here, not success: nothing upstream may be
-        // relied on to have required it.
-        result_code: o.i64("resultCode")?,
-        message: o.str("message")?,
-        pay_type: o.str("payType")?,
-        response_time: o.u64("responseTime")?,
-        extra_data: o.str("extraData")?,
-        partner_user_id: o.nullable_str("partnerUserId")?,
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Checks the notification against the merchant's record of the order
+/// (orderId and amount), as MoMo requires before answering 204:
+/// MOMO_RESULT_FIELD_MISMATCH names the field that differs.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_check_order(
+    notification: *const momo_notification,
+    order_id: *const c_char,
+    order_id_len: usize,
+    amount: u64,
+) -> momo_result {
+    call(|| {
+        // SAFETY: documented handle and pointer + length contracts.
+        let notification = unsafe { handle(notification, "notification") }?;
+        let order_id = unsafe { text(order_id, order_id_len, "order_id") }?;
+        notification.inner.check_order(order_id, amount)?;
+        Ok(())
+    })
+}
 
-    /// An IPN without `resultCode` is an error naming it, never a 0.
-    #[test]
-    fn an_ipn_without_result_code_is_refused() {
-        let creds =
-            Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz").unwrap();
-        let body = crate::simulation::ipn_body(0, 50_000, 1);
-        assert!(verify(&creds, body.as_bytes()).is_ok());
-        let without = body.replace("\"resultCode\":0,", "");
-        assert_ne!(without, body);
-        let err = verify(&creds, without.as_bytes()).unwrap_err();
-        assert_eq!(err.field(), Some("resultCode"));
+/// resultCode (0: paid). Explain it with momo_result_code_explain().
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_result_code(
+    notification: *const momo_notification,
+    out: *mut i64,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe {
+        read(notification, "notification", out, |n| {
+            Ok(n.inner.result_code)
+        })
     }
+}
 
-    /// A snapshot's transId is 1 to 32 ASCII digits, nothing else: a
-    /// restored driver must not carry text MoMo never sent.
-    #[test]
-    fn trans_id_from_a_snapshot_is_checked() {
-        let read = |json: &str| serde_json::from_str::<TransId>(json).map(|id| id.0);
-        assert_eq!(read("\"4088878653\"").ok().as_deref(), Some("4088878653"));
-        let longest = "9".repeat(32);
-        assert_eq!(read(&format!("\"{longest}\"")).ok(), Some(longest));
-        for bad in ["\"\"", "\"12a\"", "\"-1\"", "\"1 \"", "\"x\""] {
-            assert!(read(bad).is_err(), "{bad}");
-        }
-        assert!(read(&format!("\"{}\"", "9".repeat(33))).is_err());
+/// Whether the payment succeeded (resultCode 0).
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_is_paid(
+    notification: *const momo_notification,
+    out: *mut bool,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe { read(notification, "notification", out, |n| Ok(n.inner.is_paid())) }
+}
+
+/// amount, in VND.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_amount(
+    notification: *const momo_notification,
+    out: *mut u64,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe { read(notification, "notification", out, |n| Ok(n.inner.amount)) }
+}
+
+/// responseTime, epoch milliseconds.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_response_time(
+    notification: *const momo_notification,
+    out: *mut u64,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe {
+        read(notification, "notification", out, |n| {
+            Ok(n.inner.response_time)
+        })
     }
+}
+
+/// Reads one text field: the shape shared by the text accessors.
+///
+/// # Safety
+/// Documented handle and out-pointer contracts.
+unsafe fn get(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+    pick: fn(&momo_notification) -> (&CText, &str),
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        read(notification, "notification", out, |n| {
+            let (cache, text) = pick(n);
+            Ok(cache.view(text))
+        })
+    }
+}
+
+/// partnerCode (already checked to be the client's).
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_partner_code(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().partner_code, &n.inner.partner_code)
+        })
+    }
+}
+
+/// orderId.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_order_id(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().order_id, &n.inner.order_id)
+        })
+    }
+}
+
+/// requestId of the pos request.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_request_id(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().request_id, &n.inner.request_id)
+        })
+    }
+}
+
+/// orderInfo that was sent.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_order_info(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().order_info, &n.inner.order_info)
+        })
+    }
+}
+
+/// orderType ("momo_wallet").
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_order_type(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().order_type, &n.inner.order_type)
+        })
+    }
+}
+
+/// transId as its exact decimal digits (it may exceed 2^53).
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_trans_id(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().trans_id, n.inner.trans_id.as_str())
+        })
+    }
+}
+
+/// MoMo's message, in the request's language.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_message(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().message, &n.inner.message)
+        })
+    }
+}
+
+/// payType ("pos" for Quick Pay).
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_pay_type(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().pay_type, &n.inner.pay_type)
+        })
+    }
+}
+
+/// extraData that was sent.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_extra_data(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(notification, out, |n| {
+            (&n.texts().extra_data, &n.inner.extra_data)
+        })
+    }
+}
+
+/// partnerUserId (not signed); MOMO_RESULT_ABSENT when MoMo sent none.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_partner_user_id(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe {
+        read(notification, "notification", out, |n| {
+            let text = n.inner.partner_user_id.as_deref().ok_or_else(|| {
+                Failure::boundary(
+                    momo_result::MOMO_RESULT_ABSENT,
+                    "partnerUserId",
+                    "is absent from this notification",
+                )
+            })?;
+            Ok(n.texts().partner_user_id.view(text))
+        })
+    }
+}
+
+/// The key to deduplicate deliveries with:
+/// "partnerCode|orderId|requestId|transId" (unambiguous: `|` cannot occur
+/// in an orderId). Store it; ignore a notification whose key was seen.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_dedupe_key(
+    notification: *const momo_notification,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe {
+        read(notification, "notification", out, |n| {
+            Ok(n.texts()
+                .dedupe_key
+                .view_with(|| n.inner.dedupe_key().to_string()))
+        })
+    }
+}
+
+/// Releases a notification. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn momo_notification_free(notification: *mut momo_notification) {
+    // SAFETY: NULL or a notification from momo_client_verify_ipn, not used afterwards.
+    call_void(|| unsafe { free_handle(notification) });
 }

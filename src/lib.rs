@@ -1,104 +1,58 @@
-//! # momo-pos
+//! The C ABI: a thin layer over the Rust API for C and C++ programs.
 //!
-//! A transport-free SDK for MoMo's **Quick Pay - POS Scanner** API: the
-//! cashier scans the shopper's payment code, the POS charges it.
+//! Conventions follow rustls-ffi: every operation returns a [`momo_result`]
+//! and catches panics ([`guard`]); inputs are pointer + length, checked in
+//! [`input`]; handles are boxed Rust values released by their `_free`
+//! function; outputs are written only on success. No protocol rule lives
+//! here: each function converts its arguments, calls the core and converts
+//! the answer.
 //!
-//! The library never opens a socket and never reads the clock. It
-//!
-//! - normalizes and checks the scanned payment code ([`PaymentCode`]) and
-//!   RSA-encrypts it under MoMo's public key ([`MomoPublicKey`]): the only
-//!   part a browser needs, and it holds no secret;
-//! - builds the signed JSON bodies of the pos payment, status query and
-//!   confirm calls, with every field rule checked first ([`Client`]);
-//! - verifies MoMo's payment notifications from the raw body
-//!   ([`Client::verify_ipn`]) and parses its answers, verifying a signature
-//!   when one is present ([`Client::parse_pos_response`]);
-//! - explains every result code in Vietnamese and English, with the next
-//!   step for the host ([`result_code::explain`]);
-//! - drives a payment to a safe, known end ([`driver::Driver`]): tells the
-//!   host which call to make after a timeout, a pending code or an
-//!   authorization, and never sends a second charge.
-//!
-//! ```
-//! use momo_pos::{Client, Credentials, Environment, MomoPublicKey, PaymentCode, PosPayment};
-//!
-//! # let public_key_text = include_str!("../tests/keys/test_rsa2048_public_spki.b64");
-//! let key = MomoPublicKey::parse(public_key_text)?;        // once, at start-up
-//! let client = Client::new(
-//!     Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz")?,
-//!     Environment::Test,
-//! );
-//!
-//! let code = PaymentCode::parse("]Q1MM561918531775222861\r\n")?; // as scanned
-//! let payment = PosPayment::new("ORDER-1001", "ORDER-1001-r1", 50_000, key.encrypt(&code)?)
-//!     .order_info("Cà phê sữa đá x2");
-//! let request = client.pos_request(&payment)?;
-//! assert_eq!(request.url(), "https://test-payment.momo.vn/v2/gateway/api/pos");
-//! // POST request.body() with request.headers(), timeout >= request.timeout().
-//! # Ok::<(), momo_pos::Error>(())
-//! ```
+//! The header `include/momo_pos.h` is generated from these modules by
+//! cbindgen (build.rs); `bindings/cpp/momo_pos.hpp` wraps it for C++.
 
+// The C ABI is the one place where the crate needs `unsafe`: raw pointers
+// cross the boundary. Each use carries a SAFETY comment.
+#![allow(unsafe_code)]
+// The C names (momo_client, momo_str...) are the API.
+#![allow(non_camel_case_types)]
+
+mod buffer;
 mod client;
-mod credentials;
-pub mod driver;
-mod environment;
-mod error;
-pub mod extra_data;
-// The C ABI (issue #4); the wasm binding lives in the same crate.
-#[cfg(not(target_arch = "wasm32"))]
-mod ffi;
+mod code;
+mod driver;
+mod extra_data;
+mod guard;
+mod input;
 mod ipn;
-mod json;
-mod lang;
-mod payment_code;
-mod public_key;
+mod pos;
 mod request;
 mod response;
-pub mod result_code;
-mod rules;
-mod signature;
-pub mod simulation;
-mod str_names;
-mod verify;
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;
+mod result;
+mod result_code;
+mod version;
 
-pub use client::Client;
-pub use credentials::Credentials;
-pub use environment::{CustomBaseUrl, Environment, PRODUCTION_BASE_URL, TEST_BASE_URL};
-pub use error::{Error, ErrorKind, KeyProblem, PaymentCodeProblem, Result};
-pub use ipn::{DedupeKey, Notification, TransId};
-#[cfg(fuzzing)]
-#[doc(hidden)]
-pub use json::fuzz_work;
-pub use json::{
-    JsonLimit, MAX_BODY_BYTES, MAX_DEPTH, MAX_ESCAPES, MAX_KEYS, MAX_KEY_BYTES, MAX_STRING_BYTES,
-    MAX_VALUES,
-};
-pub use lang::Lang;
-pub use payment_code::{EncryptedPaymentCode, PaymentCode, CODE_DIGITS};
-pub use public_key::MomoPublicKey;
-pub use request::{
-    Confirm, ConfirmAction, Endpoint, Item, PosPayment, SignedRequest, StatusQuery, UserInfo,
-    CONTENT_TYPE, MIN_TIMEOUT,
-};
-pub use response::{Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, Response};
-pub use result_code::{explain, Category, NextStep, ResultCodeInfo};
-pub use rules::{AmountLimits, MAX_ITEMS, MAX_REQUEST_ID_LEN};
-pub use signature::{hmac_sha256_hex, SIGNATURE_HEX_LEN};
-
-/// The randomness traits [`MomoPublicKey::encrypt_with_rng`] takes.
-pub use rand_core;
+// Raw-pointer tests for Miri (issue 7).
+#[cfg(test)]
+mod miri_tests;
 
 #[cfg(test)]
 mod tests {
-    /// The bindings share one client and one key across threads.
+    /// The header promises that these handles may be shared by threads.
     #[test]
-    fn shared_types_are_send_and_sync() {
+    fn shared_handles_are_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
-        assert_send_sync::<crate::Client>();
-        assert_send_sync::<crate::MomoPublicKey>();
-        assert_send_sync::<crate::SignedRequest>();
-        assert_send_sync::<crate::Error>();
+        assert_send_sync::<super::client::momo_client>();
+        assert_send_sync::<super::code::momo_public_key>();
+        assert_send_sync::<super::request::momo_request>();
+        assert_send_sync::<super::ipn::momo_notification>();
+        assert_send_sync::<super::response::momo_response>();
+        assert_send_sync::<super::buffer::momo_buffer>();
+    }
+
+    /// A driver may be handed to another thread (a lock makes it shareable).
+    #[test]
+    fn driver_is_send() {
+        fn assert_send<T: Send>() {}
+        assert_send::<super::driver::momo_driver>();
     }
 }

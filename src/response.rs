@@ -1,273 +1,476 @@
-//! MoMo's answers to the pos, query and confirm calls.
-//!
-//! MoMo documents these answers without a signature, and live query answers
-//! have been seen with `"signature": null`. When a signature is present it is
-//! verified (over the documented answer fields, a–z after `accessKey`, the
-//! rule MoMo uses for notifications); when it is absent the answer is
-//! reported as [`Authenticity::Unsigned`], never as verified.
+//! `momo_response`: MoMo's answer to a pos, query or confirm call, parsed
+//! and, when it carries a signature, verified.
 
-use serde::Serialize;
+use std::sync::OnceLock;
 
-use crate::credentials::Credentials;
-use crate::error::{Error, Result};
-use crate::ipn::TransId;
-use crate::json::Object;
-use crate::request::SignedRequest;
-use crate::result_code::{explain, ResultCodeInfo};
-use crate::verify::{check_signature, Kind};
+use super::buffer::{momo_str, CText};
+use super::client::momo_client;
+use super::guard::{call, call_void, Failure};
+use super::input::{bytes, free_handle, handle, new_handle, read, Out};
+use super::request::momo_request;
+use super::result::momo_result;
+use momo::{Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, Response};
 
-/// Whether an answer's origin was proven.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Authenticity {
-    /// It carried a signature, and the signature is valid.
-    Verified,
-    /// It carried no signature (absent or `null`): it came over TLS from
-    /// MoMo's host, but nothing in it proves that.
-    Unsigned,
+/// Whether an answer's origin was proven: one of the MOMO_AUTHENTICITY_*
+/// values.
+pub type momo_authenticity = u32;
+/// No signature (absent or null), as MoMo documents these answers: it came
+/// over TLS from MoMo's host, but nothing in it proves that.
+pub const MOMO_AUTHENTICITY_UNSIGNED: momo_authenticity = 0;
+/// It carried a signature and the signature is valid. (An invalid one is
+/// an error, never a value.)
+pub const MOMO_AUTHENTICITY_VERIFIED: momo_authenticity = 1;
+
+#[derive(Debug)]
+enum Parsed {
+    Pos(Response<PosAnswer>),
+    Query(Response<QueryAnswer>),
+    Confirm(Response<ConfirmAnswer>),
 }
 
-/// A parsed answer and whether its signature was verified.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Response<T> {
-    /// The answer's fields.
-    pub body: T,
-    /// Verified or unsigned. An invalid signature is an error, not a value.
-    pub authenticity: Authenticity,
+/// A parsed answer. Immutable: may be read from several threads. Free it
+/// with momo_response_free().
+#[derive(Debug)]
+pub struct momo_response {
+    parsed: Parsed,
+    // Boxed and made on the first text read: verification, the hot path,
+    // then moves and frees no more than the core's value.
+    texts: OnceLock<Box<Texts>>,
 }
 
-/// Fields common to every answer. All but `resultCode` may be absent in
-/// error answers, so they are optional.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Answer {
-    /// Merchant.
-    pub partner_code: Option<String>,
-    /// Order.
-    pub order_id: Option<String>,
-    /// The request answered.
-    pub request_id: Option<String>,
-    /// Amount in VND.
-    pub amount: Option<u64>,
-    /// MoMo's transaction id (exact digits).
-    pub trans_id: Option<TransId>,
-    /// Epoch milliseconds.
-    pub response_time: Option<u64>,
-    /// Result code; see [`Answer::result`].
-    pub result_code: i64,
-    /// MoMo's message.
-    pub message: String,
+/// NUL-terminated copies of the text fields, made when first read.
+#[derive(Debug, Default)]
+struct Texts {
+    partner_code: CText,
+    order_id: CText,
+    request_id: CText,
+    trans_id: CText,
+    message: CText,
+    extra_data: CText,
+    pay_type: CText,
+    payment_option: CText,
+    refund_trans: CText,
+    promotion_info: CText,
+    request_type: CText,
 }
 
-impl Answer {
-    fn parse(o: &Object<'_>) -> Result<Self> {
-        Ok(Self {
-            partner_code: o.opt_str("partnerCode")?,
-            order_id: o.opt_str("orderId")?,
-            request_id: o.opt_str("requestId")?,
-            amount: o.opt_u64("amount")?,
-            trans_id: o.opt_digits("transId")?.map(TransId::from_digits),
-            response_time: o.opt_u64("responseTime")?,
-            result_code: o.i64("resultCode")?,
-            message: o.opt_str("message")?.unwrap_or_default(),
+impl momo_response {
+    fn texts(&self) -> &Texts {
+        self.texts.get_or_init(Box::default)
+    }
+
+    fn new(parsed: Parsed) -> Self {
+        Self {
+            parsed,
+            texts: OnceLock::new(),
+        }
+    }
+
+    fn answer(&self) -> &Answer {
+        match &self.parsed {
+            Parsed::Pos(r) => r.answer(),
+            Parsed::Query(r) => r.answer(),
+            Parsed::Confirm(r) => r.answer(),
+        }
+    }
+
+    fn authenticity(&self) -> Authenticity {
+        match &self.parsed {
+            Parsed::Pos(r) => r.authenticity,
+            Parsed::Query(r) => r.authenticity,
+            Parsed::Confirm(r) => r.authenticity,
+        }
+    }
+
+    fn query(&self) -> Option<&QueryAnswer> {
+        match &self.parsed {
+            Parsed::Query(r) => Some(&r.body),
+            _ => None,
+        }
+    }
+}
+
+fn absent(field: &'static str) -> Failure {
+    Failure::boundary(
+        momo_result::MOMO_RESULT_ABSENT,
+        field,
+        "is absent from this answer",
+    )
+}
+
+/// Parses `body` with `parse` into a new handle: the shape of the three
+/// parse functions.
+///
+/// # Safety
+/// Documented handle, pointer + length and out-pointer contracts.
+unsafe fn parse(
+    client: *const momo_client,
+    body: *const u8,
+    body_len: usize,
+    out: *mut *mut momo_response,
+    parse: fn(&momo::Client, &[u8]) -> momo::Result<Parsed>,
+) -> momo_result {
+    call(|| {
+        // SAFETY: forwarded caller contract.
+        let out = unsafe { Out::new(out, "out") }?;
+        let client = unsafe { handle(client, "client") }?;
+        let body = unsafe { bytes(body, body_len, "body") }?;
+        new_handle(out, momo_response::new(parse(&client.inner, body)?));
+        Ok(())
+    })
+}
+
+/// Parses the answer to a pos request (raw HTTP body). A signature, when
+/// present, is verified: a wrong one is MOMO_RESULT_SIGNATURE_MISMATCH.
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_parse_pos_response(
+    client: *const momo_client,
+    body: *const u8,
+    body_len: usize,
+    out: *mut *mut momo_response,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        parse(client, body, body_len, out, |c, b| {
+            c.parse_pos_response(b).map(Parsed::Pos)
         })
     }
+}
 
-    /// What the result code means and what to do next.
-    pub fn result(&self) -> ResultCodeInfo {
-        explain(self.result_code)
+/// Parses the answer to a status query (raw HTTP body).
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_parse_query_response(
+    client: *const momo_client,
+    body: *const u8,
+    body_len: usize,
+    out: *mut *mut momo_response,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        parse(client, body, body_len, out, |c, b| {
+            c.parse_query_response(b).map(Parsed::Query)
+        })
     }
+}
 
-    /// Checks that this answers `request`: same partnerCode, orderId and
-    /// requestId wherever the answer states them (error answers may not).
-    pub fn check_request(&self, request: &SignedRequest) -> Result<()> {
-        self.check_ids(
-            request.partner_code(),
-            request.order_id(),
-            request.request_id(),
+/// Parses the answer to a confirm call (raw HTTP body).
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_parse_confirm_response(
+    client: *const momo_client,
+    body: *const u8,
+    body_len: usize,
+    out: *mut *mut momo_response,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        parse(client, body, body_len, out, |c, b| {
+            c.parse_confirm_response(b).map(Parsed::Confirm)
+        })
+    }
+}
+
+/// Checks that the answer is about `request`: same partnerCode, orderId
+/// and requestId wherever the answer states them (MOMO_RESULT_FIELD_MISMATCH
+/// otherwise).
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_check_request(
+    response: *const momo_response,
+    request: *const momo_request,
+) -> momo_result {
+    call(|| {
+        // SAFETY: documented handle contracts.
+        let response = unsafe { handle(response, "response") }?;
+        let request = unsafe { handle(request, "request") }?;
+        response.answer().check_request(&request.inner)?;
+        Ok(())
+    })
+}
+
+/// MOMO_AUTHENTICITY_VERIFIED or MOMO_AUTHENTICITY_UNSIGNED.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_authenticity(
+    response: *const momo_response,
+    out: *mut momo_authenticity,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe {
+        read(response, "response", out, |r| {
+            Ok(match r.authenticity() {
+                Authenticity::Verified => MOMO_AUTHENTICITY_VERIFIED,
+                Authenticity::Unsigned => MOMO_AUTHENTICITY_UNSIGNED,
+            })
+        })
+    }
+}
+
+/// resultCode. Explain it with momo_result_code_explain().
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_result_code(
+    response: *const momo_response,
+    out: *mut i64,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe { read(response, "response", out, |r| Ok(r.answer().result_code)) }
+}
+
+/// amount in VND; MOMO_RESULT_ABSENT when the answer has none.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_amount(
+    response: *const momo_response,
+    out: *mut u64,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe {
+        read(response, "response", out, |r| {
+            r.answer().amount.ok_or_else(|| absent("amount"))
+        })
+    }
+}
+
+/// responseTime (epoch ms); MOMO_RESULT_ABSENT when the answer has none.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_response_time(
+    response: *const momo_response,
+    out: *mut u64,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe {
+        read(response, "response", out, |r| {
+            r.answer()
+                .response_time
+                .ok_or_else(|| absent("responseTime"))
+        })
+    }
+}
+
+/// Reads one optional text: the shape shared by the text accessors.
+///
+/// # Safety
+/// Documented handle and out-pointer contracts.
+unsafe fn get(
+    response: *const momo_response,
+    out: *mut momo_str,
+    cache: fn(&Texts) -> &CText,
+    field: &'static str,
+    pick: fn(&momo_response) -> Option<&str>,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        read(response, "response", out, |r| {
+            let text = pick(r).ok_or_else(|| absent(field))?;
+            Ok(cache(r.texts()).view(text))
+        })
+    }
+}
+
+/// MoMo's message ("" when the answer has none).
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_message(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.message,
+            "message",
+            |r| Some(&r.answer().message),
         )
     }
+}
 
-    /// [`Answer::check_request`] from the ids alone, for callers that keep
-    /// the request's bytes rather than the [`SignedRequest`] (the driver).
-    pub(crate) fn check_ids(
-        &self,
-        partner_code: &str,
-        order_id: &str,
-        request_id: &str,
-    ) -> Result<()> {
-        let pairs = [
-            ("partnerCode", &self.partner_code, partner_code),
-            ("orderId", &self.order_id, order_id),
-            ("requestId", &self.request_id, request_id),
-        ];
-        for (field, answered, sent) in pairs {
-            if answered.as_deref().is_some_and(|a| a != sent) {
-                return Err(Error::FieldMismatch { field });
-            }
-        }
-        Ok(())
+/// partnerCode; MOMO_RESULT_ABSENT when the answer has none.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_partner_code(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.partner_code,
+            "partnerCode",
+            |r| r.answer().partner_code.as_deref(),
+        )
     }
 }
 
-impl<T: AsRef<Answer>> Response<T> {
-    /// The fields every answer has.
-    pub fn answer(&self) -> &Answer {
-        self.body.as_ref()
-    }
-
-    /// What the result code means and what to do next.
-    pub fn result(&self) -> ResultCodeInfo {
-        self.answer().result()
-    }
-}
-
-macro_rules! answer_ref {
-    ($($ty:ty),*) => {$(
-        impl AsRef<Answer> for $ty {
-            fn as_ref(&self) -> &Answer {
-                &self.answer
-            }
-        }
-    )*};
-}
-answer_ref!(PosAnswer, QueryAnswer, ConfirmAnswer);
-
-/// Answer to `/v2/gateway/api/pos`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PosAnswer {
-    /// The common fields.
-    #[serde(flatten)]
-    pub answer: Answer,
-}
-
-/// Answer to `/v2/gateway/api/query`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct QueryAnswer {
-    /// The common fields.
-    #[serde(flatten)]
-    pub answer: Answer,
-    /// The `extraData` of the payment.
-    pub extra_data: Option<String>,
-    /// Payment method (`""` when there was no payment).
-    pub pay_type: Option<String>,
-    /// Account or card used: `momo`, `pay_later`.
-    pub payment_option: Option<String>,
-    /// Refunds of the transaction, as the raw JSON MoMo sent.
-    pub refund_trans: Option<String>,
-    /// Vouchers applied, as the raw JSON MoMo sent.
-    pub promotion_info: Option<String>,
-}
-
-/// Answer to `/v2/gateway/api/confirm`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ConfirmAnswer {
-    /// The common fields.
-    #[serde(flatten)]
-    pub answer: Answer,
-    /// `capture` or `cancel`.
-    pub request_type: Option<String>,
-}
-
-const POS_SIGNED: [(&str, Kind); 8] = [
-    ("amount", Kind::Digits),
-    ("message", Kind::Text),
-    ("orderId", Kind::Text),
-    ("partnerCode", Kind::Text),
-    ("requestId", Kind::Text),
-    ("responseTime", Kind::Digits),
-    ("resultCode", Kind::Integer),
-    ("transId", Kind::Digits),
-];
-
-const QUERY_SIGNED: [(&str, Kind); 10] = [
-    ("amount", Kind::Digits),
-    ("extraData", Kind::Text),
-    ("message", Kind::Text),
-    ("orderId", Kind::Text),
-    ("partnerCode", Kind::Text),
-    ("payType", Kind::Text),
-    ("requestId", Kind::Text),
-    ("responseTime", Kind::Digits),
-    ("resultCode", Kind::Integer),
-    ("transId", Kind::Digits),
-];
-
-const CONFIRM_SIGNED: [(&str, Kind); 9] = [
-    ("amount", Kind::Digits),
-    ("message", Kind::Text),
-    ("orderId", Kind::Text),
-    ("partnerCode", Kind::Text),
-    ("requestId", Kind::Text),
-    ("requestType", Kind::Text),
-    ("responseTime", Kind::Digits),
-    ("resultCode", Kind::Integer),
-    ("transId", Kind::Digits),
-];
-
-fn authenticity(
-    o: &Object<'_>,
-    credentials: &Credentials,
-    signed: &[(&str, Kind)],
-) -> Result<Authenticity> {
-    match o.nullable_str("signature")? {
-        None => Ok(Authenticity::Unsigned),
-        Some(signature) => {
-            check_signature(o, credentials, signed, &signature)?;
-            Ok(Authenticity::Verified)
-        }
+/// orderId; MOMO_RESULT_ABSENT when the answer has none.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_order_id(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.order_id,
+            "orderId",
+            |r| r.answer().order_id.as_deref(),
+        )
     }
 }
 
-pub(crate) fn parse_pos(credentials: &Credentials, body: &[u8]) -> Result<Response<PosAnswer>> {
-    let o = Object::parse(body)?;
-    let authenticity = authenticity(&o, credentials, &POS_SIGNED)?;
-    Ok(Response {
-        body: PosAnswer {
-            answer: Answer::parse(&o)?,
-        },
-        authenticity,
-    })
+/// requestId; MOMO_RESULT_ABSENT when the answer has none.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_request_id(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.request_id,
+            "requestId",
+            |r| r.answer().request_id.as_deref(),
+        )
+    }
 }
 
-pub(crate) fn parse_query(credentials: &Credentials, body: &[u8]) -> Result<Response<QueryAnswer>> {
-    let o = Object::parse(body)?;
-    let authenticity = authenticity(&o, credentials, &QUERY_SIGNED)?;
-    let raw_list = |field| match o.raw_value(field) {
-        None | Some("null") => None,
-        Some(raw) => Some(raw.to_owned()),
-    };
-    Ok(Response {
-        body: QueryAnswer {
-            answer: Answer::parse(&o)?,
-            extra_data: o.nullable_str("extraData")?,
-            pay_type: o.nullable_str("payType")?,
-            payment_option: o.nullable_str("paymentOption")?,
-            refund_trans: raw_list("refundTrans"),
-            promotion_info: raw_list("promotionInfo"),
-        },
-        authenticity,
-    })
+/// transId as exact digits; MOMO_RESULT_ABSENT when the answer has none.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_trans_id(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.trans_id,
+            "transId",
+            |r| r.answer().trans_id.as_ref().map(|t| t.as_str()),
+        )
+    }
 }
 
-pub(crate) fn parse_confirm(
-    credentials: &Credentials,
-    body: &[u8],
-) -> Result<Response<ConfirmAnswer>> {
-    let o = Object::parse(body)?;
-    let authenticity = authenticity(&o, credentials, &CONFIRM_SIGNED)?;
-    Ok(Response {
-        body: ConfirmAnswer {
-            answer: Answer::parse(&o)?,
-            request_type: o.nullable_str("requestType")?,
-        },
-        authenticity,
-    })
+/// extraData of a query answer; MOMO_RESULT_ABSENT otherwise.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_extra_data(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.extra_data,
+            "extraData",
+            |r| r.query()?.extra_data.as_deref(),
+        )
+    }
+}
+
+/// payType of a query answer; MOMO_RESULT_ABSENT otherwise.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_pay_type(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.pay_type,
+            "payType",
+            |r| r.query()?.pay_type.as_deref(),
+        )
+    }
+}
+
+/// paymentOption of a query answer ("momo", "pay_later");
+/// MOMO_RESULT_ABSENT otherwise.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_payment_option(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.payment_option,
+            "paymentOption",
+            |r| r.query()?.payment_option.as_deref(),
+        )
+    }
+}
+
+/// refundTrans of a query answer, as the raw JSON MoMo sent;
+/// MOMO_RESULT_ABSENT otherwise.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_refund_trans(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.refund_trans,
+            "refundTrans",
+            |r| r.query()?.refund_trans.as_deref(),
+        )
+    }
+}
+
+/// promotionInfo of a query answer, as the raw JSON MoMo sent;
+/// MOMO_RESULT_ABSENT otherwise.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_promotion_info(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.promotion_info,
+            "promotionInfo",
+            |r| r.query()?.promotion_info.as_deref(),
+        )
+    }
+}
+
+/// requestType of a confirm answer ("capture", "cancel");
+/// MOMO_RESULT_ABSENT otherwise.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_request_type(
+    response: *const momo_response,
+    out: *mut momo_str,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(
+            response,
+            out,
+            |t| &t.request_type,
+            "requestType",
+            |r| match &r.parsed {
+                Parsed::Confirm(c) => c.body.request_type.as_deref(),
+                _ => None,
+            },
+        )
+    }
+}
+
+/// Releases a response. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_free(response: *mut momo_response) {
+    // SAFETY: NULL or a response from this library, not used afterwards.
+    call_void(|| unsafe { free_handle(response) });
 }

@@ -5,7 +5,7 @@
     clippy::indexing_slicing,
     missing_docs
 )]
-//! The committed C header is what cbindgen makes from src/ffi/ now, and its
+//! The committed C header is what cbindgen makes from src/ now, and its
 //! version defines are Cargo.toml's version.
 
 #![cfg(not(target_arch = "wasm32"))]

@@ -23,7 +23,7 @@ mod common;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use momo_pos::driver::{Action, Driver, DriverConfig, Event, SendId};
-use momo_pos::simulation::{self, AMOUNT, ORDER_ID, T0_MS};
+use momo_pos_testkit::{self as simulation, AMOUNT, ORDER_ID, T0_MS};
 use momo_pos::{ConfirmAction, ErrorKind};
 
 #[derive(Arbitrary, Debug)]

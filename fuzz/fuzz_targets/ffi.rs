@@ -33,6 +33,7 @@ use std::ptr::{null, null_mut};
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
+use momo_pos_c as _; // links the C functions declared below
 use libfuzzer_sys::fuzz_target;
 
 /// MOMO_MAX_INPUT_LEN in the header.

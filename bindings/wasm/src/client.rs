@@ -1,0 +1,529 @@
+//! The signing side (feature `wasm-signing`, the `momo-pos` entry only):
+//! the merchant's secret, signed requests, IPN and answer verification.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use wasm_bindgen::prelude::*;
+
+use super::error::{js, JsResult};
+use super::names::JsResultInfo;
+use super::output::Headers;
+use super::{input, objects, output};
+use momo_pos::{
+    extra_data, AmountLimits, Client, Confirm, ConfirmAction, Credentials, EncryptedPaymentCode,
+    Environment, Error, Item, Lang, Notification, PosPayment, SignedRequest, StatusQuery, UserInfo,
+};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CLIENT: &str = r#"
+/** Where requests go: MoMo's test or production gateway, or a base URL of your own. */
+export type Environment = "test" | "production" | (string & {});
+export interface ClientOptions {
+  partnerCode: string;
+  accessKey: string;
+  /** The HMAC secret: keep it on a server or a trusted terminal, never in a web page. */
+  secretKey: string;
+  /** Defaults to "test". */
+  environment?: Environment;
+  /** Language of MoMo's messages when a request sets none; defaults to "vi". */
+  lang?: Lang;
+  /** Defaults to Quick Pay's 1,000 to 5,000,000 VND. */
+  amountLimits?: { min: number; max: number };
+}
+/** One product line shown in the MoMo app. */
+export interface Item {
+  id: string;
+  name: string;
+  description?: string;
+  category?: string;
+  imageUrl?: string;
+  manufacturer?: string;
+  price: number;
+  currency?: "VND";
+  quantity: number;
+  unit?: string;
+  /** Must equal price × quantity. */
+  totalPrice: number;
+  taxAmount?: number;
+}
+export interface UserInfo {
+  name?: string;
+  phoneNumber?: string;
+  email?: string;
+}
+export interface PosPaymentInput {
+  orderId: string;
+  /** MoMo's idempotency key: reuse it only to resend the same bytes. */
+  requestId: string;
+  /** VND. */
+  amount: number;
+  /** The scanned code encrypted with MomoPublicKey.encryptPaymentCode (here or in the browser). */
+  encryptedPaymentCode: string;
+  orderInfo?: string;
+  /** "" or base64 of a JSON object (encodeExtraData). */
+  extraData?: string;
+  storeId?: string;
+  storeName?: string;
+  subPartnerCode?: string;
+  /** A string of digits or a BigInt: it may exceed 2^53. */
+  orderGroupId?: string | bigint;
+  /** false: authorize only (9000), then confirmRequest. Defaults to true. */
+  autoCapture?: boolean;
+  ipnUrl?: string;
+  items?: Item[];
+  userInfo?: UserInfo;
+  /** Epoch milliseconds. */
+  requestTime?: number;
+  lang?: Lang;
+}
+export interface StatusQueryInput {
+  orderId: string;
+  requestId: string;
+  lang?: Lang;
+}
+export interface ConfirmInput {
+  orderId: string;
+  requestId: string;
+  amount: number;
+  requestType: "capture" | "cancel";
+  description?: string;
+  lang?: Lang;
+}
+/** A request ready to send: POST `body` to `url` with `headers`, timeout at least `timeoutMs`. */
+export interface SignedRequest {
+  url: string;
+  path: string;
+  headers: { "Content-Type": string };
+  /** The exact JSON to send. Keep it: after a lost answer, resend these bytes, never a rebuilt request. */
+  body: string;
+  timeoutMs: number;
+  /** The signed text (holds the accessKey, never the secret). */
+  rawSignature: string;
+  signature: string;
+  partnerCode: string;
+  orderId: string;
+  requestId: string;
+}
+/** An HTTP body exactly as received. */
+export type RawBody = string | Uint8Array | ArrayBuffer;
+/** A verified payment notification. */
+export interface Notification {
+  partnerCode: string;
+  orderId: string;
+  requestId: string;
+  amount: number;
+  orderInfo: string;
+  orderType: string;
+  /** Exact digits: may exceed 2^53. */
+  transId: string;
+  resultCode: number;
+  message: string;
+  payType: string;
+  responseTime: number;
+  extraData: string;
+  partnerUserId: string | null;
+  /** resultCode 0. */
+  isPaid: boolean;
+  /** partnerCode|orderId|requestId|transId: store it, ignore a delivery already seen. */
+  dedupeKey: string;
+  result: ResultCodeInfo;
+}
+/** "unsigned": the answer carried no signature, so nothing in it proves its origin. */
+export type Authenticity = "verified" | "unsigned";
+export interface Answer {
+  partnerCode: string | null;
+  orderId: string | null;
+  requestId: string | null;
+  amount: number | null;
+  /** Exact digits: may exceed 2^53. */
+  transId: string | null;
+  responseTime: number | null;
+  resultCode: number;
+  message: string;
+}
+export interface QueryAnswer extends Answer {
+  extraData: string | null;
+  payType: string | null;
+  paymentOption: string | null;
+  /** Raw JSON as MoMo sent it. */
+  refundTrans: string | null;
+  /** Raw JSON as MoMo sent it. */
+  promotionInfo: string | null;
+}
+export interface ConfirmAnswer extends Answer {
+  requestType: string | null;
+}
+/** A parsed answer, whether its signature was verified, and what its result code means. */
+export interface MomoResponse<T extends Answer> {
+  body: T;
+  authenticity: Authenticity;
+  result: ResultCodeInfo;
+}
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+"#;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClientOptions {
+    partner_code: String,
+    access_key: String,
+    secret_key: String,
+    environment: Option<String>,
+    lang: Option<Lang>,
+    amount_limits: Option<Limits>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Limits {
+    min: u64,
+    max: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PosInput {
+    order_id: String,
+    request_id: String,
+    amount: u64,
+    encrypted_payment_code: String,
+    order_info: Option<String>,
+    extra_data: Option<String>,
+    store_id: Option<String>,
+    store_name: Option<String>,
+    sub_partner_code: Option<String>,
+    #[serde(default, deserialize_with = "exact_digits")]
+    order_group_id: Option<u64>,
+    auto_capture: Option<bool>,
+    ipn_url: Option<String>,
+    #[serde(default)]
+    items: Vec<Item>,
+    user_info: Option<UserInfo>,
+    request_time: Option<u64>,
+    lang: Option<Lang>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct QueryInput {
+    order_id: String,
+    request_id: String,
+    lang: Option<Lang>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConfirmInput {
+    order_id: String,
+    request_id: String,
+    amount: u64,
+    request_type: ConfirmAction,
+    description: Option<String>,
+    lang: Option<Lang>,
+}
+
+/// orderGroupId: a BigInt arrives as its digits (see `input`), a JS number
+/// is refused because it may already have lost digits.
+fn exact_digits<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    use serde::de::Error as _;
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None => Ok(None),
+        Some(serde_json::Value::String(digits))
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            digits
+                .parse()
+                .map(Some)
+                .map_err(|_| D::Error::custom("does not fit in 64 bits"))
+        }
+        Some(_) => Err(D::Error::custom(
+            "must be a string of digits or a BigInt (a JS number loses digits beyond 2^53)",
+        )),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestOut<'a> {
+    url: &'a str,
+    path: &'a str,
+    headers: Headers,
+    body: &'a str,
+    timeout_ms: u64,
+    raw_signature: &'a str,
+    signature: &'a str,
+    partner_code: &'a str,
+    order_id: &'a str,
+    request_id: &'a str,
+}
+
+impl<'a> From<&'a SignedRequest> for RequestOut<'a> {
+    fn from(request: &'a SignedRequest) -> Self {
+        let [(_, content_type)] = request.headers();
+        Self {
+            url: request.url(),
+            path: request.path(),
+            headers: Headers { content_type },
+            body: request.body_str(),
+            timeout_ms: u64::try_from(request.timeout().as_millis()).unwrap_or(u64::MAX),
+            raw_signature: request.raw_signature(),
+            signature: request.signature(),
+            partner_code: request.partner_code(),
+            order_id: request.order_id(),
+            request_id: request.request_id(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationOut<'a> {
+    #[serde(flatten)]
+    notification: &'a Notification,
+    is_paid: bool,
+    dedupe_key: String,
+    result: JsResultInfo,
+}
+
+#[derive(Serialize)]
+struct ResponseOut<'a, T> {
+    body: &'a T,
+    authenticity: momo_pos::Authenticity,
+    result: JsResultInfo,
+}
+
+/// A `PosPaymentInput` object as the core's payment (for posRequest and
+/// PaymentDriver.start).
+pub(super) fn pos_payment(payment: &JsValue) -> momo_pos::Result<PosPayment> {
+    let p: PosInput = objects::object(payment, "payment")?;
+    let code = EncryptedPaymentCode::from_base64(&p.encrypted_payment_code)?;
+    let mut payment = PosPayment::new(p.order_id, p.request_id, p.amount, code)
+        .order_info(p.order_info.unwrap_or_default())
+        .extra_data(p.extra_data.unwrap_or_default())
+        .items(p.items);
+    if let Some(v) = p.store_id {
+        payment = payment.store_id(v);
+    }
+    if let Some(v) = p.store_name {
+        payment = payment.store_name(v);
+    }
+    if let Some(v) = p.sub_partner_code {
+        payment = payment.sub_partner_code(v);
+    }
+    if let Some(v) = p.order_group_id {
+        payment = payment.order_group_id(v);
+    }
+    if let Some(v) = p.auto_capture {
+        payment = payment.auto_capture(v);
+    }
+    if let Some(v) = p.ipn_url {
+        payment = payment.ipn_url(v);
+    }
+    if let Some(v) = p.user_info {
+        payment = payment.user_info(v);
+    }
+    if let Some(v) = p.request_time {
+        payment = payment.request_time(v);
+    }
+    if let Some(v) = p.lang {
+        payment = payment.lang(v);
+    }
+    Ok(payment)
+}
+
+/// A verified notification as JS data (verifyIpn, PaymentDriver.handleIpn).
+pub(super) fn notification_out(notification: &Notification) -> JsResult<JsValue> {
+    output::to_js(&NotificationOut {
+        notification,
+        is_paid: notification.is_paid(),
+        dedupe_key: notification.dedupe_key().to_string(),
+        result: JsResultInfo(notification.result()),
+    })
+}
+
+fn signed_out(request: momo_pos::Result<SignedRequest>) -> JsResult<JsValue> {
+    let request = js(request)?;
+    output::to_js(&RequestOut::from(&request))
+}
+
+/// Signs requests and verifies what MoMo sends, with the merchant's secret.
+/// Build one at start-up and share it. Node and trusted terminals only.
+#[wasm_bindgen(js_name = MomoClient)]
+pub struct JsClient {
+    /// Shared with every `PaymentDriver` started or restored with this
+    /// client: a driver keeps it even after `client.free()`.
+    pub(super) client: Rc<Client>,
+}
+
+#[wasm_bindgen(js_class = MomoClient)]
+impl JsClient {
+    /// Checks the credentials and options; throws `invalidCredentials` or
+    /// `invalidField` naming the option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> JsResult<JsClient> {
+        js(Self::build(&options))
+    }
+
+    fn build(options: &JsValue) -> momo_pos::Result<Self> {
+        let options: ClientOptions = objects::object(options, "options")?;
+        let credentials = Credentials::new(
+            &options.partner_code,
+            &options.access_key,
+            &options.secret_key,
+        )?;
+        let environment = match options.environment.as_deref() {
+            None => Environment::Test,
+            Some(name) => name.parse().map_err(|e: Error| match e {
+                Error::InvalidField { reason, .. } => Error::invalid("environment", reason),
+                other => other,
+            })?,
+        };
+        let mut client = Client::new(credentials, environment);
+        if let Some(lang) = options.lang {
+            client = client.with_lang(lang);
+        }
+        if let Some(Limits { min, max }) = options.amount_limits {
+            client = client.with_amount_limits(AmountLimits::new(min, max)?);
+        }
+        Ok(Self {
+            client: Rc::new(client),
+        })
+    }
+
+    /// The merchant's partnerCode.
+    #[wasm_bindgen(getter, js_name = partnerCode)]
+    pub fn partner_code(&self) -> String {
+        self.client.credentials().partner_code().to_owned()
+    }
+
+    /// The gateway's base URL.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.client.environment().base_url().to_owned()
+    }
+
+    /// Checks and signs a pos payment.
+    #[wasm_bindgen(js_name = posRequest, unchecked_return_type = "SignedRequest")]
+    pub fn pos_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PosPaymentInput")] payment: JsValue,
+    ) -> JsResult<JsValue> {
+        signed_out(pos_payment(&payment).and_then(|p| self.client.pos_request(&p)))
+    }
+
+    /// Checks and signs a status query.
+    #[wasm_bindgen(js_name = queryRequest, unchecked_return_type = "SignedRequest")]
+    pub fn query_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StatusQueryInput")] query: JsValue,
+    ) -> JsResult<JsValue> {
+        signed_out(objects::object(&query, "query").and_then(|q: QueryInput| {
+            let mut query = StatusQuery::new(q.order_id, q.request_id);
+            if let Some(lang) = q.lang {
+                query = query.lang(lang);
+            }
+            self.client.query_request(&query)
+        }))
+    }
+
+    /// Checks and signs a capture or cancel of an authorized payment.
+    #[wasm_bindgen(js_name = confirmRequest, unchecked_return_type = "SignedRequest")]
+    pub fn confirm_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmInput")] confirm: JsValue,
+    ) -> JsResult<JsValue> {
+        signed_out(
+            objects::object(&confirm, "confirm").and_then(|c: ConfirmInput| {
+                let mut confirm = Confirm::new(c.order_id, c.request_id, c.amount, c.request_type)
+                    .description(c.description.unwrap_or_default());
+                if let Some(lang) = c.lang {
+                    confirm = confirm.lang(lang);
+                }
+                self.client.confirm_request(&confirm)
+            }),
+        )
+    }
+
+    /// Verifies a payment notification from the raw body as received, and
+    /// that it is for this partnerCode. Then compare orderId and amount with
+    /// your records, skip a `dedupeKey` already seen, and answer HTTP 204.
+    #[wasm_bindgen(js_name = verifyIpn, unchecked_return_type = "Notification")]
+    pub fn verify_ipn(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
+    ) -> JsResult<JsValue> {
+        let notification = js(input::body(&body).and_then(|b| self.client.verify_ipn(&b)))?;
+        notification_out(&notification)
+    }
+
+    /// Reads an answer body with one of the core's parsers.
+    fn answer<T: AsRef<momo_pos::Answer> + Serialize>(
+        &self,
+        body: &JsValue,
+        parse: fn(&Client, &[u8]) -> momo_pos::Result<momo_pos::Response<T>>,
+    ) -> JsResult<JsValue> {
+        let body = js(input::body(body))?;
+        let response = js(parse(&self.client, &body))?;
+        output::to_js(&ResponseOut {
+            body: &response.body,
+            authenticity: response.authenticity,
+            result: JsResultInfo(response.result()),
+        })
+    }
+
+    /// Parses the answer to a pos request, verifying its signature if it has one.
+    #[wasm_bindgen(js_name = parsePosResponse, unchecked_return_type = "MomoResponse<Answer>")]
+    pub fn parse_pos_response(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
+    ) -> JsResult<JsValue> {
+        self.answer(&body, Client::parse_pos_response)
+    }
+
+    /// Parses the answer to a status query, verifying its signature if it has one.
+    #[wasm_bindgen(
+        js_name = parseQueryResponse,
+        unchecked_return_type = "MomoResponse<QueryAnswer>"
+    )]
+    pub fn parse_query_response(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
+    ) -> JsResult<JsValue> {
+        self.answer(&body, Client::parse_query_response)
+    }
+
+    /// Parses the answer to a confirm call, verifying its signature if it has one.
+    #[wasm_bindgen(
+        js_name = parseConfirmResponse,
+        unchecked_return_type = "MomoResponse<ConfirmAnswer>"
+    )]
+    pub fn parse_confirm_response(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
+    ) -> JsResult<JsValue> {
+        self.answer(&body, Client::parse_confirm_response)
+    }
+}
+
+/// `extraData` for a request: `""` for an empty object, else base64 of its JSON.
+#[wasm_bindgen(js_name = encodeExtraData)]
+pub fn encode_extra_data(
+    #[wasm_bindgen(unchecked_param_type = "{ [key: string]: JsonValue }")] value: JsValue,
+) -> JsResult<String> {
+    js(objects::json_value(&value, "extraData").and_then(|v| extra_data::encode(&v)))
+}
+
+/// The JSON object inside `extraData` (`""` gives `{}`).
+#[wasm_bindgen(
+    js_name = decodeExtraData,
+    unchecked_return_type = "{ [key: string]: JsonValue }"
+)]
+pub fn decode_extra_data(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> JsResult<JsValue> {
+    let text = js(input::text(&text, "extraData"))?;
+    output::to_js(&js(extra_data::decode(&text))?)
+}

@@ -1,0 +1,496 @@
+//! A scripted MoMo double that plays a [`Script`] (a named [`Scenario`],
+//! or an integrator's own file) against the [`Driver`]: the engine of
+//! `momo-pos simulate`, of the driver's tests, and usable in an
+//! integrator's own tests. Pure Rust, no network, simulated clock.
+//!
+//! The host it plays is an asynchronous one: it performs each send once,
+//! keeps the answers of every request it sent until they arrive (an answer
+//! can come after the driver moved on), hands each back with its
+//! [`SendId`], persists the snapshot before every send and restores it
+//! after a crash.
+//!
+//! The double answers with unsigned bodies (as MoMo's pages document) and
+//! sends IPNs signed with MoMo's public sandbox credentials, which the run
+//! verifies with [`Client::verify_ipn`] before feeding them: the full path a
+//! host takes.
+
+mod invariants;
+mod scenarios;
+mod script;
+
+use std::collections::{HashSet, VecDeque};
+
+use serde_json::{json, Value};
+
+pub use invariants::{check_money_rules, codes_before_settling};
+pub use scenarios::{find, Scenario, SCENARIOS};
+pub use script::{Answers, Crash, Decision, IpnDelivery, Lost, Reply, Script};
+
+use momo_pos::driver::{Action, Driver, Event, Outcome, Outgoing, SendId};
+use momo_pos::hmac_sha256_hex;
+use momo_pos::result_code::explain;
+use momo_pos::Endpoint;
+use momo_pos::{Client, Credentials, EncryptedPaymentCode, Environment, Lang, PosPayment};
+use momo_pos::{Error, Result};
+
+/// MoMo's published sandbox credentials (public, fine in examples).
+const PARTNER_CODE: &str = "MOMO";
+const ACCESS_KEY: &str = "F8BBA842ECF85";
+const SECRET_KEY: &str = "K951B6PE1waDMi640xX08PD3vg6EkVlz";
+/// Simulated clock origin (2023-11-14T22:13:20Z), epoch ms.
+pub const T0_MS: u64 = 1_700_000_000_000;
+/// The simulated payment's orderId.
+pub const ORDER_ID: &str = "ORDER-1001";
+/// The simulated payment's pos requestId.
+pub const REQUEST_ID: &str = "ORDER-1001-r1";
+/// The simulated payment's amount in VND.
+pub const AMOUNT: u64 = 50_000;
+/// The transId the double assigns.
+pub const TRANS_ID: u64 = 4_088_878_653;
+const MAX_STEPS: usize = 2_000;
+/// How soon a network error is reported after the send.
+const NETWORK_ERROR_MS: u64 = 50;
+
+/// How to play a script.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Round-trip the driver through [`Driver::snapshot`] and
+    /// [`Driver::inspect`] before every step: the trace must not change.
+    pub restore_every_step: bool,
+    /// Lose power after persisting and before each send goes out, once
+    /// per send: the outcome must not change.
+    pub crash_before_every_send: bool,
+}
+
+/// What a played script did.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Run {
+    /// The host's view, one line per action or event (`send pos
+    /// ORDER-1001-r1`, `answer 1000`, `wait 2000ms`, `stale answer 9000`,
+    /// `done paid`...).
+    pub steps: Vec<String>,
+    /// Every request the host sent, in order.
+    pub sent: Vec<Outgoing>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The driver at the end (its journal is the trace).
+    pub driver: Driver,
+}
+
+/// The client the double's merchant uses.
+pub fn client() -> Result<Client> {
+    Ok(Client::new(
+        Credentials::new(PARTNER_CODE, ACCESS_KEY, SECRET_KEY)?,
+        Environment::Test,
+    )
+    .with_lang(Lang::En))
+}
+
+/// The payment every script takes: 50,000 VND for ORDER-1001. The
+/// ciphertext is a stand-in: the double never decrypts it.
+pub fn payment(auto_capture: bool) -> Result<PosPayment> {
+    use base64::Engine as _;
+    let stand_in = base64::engine::general_purpose::STANDARD.encode([0x5a_u8; 256]);
+    Ok(PosPayment::new(
+        ORDER_ID,
+        REQUEST_ID,
+        AMOUNT,
+        EncryptedPaymentCode::from_base64(&stand_in)?,
+    )
+    .order_info("Cà phê sữa đá x2")
+    .ipn_url("https://pos.example.vn/momo/ipn")
+    .auto_capture(auto_capture))
+}
+
+/// Plays a named scenario.
+pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Run> {
+    play(&scenario.script()?, options)
+}
+
+/// Plays `script` with the [`DriverConfig`] it names (defaults otherwise).
+pub fn play(script: &Script, options: RunOptions) -> Result<Run> {
+    let client = client()?;
+    let config = script.config.clone().unwrap_or_default();
+    let driver = Driver::start(&client, &payment(script.auto_capture)?, config, T0_MS)?;
+    Host::new(&client, script, driver)?.play(options)
+}
+
+fn script_error(reason: String) -> Error {
+    Error::InvalidState {
+        reason: format!("simulation script: {reason}"),
+    }
+}
+
+/// What reaches the host about a request it sent, and when.
+#[derive(Debug, Clone)]
+struct Arrival {
+    at: u64,
+    id: SendId,
+    endpoint: Endpoint,
+    /// The script's reply, put back in its list if a crash loses it.
+    reply: Reply,
+    body: String,
+}
+
+/// The next thing to happen, in the order ties are taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Next {
+    Arrival(usize),
+    Ipn,
+    Crash,
+    Decision,
+    Timer,
+}
+
+/// The host: performs actions, keeps the persisted snapshot and the clock.
+struct Host<'a> {
+    client: &'a Client,
+    script: &'a Script,
+    now: u64,
+    driver: Driver,
+    persisted: String,
+    replies: Replies,
+    /// Sends performed since the last start or crash.
+    performed: HashSet<SendId>,
+    arrivals: Vec<Arrival>,
+    ipns: VecDeque<script::IpnDelivery>,
+    crashes_at: VecDeque<u64>,
+    crash_before: Vec<u32>,
+    crashed_before: Option<u32>,
+    /// When the driver first asked for the current decision.
+    asked_at: Option<u64>,
+    decided: bool,
+    /// The wait the driver asked for, and since when.
+    waiting: Option<(u64, u64)>,
+    steps: Vec<String>,
+    sent: Vec<Outgoing>,
+}
+
+/// The script's replies not yet given, per endpoint.
+struct Replies {
+    pos: VecDeque<Reply>,
+    query: VecDeque<Reply>,
+    confirm: VecDeque<Reply>,
+}
+
+impl Replies {
+    /// `None` for a call scripts cannot describe yet: it gets no reply.
+    fn of(&mut self, endpoint: Endpoint) -> Option<&mut VecDeque<Reply>> {
+        match endpoint {
+            Endpoint::Pos => Some(&mut self.pos),
+            Endpoint::Query => Some(&mut self.query),
+            Endpoint::Confirm => Some(&mut self.confirm),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Host<'a> {
+    fn new(client: &'a Client, script: &'a Script, driver: Driver) -> Result<Self> {
+        let mut ipns: Vec<_> = script.ipns.clone();
+        ipns.sort_by_key(|i| i.at_ms);
+        let mut crashes_at: Vec<u64> = script.crashes.iter().filter_map(|c| c.at_ms).collect();
+        crashes_at.sort_unstable();
+        let replies = Replies {
+            pos: script.replies(Endpoint::Pos).into(),
+            query: script.replies(Endpoint::Query).into(),
+            confirm: script.replies(Endpoint::Confirm).into(),
+        };
+        Ok(Self {
+            client,
+            script,
+            now: T0_MS,
+            persisted: driver.snapshot()?,
+            driver,
+            replies,
+            performed: HashSet::new(),
+            arrivals: Vec::new(),
+            ipns: ipns.into(),
+            crashes_at: crashes_at.into(),
+            crash_before: script
+                .crashes
+                .iter()
+                .filter_map(|c| c.before_send)
+                .collect(),
+            crashed_before: None,
+            asked_at: None,
+            decided: false,
+            waiting: None,
+            steps: Vec::new(),
+            sent: Vec::new(),
+        })
+    }
+
+    fn play(mut self, options: RunOptions) -> Result<Run> {
+        for _ in 0..MAX_STEPS {
+            if options.restore_every_step {
+                self.driver = Driver::inspect(&self.driver.snapshot()?)?;
+            }
+            if let Action::Send(request) = self.driver.next_action() {
+                if !self.performed.contains(&request.id()) {
+                    let request = request.clone();
+                    self.persisted = self.driver.snapshot()?;
+                    // Counted by sends performed: the send a crash stopped
+                    // is the same one again after the restore.
+                    let nth = u32::try_from(self.sent.len()).unwrap_or(u32::MAX) + 1;
+                    let scripted = self.crash_before.contains(&nth);
+                    let every = options.crash_before_every_send;
+                    if (scripted || every) && self.crashed_before != Some(nth) {
+                        self.crashed_before = Some(nth);
+                        self.crash()?;
+                    } else {
+                        self.send(request)?;
+                    }
+                    continue;
+                }
+            }
+            let Some((at, next)) = self.next() else {
+                let outcome = self
+                    .driver
+                    .outcome()
+                    .cloned()
+                    .ok_or_else(|| script_error("the payment never ended".into()))?;
+                self.steps.push(format!("done {}", outcome.as_str()));
+                return Ok(Run {
+                    steps: self.steps,
+                    sent: self.sent,
+                    outcome,
+                    driver: self.driver,
+                });
+            };
+            self.now = self.now.max(at);
+            match next {
+                Next::Arrival(i) => self.arrive(i)?,
+                Next::Ipn => self.ipn()?,
+                Next::Crash => {
+                    self.crashes_at.pop_front();
+                    self.crash()?;
+                }
+                Next::Decision => self.decide()?,
+                Next::Timer => self.timer()?,
+            }
+        }
+        Err(script_error(format!("no end after {MAX_STEPS} steps")))
+    }
+
+    /// The earliest thing to happen. Once the payment ended only answers
+    /// and IPNs still on their way arrive; crashes no longer matter.
+    fn next(&mut self) -> Option<(u64, Next)> {
+        let done = self.driver.outcome().is_some();
+        let mut candidates: Vec<(u64, Next)> = Vec::new();
+        if let Some((i, a)) = self.arrivals.iter().enumerate().min_by_key(|(_, a)| a.at) {
+            candidates.push((a.at, Next::Arrival(i)));
+        }
+        if let Some(ipn) = self.ipns.front() {
+            candidates.push((T0_MS.saturating_add(ipn.at_ms), Next::Ipn));
+        }
+        if !done {
+            if let Some(at) = self.crashes_at.front() {
+                candidates.push((T0_MS.saturating_add(*at), Next::Crash));
+            }
+        }
+        match self.driver.next_action() {
+            Action::Wait { until_ms } => {
+                if self.waiting.map(|(until, _)| until) != Some(until_ms) {
+                    self.waiting = Some((until_ms, self.now));
+                }
+                candidates.push((until_ms, Next::Timer));
+            }
+            Action::Decide { until_ms, .. } => {
+                let asked = *self.asked_at.get_or_insert(self.now);
+                if let Some(decision) = self.script.decision.filter(|_| !self.decided) {
+                    let at = asked.saturating_add(decision.delay_ms());
+                    if at < until_ms {
+                        candidates.push((at, Next::Decision));
+                    }
+                }
+                candidates.push((until_ms, Next::Timer));
+            }
+            Action::Send(request) => candidates.push((request.deadline_ms(), Next::Timer)),
+            _ => {}
+        }
+        candidates.into_iter().min()
+    }
+
+    fn send(&mut self, request: Outgoing) -> Result<()> {
+        self.steps.push(format!(
+            "send {} {}",
+            request.endpoint(),
+            request.request_id()
+        ));
+        self.performed.insert(request.id());
+        let reply = self
+            .replies
+            .of(request.endpoint())
+            .and_then(VecDeque::pop_front);
+        if let Some(reply) = reply {
+            let at = match (reply.lost, reply.after_ms) {
+                (Some(Lost::Timeout), _) => request.deadline_ms(),
+                (Some(Lost::NetworkError), _) => self.now.saturating_add(NETWORK_ERROR_MS),
+                (None, after) => self.now.saturating_add(after.unwrap_or(script::LATENCY_MS)),
+            };
+            let body = match reply.result_code {
+                Some(code) => answer_body(&request, code)?,
+                None => String::new(),
+            };
+            self.arrivals.push(Arrival {
+                at,
+                id: request.id(),
+                endpoint: request.endpoint(),
+                reply,
+                body,
+            });
+        }
+        // A request without a scripted reply is never answered: the timer
+        // at its deadline lets the driver count it lost.
+        self.sent.push(request);
+        Ok(())
+    }
+
+    fn arrive(&mut self, i: usize) -> Result<()> {
+        let arrival = self.arrivals.remove(i);
+        let current = self.driver.in_flight().map(Outgoing::id) == Some(arrival.id);
+        let stale = if current { "" } else { "stale " };
+        let id = arrival.id;
+        let event = match (arrival.reply.lost, arrival.reply.result_code) {
+            (Some(Lost::Timeout), _) => {
+                self.steps.push(format!("{stale}timeout"));
+                Event::Timeout { id }
+            }
+            (Some(Lost::NetworkError), _) => {
+                self.steps.push(format!("{stale}network error"));
+                Event::NetworkError { id }
+            }
+            (None, code) => {
+                let status = arrival.reply.status.unwrap_or(200);
+                let code = code.unwrap_or_default();
+                self.steps.push(if status == 200 {
+                    format!("{stale}answer {code}")
+                } else {
+                    format!("{stale}answer {code} (HTTP {status})")
+                });
+                let body = arrival.body.as_bytes();
+                return self.driver.handle(
+                    self.client,
+                    self.now,
+                    Event::Response { id, status, body },
+                );
+            }
+        };
+        self.driver.handle(self.client, self.now, event)
+    }
+
+    fn ipn(&mut self) -> Result<()> {
+        let Some(delivery) = self.ipns.pop_front() else {
+            return Ok(());
+        };
+        let amount = delivery.amount.unwrap_or(AMOUNT);
+        let code = delivery.result_code;
+        self.steps.push(if amount == AMOUNT {
+            format!("ipn {code}")
+        } else {
+            format!("ipn {code} amount {amount}")
+        });
+        let notification = self
+            .client
+            .verify_ipn(ipn_body(code, amount, self.now).as_bytes())?;
+        self.driver
+            .handle(self.client, self.now, Event::Ipn(&notification))
+    }
+
+    fn decide(&mut self) -> Result<()> {
+        let Some(decision) = self.script.decision else {
+            return Ok(());
+        };
+        self.decided = true;
+        self.steps.push(format!("decide {}", decision.action));
+        self.driver.decide(self.client, self.now, decision.action)
+    }
+
+    fn timer(&mut self) -> Result<()> {
+        match self.driver.next_action() {
+            Action::Wait { until_ms } => {
+                let since = self.waiting.map_or(self.now, |(_, since)| since);
+                self.steps
+                    .push(format!("wait {}ms", until_ms.saturating_sub(since)));
+                self.waiting = None;
+            }
+            Action::Decide { .. } => self.steps.push("no decision".into()),
+            Action::Send(_) => {
+                // Its answer did not come in time: the driver counts it
+                // lost; an answer still on its way will be stale.
+                self.steps.push("timeout".into());
+            }
+            _ => {}
+        }
+        self.driver.handle(self.client, self.now, Event::Tick)
+    }
+
+    /// Power loss: answers on their way are lost (their replies go back to
+    /// the script, for the resends), the last persisted snapshot returns.
+    fn crash(&mut self) -> Result<()> {
+        self.steps.push("crash".into());
+        let lost = std::mem::take(&mut self.arrivals);
+        for arrival in lost.into_iter().rev() {
+            if let Some(replies) = self.replies.of(arrival.endpoint) {
+                replies.push_front(arrival.reply);
+            }
+        }
+        self.performed.clear();
+        self.waiting = None;
+        self.asked_at = None;
+        self.driver = Driver::restore(&self.persisted, self.now)?;
+        Ok(())
+    }
+}
+
+/// MoMo's answer to `request`, echoing its orderId and requestId.
+fn answer_body(request: &Outgoing, code: i64) -> Result<String> {
+    let sent: Value = serde_json::from_str(request.body_str()).map_err(|e| Error::InvalidJson {
+        reason: e.to_string(),
+    })?;
+    let echo = |key: &str| sent.get(key).cloned().unwrap_or(Value::Null);
+    let mut answer = json!({
+        "partnerCode": echo("partnerCode"),
+        "orderId": echo("orderId"),
+        "requestId": echo("requestId"),
+        "amount": AMOUNT,
+        "transId": TRANS_ID,
+        "resultCode": code,
+        "message": explain(code).message_en,
+        "responseTime": T0_MS,
+    });
+    if let (Endpoint::Confirm, Some(fields)) = (request.endpoint(), answer.as_object_mut()) {
+        fields.insert("requestType".into(), echo("requestType"));
+    }
+    Ok(answer.to_string())
+}
+
+/// A notification for the simulated payment, signed as MoMo signs it with
+/// the sandbox credentials of [`client`].
+pub fn ipn_body(code: i64, amount: u64, now: u64) -> String {
+    let message = explain(code).message_en;
+    let order_info = "Cà phê sữa đá x2";
+    let raw = format!(
+        "accessKey={ACCESS_KEY}&amount={amount}&extraData=&message={message}&orderId={ORDER_ID}\
+         &orderInfo={order_info}&orderType=momo_wallet&partnerCode={PARTNER_CODE}&payType=pos\
+         &requestId={REQUEST_ID}&responseTime={now}&resultCode={code}&transId={TRANS_ID}"
+    );
+    json!({
+        "partnerCode": PARTNER_CODE,
+        "orderId": ORDER_ID,
+        "requestId": REQUEST_ID,
+        "amount": amount,
+        "orderInfo": order_info,
+        "orderType": "momo_wallet",
+        "transId": TRANS_ID,
+        "resultCode": code,
+        "message": message,
+        "payType": "pos",
+        "responseTime": now,
+        "extraData": "",
+        "signature": hmac_sha256_hex(SECRET_KEY.as_bytes(), raw.as_bytes()),
+    })
+    .to_string()
+}

@@ -1,0 +1,111 @@
+//! The merchant-side entry point: signs requests and verifies what MoMo sends.
+
+use crate::credentials::Credentials;
+use crate::environment::Environment;
+use crate::error::Result;
+use crate::ipn::{self, Notification};
+use crate::lang::Lang;
+use crate::request::{Confirm, PosPayment, SignedRequest, StatusQuery};
+use crate::response::{self, ConfirmAnswer, PosAnswer, QueryAnswer, Response};
+use crate::rules::AmountLimits;
+
+/// Everything that needs the merchant's secret: signing requests and
+/// verifying notifications and answers.
+///
+/// Immutable once built, `Send + Sync`, cheap to share: build one per
+/// merchant at start-up. It never does I/O; the host sends the
+/// [`SignedRequest`]s and feeds back the bodies it receives.
+#[derive(Debug, Clone)]
+pub struct Client {
+    credentials: Credentials,
+    environment: Environment,
+    amount_limits: AmountLimits,
+    lang: Lang,
+}
+
+impl Client {
+    /// A client for MoMo's gateway in `environment`, with Quick Pay's
+    /// default amount limits and Vietnamese messages.
+    pub fn new(credentials: Credentials, environment: Environment) -> Self {
+        Self {
+            credentials,
+            environment,
+            amount_limits: AmountLimits::default(),
+            lang: Lang::default(),
+        }
+    }
+
+    /// Other amount bounds (a contract with other caps).
+    #[must_use]
+    pub fn with_amount_limits(mut self, limits: AmountLimits) -> Self {
+        self.amount_limits = limits;
+        self
+    }
+
+    /// The language requested for MoMo's messages when a request sets none.
+    #[must_use]
+    pub fn with_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+
+    /// The credentials (the secret is not readable).
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The gateway addressed.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// The amount bounds enforced.
+    pub fn amount_limits(&self) -> AmountLimits {
+        self.amount_limits
+    }
+
+    /// The default language of requests.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Checks and signs a pos payment.
+    pub fn pos_request(&self, payment: &PosPayment) -> Result<SignedRequest> {
+        payment.sign(self)
+    }
+
+    /// Checks and signs a status query.
+    pub fn query_request(&self, query: &StatusQuery) -> Result<SignedRequest> {
+        query.sign(self)
+    }
+
+    /// Checks and signs a capture or cancel.
+    pub fn confirm_request(&self, confirm: &Confirm) -> Result<SignedRequest> {
+        confirm.sign(self)
+    }
+
+    /// Verifies a payment notification from the raw body bytes exactly as
+    /// received, and checks that it is for this merchant's partnerCode.
+    ///
+    /// Then check the order and amount against your records
+    /// ([`Notification::check_order`]), drop deliveries already seen
+    /// ([`Notification::dedupe_key`]) and answer HTTP 204.
+    pub fn verify_ipn(&self, body: &[u8]) -> Result<Notification> {
+        ipn::verify(&self.credentials, body)
+    }
+
+    /// Parses the answer to a pos request.
+    pub fn parse_pos_response(&self, body: &[u8]) -> Result<Response<PosAnswer>> {
+        response::parse_pos(&self.credentials, body)
+    }
+
+    /// Parses the answer to a status query.
+    pub fn parse_query_response(&self, body: &[u8]) -> Result<Response<QueryAnswer>> {
+        response::parse_query(&self.credentials, body)
+    }
+
+    /// Parses the answer to a confirm call.
+    pub fn parse_confirm_response(&self, body: &[u8]) -> Result<Response<ConfirmAnswer>> {
+        response::parse_confirm(&self.credentials, body)
+    }
+}

@@ -1,0 +1,273 @@
+//! MoMo's answers to the pos, query and confirm calls.
+//!
+//! MoMo documents these answers without a signature, and live query answers
+//! have been seen with `"signature": null`. When a signature is present it is
+//! verified (over the documented answer fields, a–z after `accessKey`, the
+//! rule MoMo uses for notifications); when it is absent the answer is
+//! reported as [`Authenticity::Unsigned`], never as verified.
+
+use serde::Serialize;
+
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::ipn::TransId;
+use crate::json::Object;
+use crate::request::SignedRequest;
+use crate::result_code::{explain, ResultCodeInfo};
+use crate::verify::{check_signature, Kind};
+
+/// Whether an answer's origin was proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Authenticity {
+    /// It carried a signature, and the signature is valid.
+    Verified,
+    /// It carried no signature (absent or `null`): it came over TLS from
+    /// MoMo's host, but nothing in it proves that.
+    Unsigned,
+}
+
+/// A parsed answer and whether its signature was verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Response<T> {
+    /// The answer's fields.
+    pub body: T,
+    /// Verified or unsigned. An invalid signature is an error, not a value.
+    pub authenticity: Authenticity,
+}
+
+/// Fields common to every answer. All but `resultCode` may be absent in
+/// error answers, so they are optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Answer {
+    /// Merchant.
+    pub partner_code: Option<String>,
+    /// Order.
+    pub order_id: Option<String>,
+    /// The request answered.
+    pub request_id: Option<String>,
+    /// Amount in VND.
+    pub amount: Option<u64>,
+    /// MoMo's transaction id (exact digits).
+    pub trans_id: Option<TransId>,
+    /// Epoch milliseconds.
+    pub response_time: Option<u64>,
+    /// Result code; see [`Answer::result`].
+    pub result_code: i64,
+    /// MoMo's message.
+    pub message: String,
+}
+
+impl Answer {
+    fn parse(o: &Object<'_>) -> Result<Self> {
+        Ok(Self {
+            partner_code: o.opt_str("partnerCode")?,
+            order_id: o.opt_str("orderId")?,
+            request_id: o.opt_str("requestId")?,
+            amount: o.opt_u64("amount")?,
+            trans_id: o.opt_digits("transId")?.map(TransId::from_digits),
+            response_time: o.opt_u64("responseTime")?,
+            result_code: o.i64("resultCode")?,
+            message: o.opt_str("message")?.unwrap_or_default(),
+        })
+    }
+
+    /// What the result code means and what to do next.
+    pub fn result(&self) -> ResultCodeInfo {
+        explain(self.result_code)
+    }
+
+    /// Checks that this answers `request`: same partnerCode, orderId and
+    /// requestId wherever the answer states them (error answers may not).
+    pub fn check_request(&self, request: &SignedRequest) -> Result<()> {
+        self.check_ids(
+            request.partner_code(),
+            request.order_id(),
+            request.request_id(),
+        )
+    }
+
+    /// [`Answer::check_request`] from the ids alone, for callers that keep
+    /// the request's bytes rather than the [`SignedRequest`] (the driver).
+    pub(crate) fn check_ids(
+        &self,
+        partner_code: &str,
+        order_id: &str,
+        request_id: &str,
+    ) -> Result<()> {
+        let pairs = [
+            ("partnerCode", &self.partner_code, partner_code),
+            ("orderId", &self.order_id, order_id),
+            ("requestId", &self.request_id, request_id),
+        ];
+        for (field, answered, sent) in pairs {
+            if answered.as_deref().is_some_and(|a| a != sent) {
+                return Err(Error::FieldMismatch { field });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<T: AsRef<Answer>> Response<T> {
+    /// The fields every answer has.
+    pub fn answer(&self) -> &Answer {
+        self.body.as_ref()
+    }
+
+    /// What the result code means and what to do next.
+    pub fn result(&self) -> ResultCodeInfo {
+        self.answer().result()
+    }
+}
+
+macro_rules! answer_ref {
+    ($($ty:ty),*) => {$(
+        impl AsRef<Answer> for $ty {
+            fn as_ref(&self) -> &Answer {
+                &self.answer
+            }
+        }
+    )*};
+}
+answer_ref!(PosAnswer, QueryAnswer, ConfirmAnswer);
+
+/// Answer to `/v2/gateway/api/pos`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PosAnswer {
+    /// The common fields.
+    #[serde(flatten)]
+    pub answer: Answer,
+}
+
+/// Answer to `/v2/gateway/api/query`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct QueryAnswer {
+    /// The common fields.
+    #[serde(flatten)]
+    pub answer: Answer,
+    /// The `extraData` of the payment.
+    pub extra_data: Option<String>,
+    /// Payment method (`""` when there was no payment).
+    pub pay_type: Option<String>,
+    /// Account or card used: `momo`, `pay_later`.
+    pub payment_option: Option<String>,
+    /// Refunds of the transaction, as the raw JSON MoMo sent.
+    pub refund_trans: Option<String>,
+    /// Vouchers applied, as the raw JSON MoMo sent.
+    pub promotion_info: Option<String>,
+}
+
+/// Answer to `/v2/gateway/api/confirm`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ConfirmAnswer {
+    /// The common fields.
+    #[serde(flatten)]
+    pub answer: Answer,
+    /// `capture` or `cancel`.
+    pub request_type: Option<String>,
+}
+
+const POS_SIGNED: [(&str, Kind); 8] = [
+    ("amount", Kind::Digits),
+    ("message", Kind::Text),
+    ("orderId", Kind::Text),
+    ("partnerCode", Kind::Text),
+    ("requestId", Kind::Text),
+    ("responseTime", Kind::Digits),
+    ("resultCode", Kind::Integer),
+    ("transId", Kind::Digits),
+];
+
+const QUERY_SIGNED: [(&str, Kind); 10] = [
+    ("amount", Kind::Digits),
+    ("extraData", Kind::Text),
+    ("message", Kind::Text),
+    ("orderId", Kind::Text),
+    ("partnerCode", Kind::Text),
+    ("payType", Kind::Text),
+    ("requestId", Kind::Text),
+    ("responseTime", Kind::Digits),
+    ("resultCode", Kind::Integer),
+    ("transId", Kind::Digits),
+];
+
+const CONFIRM_SIGNED: [(&str, Kind); 9] = [
+    ("amount", Kind::Digits),
+    ("message", Kind::Text),
+    ("orderId", Kind::Text),
+    ("partnerCode", Kind::Text),
+    ("requestId", Kind::Text),
+    ("requestType", Kind::Text),
+    ("responseTime", Kind::Digits),
+    ("resultCode", Kind::Integer),
+    ("transId", Kind::Digits),
+];
+
+fn authenticity(
+    o: &Object<'_>,
+    credentials: &Credentials,
+    signed: &[(&str, Kind)],
+) -> Result<Authenticity> {
+    match o.nullable_str("signature")? {
+        None => Ok(Authenticity::Unsigned),
+        Some(signature) => {
+            check_signature(o, credentials, signed, &signature)?;
+            Ok(Authenticity::Verified)
+        }
+    }
+}
+
+pub(crate) fn parse_pos(credentials: &Credentials, body: &[u8]) -> Result<Response<PosAnswer>> {
+    let o = Object::parse(body)?;
+    let authenticity = authenticity(&o, credentials, &POS_SIGNED)?;
+    Ok(Response {
+        body: PosAnswer {
+            answer: Answer::parse(&o)?,
+        },
+        authenticity,
+    })
+}
+
+pub(crate) fn parse_query(credentials: &Credentials, body: &[u8]) -> Result<Response<QueryAnswer>> {
+    let o = Object::parse(body)?;
+    let authenticity = authenticity(&o, credentials, &QUERY_SIGNED)?;
+    let raw_list = |field| match o.raw_value(field) {
+        None | Some("null") => None,
+        Some(raw) => Some(raw.to_owned()),
+    };
+    Ok(Response {
+        body: QueryAnswer {
+            answer: Answer::parse(&o)?,
+            extra_data: o.nullable_str("extraData")?,
+            pay_type: o.nullable_str("payType")?,
+            payment_option: o.nullable_str("paymentOption")?,
+            refund_trans: raw_list("refundTrans"),
+            promotion_info: raw_list("promotionInfo"),
+        },
+        authenticity,
+    })
+}
+
+pub(crate) fn parse_confirm(
+    credentials: &Credentials,
+    body: &[u8],
+) -> Result<Response<ConfirmAnswer>> {
+    let o = Object::parse(body)?;
+    let authenticity = authenticity(&o, credentials, &CONFIRM_SIGNED)?;
+    Ok(Response {
+        body: ConfirmAnswer {
+            answer: Answer::parse(&o)?,
+            request_type: o.nullable_str("requestType")?,
+        },
+        authenticity,
+    })
+}
