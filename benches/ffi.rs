@@ -26,7 +26,9 @@ use std::time::Instant;
 // The C functions below come from this package's library.
 use momo_pos as _;
 
-use momo::{Client, Credentials, Environment, MomoPublicKey, PaymentCode, PosPayment};
+use momo::{
+    Client, CredentialFields, Credentials, Environment, MomoPublicKey, PaymentCode, PosPayment,
+};
 use serde_json::Value;
 
 const SCANNED: &str = "]Q1MM561918531775222861\r\n";
@@ -176,7 +178,12 @@ impl Drop for CHandles {
 
 fn rust_client() -> Client {
     Client::new(
-        Credentials::new(PARTNER, ACCESS, SECRET).unwrap(),
+        Credentials::new(CredentialFields {
+            partner_code: PARTNER,
+            access_key: ACCESS,
+            secret_key: SECRET,
+        })
+        .unwrap(),
         Environment::Test,
     )
 }

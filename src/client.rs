@@ -7,7 +7,7 @@ use super::buffer::{momo_str, CText};
 use super::guard::{call, call_void, Failure};
 use super::input::{free_handle, handle, new_handle, text, Out};
 use super::result::momo_result;
-use momo::{AmountLimits, Client, Credentials, Environment, Lang};
+use momo::{AmountLimits, Client, CredentialFields, Credentials, Environment, Lang};
 
 /// A language argument: one of the MOMO_LANG_* values.
 pub type momo_lang = u32;
@@ -77,7 +77,11 @@ pub unsafe extern "C" fn momo_client_new(
         let access_key = unsafe { text(access_key, access_key_len, "access_key") }?;
         let secret_key = unsafe { text(secret_key, secret_key_len, "secret_key") }?;
         let environment = unsafe { text(environment, environment_len, "environment") }?;
-        let credentials = Credentials::new(partner_code, access_key, secret_key)?;
+        let credentials = Credentials::new(CredentialFields {
+            partner_code,
+            access_key,
+            secret_key,
+        })?;
         let environment: Environment = environment.parse()?;
         new_handle(out, momo_client::new(Client::new(credentials, environment)));
         Ok(())

@@ -283,12 +283,11 @@ pub unsafe extern "C" fn momo_pos_payment_set_user_info(
     call(|| {
         // SAFETY: documented handle and pointer + length contracts.
         let payment = unsafe { handle_mut(payment, "payment") }?;
-        let user_info = UserInfo {
-            name: unsafe { opt_text(name, name_len, "name") }?.map(str::to_owned),
-            phone_number: unsafe { opt_text(phone_number, phone_number_len, "phone_number") }?
-                .map(str::to_owned),
-            email: unsafe { opt_text(email, email_len, "email") }?.map(str::to_owned),
-        };
+        let mut user_info = UserInfo::default();
+        user_info.name = unsafe { opt_text(name, name_len, "name") }?.map(str::to_owned);
+        user_info.phone_number =
+            unsafe { opt_text(phone_number, phone_number_len, "phone_number") }?.map(str::to_owned);
+        user_info.email = unsafe { opt_text(email, email_len, "email") }?.map(str::to_owned);
         payment.update(|p| p.user_info(user_info));
         Ok(())
     })

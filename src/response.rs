@@ -197,7 +197,8 @@ pub unsafe extern "C" fn momo_response_authenticity(
         read(response, "response", out, |r| {
             Ok(match r.authenticity() {
                 Authenticity::Verified => MOMO_AUTHENTICITY_VERIFIED,
-                Authenticity::Unsigned => MOMO_AUTHENTICITY_UNSIGNED,
+                // Anything not shown verified is treated as unproven.
+                _ => MOMO_AUTHENTICITY_UNSIGNED,
             })
         })
     }

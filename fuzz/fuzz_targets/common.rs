@@ -2,7 +2,7 @@
 //! in tests/vectors/*.json, so seeds from the vectors verify) and helpers.
 #![allow(dead_code)]
 
-use momo_pos::{Client, Credentials, Environment};
+use momo_pos::{Client, CredentialFields, Credentials, Environment};
 
 pub const PARTNER_CODE: &str = "MOMO";
 pub const ACCESS_KEY: &str = "F8BBA842ECF85";
@@ -10,7 +10,7 @@ pub const SECRET_KEY: &str = "K951B6PE1waDMi640xX08PD3vg6EkVlz";
 
 /// The sandbox client every target verifies with.
 pub fn client() -> Client {
-    match Credentials::new(PARTNER_CODE, ACCESS_KEY, SECRET_KEY) {
+    match Credentials::new(CredentialFields { partner_code: PARTNER_CODE, access_key: ACCESS_KEY, secret_key: SECRET_KEY }) {
         Ok(credentials) => Client::new(credentials, Environment::Test),
         Err(e) => panic!("sandbox credentials refused: {e}"),
     }

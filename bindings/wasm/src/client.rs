@@ -11,8 +11,9 @@ use super::names::JsResultInfo;
 use super::output::Headers;
 use super::{input, objects, output};
 use momo_pos::{
-    extra_data, AmountLimits, Client, Confirm, ConfirmAction, Credentials, EncryptedPaymentCode,
-    Environment, Error, Item, Lang, Notification, PosPayment, SignedRequest, StatusQuery, UserInfo,
+    extra_data, AmountLimits, Client, Confirm, ConfirmAction, CredentialFields, Credentials,
+    EncryptedPaymentCode, Environment, Error, Item, Lang, Notification, PosPayment, SignedRequest,
+    StatusQuery, UserInfo,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -369,11 +370,11 @@ impl JsClient {
 
     fn build(options: &JsValue) -> momo_pos::Result<Self> {
         let options: ClientOptions = objects::object(options, "options")?;
-        let credentials = Credentials::new(
-            &options.partner_code,
-            &options.access_key,
-            &options.secret_key,
-        )?;
+        let credentials = Credentials::new(CredentialFields {
+            partner_code: &options.partner_code,
+            access_key: &options.access_key,
+            secret_key: &options.secret_key,
+        })?;
         let environment = match options.environment.as_deref() {
             None => Environment::Test,
             Some(name) => name.parse().map_err(|e: Error| match e {

@@ -33,6 +33,8 @@ pub(crate) const fn error_code(kind: ErrorKind) -> &'static str {
         ErrorKind::Encryption => "encryption",
         ErrorKind::InvalidState => "invalidState",
         ErrorKind::JsonLimit => "jsonLimit",
+        // Unreachable while the core is pinned to this version (=0.1.0).
+        _ => "unknown",
     }
 }
 
@@ -45,6 +47,8 @@ pub(crate) const fn next_step(step: NextStep) -> &'static str {
         NextStep::RefreshPaymentCode => "refreshPaymentCode",
         NextStep::FixRequest => "fixRequest",
         NextStep::ContactMomo => "contactMomo",
+        // Never "done" for a step this build does not know.
+        _ => "query",
     }
 }
 
@@ -57,6 +61,7 @@ pub(crate) const fn category(category: Category) -> &'static str {
         Category::Declined => "declined",
         Category::Rejected => "rejected",
         Category::Unknown => "unknown",
+        _ => "unknown",
     }
 }
 

@@ -48,6 +48,7 @@ enum ActionOut<'a> {
         until_ms: u64,
         default: ConfirmAction,
     },
+    Unsupported,
     Done {
         outcome: &'a Outcome,
     },
@@ -59,6 +60,8 @@ fn action(driver: &Driver, with_bytes: bool) -> ActionOut<'_> {
         Action::Wait { until_ms } => ActionOut::Wait { until_ms },
         Action::Decide { until_ms, default } => ActionOut::Decide { until_ms, default },
         Action::Done(outcome) => ActionOut::Done { outcome },
+        // Unreachable while the core is pinned to this version (=0.1.0).
+        _ => ActionOut::Unsupported,
     }
 }
 

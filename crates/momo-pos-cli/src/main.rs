@@ -9,7 +9,7 @@ use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use momo_pos::{
-    explain, Answer, Authenticity, Client, Confirm, ConfirmAction, Credentials,
+    explain, Answer, Authenticity, Client, Confirm, ConfirmAction, CredentialFields, Credentials,
     EncryptedPaymentCode, Environment, Error, Item, Lang, MomoPublicKey, PaymentCode, PosPayment,
     Response, SignedRequest, StatusQuery, UserInfo, MAX_BODY_BYTES,
 };
@@ -148,11 +148,11 @@ fn env_var(name: &str) -> Result<String, Failure> {
 }
 
 fn client() -> Result<Client, Failure> {
-    let credentials = Credentials::new(
-        &env_var("MOMO_PARTNER_CODE")?,
-        &env_var("MOMO_ACCESS_KEY")?,
-        &env_var("MOMO_SECRET_KEY")?,
-    )
+    let credentials = Credentials::new(CredentialFields {
+        partner_code: &env_var("MOMO_PARTNER_CODE")?,
+        access_key: &env_var("MOMO_ACCESS_KEY")?,
+        secret_key: &env_var("MOMO_SECRET_KEY")?,
+    })
     .map_err(|e| Failure::Usage(format!("{e} (from MOMO_* environment variables)")))?;
     let environment = match std::env::var("MOMO_ENV") {
         Ok(text) if !text.is_empty() => text

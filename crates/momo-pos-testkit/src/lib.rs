@@ -30,7 +30,9 @@ use momo_pos::driver::{Action, Driver, Event, Outcome, Outgoing, SendId};
 use momo_pos::hmac_sha256_hex;
 use momo_pos::result_code::explain;
 use momo_pos::Endpoint;
-use momo_pos::{Client, Credentials, EncryptedPaymentCode, Environment, Lang, PosPayment};
+use momo_pos::{
+    Client, CredentialFields, Credentials, EncryptedPaymentCode, Environment, Lang, PosPayment,
+};
 use momo_pos::{Error, Result};
 
 /// MoMo's published sandbox credentials (public, fine in examples).
@@ -81,7 +83,11 @@ pub struct Run {
 /// The client the double's merchant uses.
 pub fn client() -> Result<Client> {
     Ok(Client::new(
-        Credentials::new(PARTNER_CODE, ACCESS_KEY, SECRET_KEY)?,
+        Credentials::new(CredentialFields {
+            partner_code: PARTNER_CODE,
+            access_key: ACCESS_KEY,
+            secret_key: SECRET_KEY,
+        })?,
         Environment::Test,
     )
     .with_lang(Lang::En))

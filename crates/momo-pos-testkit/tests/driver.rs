@@ -13,7 +13,9 @@
 use momo_pos::driver::{
     Action, Driver, DriverConfig, Event, LogEvent, Outcome, SendId, Stage, UnknownReason,
 };
-use momo_pos::{Client, ConfirmAction, Credentials, Endpoint, Environment, ErrorKind};
+use momo_pos::{
+    Client, ConfirmAction, CredentialFields, Credentials, Endpoint, Environment, ErrorKind,
+};
 use momo_pos_testkit::{
     self as simulation, RunOptions, AMOUNT, ORDER_ID, REQUEST_ID, SCENARIOS, T0_MS,
 };
@@ -538,7 +540,12 @@ fn decide_is_refused_unless_authorized() {
 fn another_merchants_client_is_refused() {
     let (_, mut driver) = start(true);
     let other = Client::new(
-        Credentials::new("OTHER", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz").unwrap(),
+        Credentials::new(CredentialFields {
+            partner_code: "OTHER",
+            access_key: "F8BBA842ECF85",
+            secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz",
+        })
+        .unwrap(),
         Environment::Test,
     );
     let err = driver.handle(&other, T0_MS, Event::Tick).unwrap_err();

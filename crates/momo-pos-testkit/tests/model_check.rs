@@ -50,7 +50,10 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 
 use momo_pos::driver::{Action, Driver, DriverConfig, Outcome};
-use momo_pos::{Client, ConfirmAction, Credentials, EncryptedPaymentCode, Endpoint, Environment};
+use momo_pos::{
+    Client, ConfirmAction, CredentialFields, Credentials, EncryptedPaymentCode, Endpoint,
+    Environment,
+};
 
 const PARTNER: &str = "MOMO";
 const ACCESS_KEY: &str = "F8BBA842ECF85";
@@ -737,7 +740,12 @@ fn money_rules_hold_in_every_interleaving() {
         .unwrap_or(DEFAULT_DEPTH);
     let only_money = std::env::var_os("MOMO_MODEL_ONLY_MONEY").is_some();
     let client = Client::new(
-        Credentials::new(PARTNER, ACCESS_KEY, SECRET).unwrap(),
+        Credentials::new(CredentialFields {
+            partner_code: PARTNER,
+            access_key: ACCESS_KEY,
+            secret_key: SECRET,
+        })
+        .unwrap(),
         Environment::Test,
     );
     // The authorizing searches are the large ones: they go first, and the

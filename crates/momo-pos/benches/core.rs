@@ -17,8 +17,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use momo_pos::{
-    Client, Confirm, ConfirmAction, Credentials, Environment, MomoPublicKey, PaymentCode,
-    PosPayment, StatusQuery,
+    Client, Confirm, ConfirmAction, CredentialFields, Credentials, Environment, MomoPublicKey,
+    PaymentCode, PosPayment, StatusQuery,
 };
 use serde_json::Value;
 
@@ -28,7 +28,12 @@ const KEY_4096: &str = include_str!("../../../tests/keys/test_rsa4096_public_spk
 
 fn client() -> Client {
     Client::new(
-        Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz").unwrap(),
+        Credentials::new(CredentialFields {
+            partner_code: "MOMO",
+            access_key: "F8BBA842ECF85",
+            secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz",
+        })
+        .unwrap(),
         Environment::Test,
     )
 }

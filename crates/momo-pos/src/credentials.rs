@@ -13,7 +13,33 @@ use crate::error::{Error, Result};
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
-/// partnerCode, accessKey and secretKey as MoMo's portal issues them.
+/// The three values MoMo's portal issues, by name: accessKey and secretKey
+/// are both short strings, and passed by position they swap silently (every
+/// signature then fails at MoMo with "signature mismatch").
+///
+/// `Debug` never shows `secret_key`.
+#[derive(Clone, Copy)]
+pub struct CredentialFields<'a> {
+    /// partnerCode: the merchant's id.
+    pub partner_code: &'a str,
+    /// accessKey: signed into every request, never sent.
+    pub access_key: &'a str,
+    /// secretKey: the HMAC key.
+    pub secret_key: &'a str,
+}
+
+impl fmt::Debug for CredentialFields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialFields")
+            .field("partner_code", &self.partner_code)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The merchant's checked credentials, with the secret key held only as a
+/// keyed HMAC state.
 #[derive(Clone)]
 pub struct Credentials {
     partner_code: String,
@@ -25,15 +51,33 @@ pub struct Credentials {
 impl Credentials {
     /// Checks and keeps the three credentials.
     ///
-    /// Each must be non-empty and free of control characters and spaces (a
-    /// pasted newline is the usual cause of "signature mismatch" at MoMo).
-    pub fn new(partner_code: &str, access_key: &str, secret_key: &str) -> Result<Self> {
+    /// Each must be 1 to 256 bytes without control characters or spaces (a
+    /// pasted newline is the usual cause of "signature mismatch" at MoMo);
+    /// the error names the field and never quotes its value.
+    ///
+    /// ```
+    /// use momo_pos::{CredentialFields, Credentials};
+    ///
+    /// let credentials = Credentials::new(CredentialFields {
+    ///     partner_code: "MOMO",
+    ///     access_key: "F8BBA842ECF85",
+    ///     secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz",
+    /// })?;
+    /// assert_eq!(credentials.partner_code(), "MOMO");
+    /// # Ok::<(), momo_pos::Error>(())
+    /// ```
+    pub fn new(fields: CredentialFields<'_>) -> Result<Self> {
+        let CredentialFields {
+            partner_code,
+            access_key,
+            secret_key,
+        } = fields;
         check("partnerCode", partner_code)?;
         check("accessKey", access_key)?;
         check("secretKey", secret_key)?;
         let mac = HmacSha256::new_from_slice(secret_key.as_bytes()).map_err(|_| {
             Error::InvalidCredentials {
-                field: "secretKey",
+                field: "secretKey".into(),
                 reason: "cannot key HMAC-SHA256".into(),
             }
         })?;
@@ -70,7 +114,7 @@ fn check(field: &'static str, value: &str) -> Result<()> {
         return Ok(());
     };
     Err(Error::InvalidCredentials {
-        field,
+        field: field.into(),
         reason: reason.into(),
     })
 }
@@ -100,11 +144,18 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_secret() {
-        let c =
-            Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz").unwrap();
-        let shown = format!("{c:?}");
-        assert!(!shown.contains("K951B6"), "{shown}");
-        assert!(shown.contains("MOMO"));
+        let fields = CredentialFields {
+            partner_code: "MOMO",
+            access_key: "F8BBA842ECF85",
+            secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz",
+        };
+        for shown in [
+            format!("{:?}", Credentials::new(fields).unwrap()),
+            format!("{fields:?}"),
+        ] {
+            assert!(!shown.contains("K951B6"), "{shown}");
+            assert!(shown.contains("MOMO"));
+        }
     }
 
     #[test]
@@ -116,7 +167,12 @@ mod tests {
             ("MOMO", "a", "secret\n", "secretKey"),
             ("MO MO", "a", "s", "partnerCode"),
         ] {
-            let err = Credentials::new(p, a, s).unwrap_err();
+            let err = Credentials::new(CredentialFields {
+                partner_code: p,
+                access_key: a,
+                secret_key: s,
+            })
+            .unwrap_err();
             assert_eq!(err.field(), Some(field));
             assert!(!err.to_string().contains("secret\n"));
         }

@@ -14,6 +14,7 @@ pub const PRODUCTION_BASE_URL: &str = "https://payment.momo.vn";
 
 /// The gateway a [`crate::Client`] addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Environment {
     /// `https://test-payment.momo.vn`
     #[default]

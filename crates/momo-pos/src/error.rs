@@ -185,8 +185,8 @@ pub enum Error {
     },
     /// partnerCode, accessKey or secretKey is unusable.
     InvalidCredentials {
-        /// Which credential.
-        field: &'static str,
+        /// Which credential: `partnerCode`, `accessKey` or `secretKey`.
+        field: String,
         /// Why (never contains the credential itself).
         reason: String,
     },
@@ -240,7 +240,7 @@ pub enum Error {
     /// partnerCode, orderId or amount).
     FieldMismatch {
         /// The field that differs.
-        field: &'static str,
+        field: String,
     },
     /// The operating system could not supply randomness.
     Randomness,
@@ -294,14 +294,17 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    /// [`Error::InvalidField`], for bindings and hosts that check fields of
+    /// their own: `reason` completes "`field`: ...".
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::InvalidField {
             field: field.into(),
             reason: reason.into(),
         }
     }
 
-    pub(crate) fn missing(field: impl Into<String>) -> Self {
+    /// [`Error::MissingField`] for `field`.
+    pub fn missing(field: impl Into<String>) -> Self {
         Self::MissingField {
             field: field.into(),
         }

@@ -60,6 +60,7 @@ impl fmt::Display for TransId {
 /// a notification whose key was already processed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DedupeKey {
     /// Merchant.
     pub partner_code: String,
@@ -141,10 +142,14 @@ impl Notification {
     /// order, as MoMo requires before answering 204.
     pub fn check_order(&self, order_id: &str, amount: u64) -> Result<()> {
         if self.order_id != order_id {
-            return Err(Error::FieldMismatch { field: "orderId" });
+            return Err(Error::FieldMismatch {
+                field: "orderId".into(),
+            });
         }
         if self.amount != amount {
-            return Err(Error::FieldMismatch { field: "amount" });
+            return Err(Error::FieldMismatch {
+                field: "amount".into(),
+            });
         }
         Ok(())
     }
@@ -176,7 +181,7 @@ pub(crate) fn verify(credentials: &Credentials, body: &[u8]) -> Result<Notificat
     let partner_code = o.str("partnerCode")?;
     if partner_code != credentials.partner_code() {
         return Err(Error::FieldMismatch {
-            field: "partnerCode",
+            field: "partnerCode".into(),
         });
     }
     // MoMo only accepts orderIds of this pattern, so an authentic one
@@ -209,8 +214,12 @@ mod tests {
     /// An IPN without `resultCode` is an error naming it, never a 0.
     #[test]
     fn an_ipn_without_result_code_is_refused() {
-        let creds =
-            Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz").unwrap();
+        let creds = Credentials::new(crate::CredentialFields {
+            partner_code: "MOMO",
+            access_key: "F8BBA842ECF85",
+            secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz",
+        })
+        .unwrap();
         let body = momo_pos_testkit::ipn_body(0, 50_000, 1);
         assert!(verify(&creds, body.as_bytes()).is_ok());
         let without = body.replace("\"resultCode\":0,", "");

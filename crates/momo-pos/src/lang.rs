@@ -7,6 +7,7 @@ use crate::error::Error;
 
 /// Language of the `message` MoMo returns, and of this library's explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Lang {
     /// Vietnamese (`vi`), MoMo's default.
     #[default]

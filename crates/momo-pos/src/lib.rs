@@ -20,12 +20,12 @@
 //!   authorization, and never sends a second charge.
 //!
 //! ```
-//! use momo_pos::{Client, Credentials, Environment, MomoPublicKey, PaymentCode, PosPayment};
+//! use momo_pos::{Client, CredentialFields, Credentials, Environment, MomoPublicKey, PaymentCode, PosPayment};
 //!
 //! # let public_key_text = include_str!("../../../tests/keys/test_rsa2048_public_spki.b64");
 //! let key = MomoPublicKey::parse(public_key_text)?;        // once, at start-up
 //! let client = Client::new(
-//!     Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz")?,
+//!     Credentials::new(CredentialFields { partner_code: "MOMO", access_key: "F8BBA842ECF85", secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz" })?,
 //!     Environment::Test,
 //! );
 //!
@@ -51,6 +51,7 @@ mod json;
 mod lang;
 mod payment_code;
 mod public_key;
+mod random;
 mod request;
 mod response;
 pub mod result_code;
@@ -60,7 +61,7 @@ mod str_names;
 mod verify;
 
 pub use client::Client;
-pub use credentials::Credentials;
+pub use credentials::{CredentialFields, Credentials};
 pub use environment::{CustomBaseUrl, Environment, PRODUCTION_BASE_URL, TEST_BASE_URL};
 pub use error::{Error, ErrorKind, KeyProblem, PaymentCodeProblem, Result};
 pub use ipn::{DedupeKey, Notification, TransId};
@@ -74,6 +75,7 @@ pub use json::{
 pub use lang::Lang;
 pub use payment_code::{EncryptedPaymentCode, PaymentCode, CODE_DIGITS};
 pub use public_key::MomoPublicKey;
+pub use random::{RandomSource, RandomnessUnavailable, SystemRandom};
 pub use request::{
     Confirm, ConfirmAction, Endpoint, Item, PosPayment, SignedRequest, StatusQuery, UserInfo,
     CONTENT_TYPE, MIN_TIMEOUT,
@@ -82,9 +84,6 @@ pub use response::{Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, 
 pub use result_code::{explain, Category, NextStep, ResultCodeInfo};
 pub use rules::{AmountLimits, MAX_ITEMS, MAX_REQUEST_ID_LEN};
 pub use signature::{hmac_sha256_hex, SIGNATURE_HEX_LEN};
-
-/// The randomness traits [`MomoPublicKey::encrypt_with_rng`] takes.
-pub use rand_core;
 
 #[cfg(test)]
 mod tests {

@@ -7,13 +7,13 @@
 use std::fmt;
 
 use base64::Engine as _;
-use rand_core::TryCryptoRng;
 use rsa::pkcs1::DecodeRsaPublicKey as _;
 use rsa::traits::{PaddingScheme as _, PublicKeyParts as _};
 use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
 
 use crate::error::{Error, KeyProblem, Result};
 use crate::payment_code::{EncryptedPaymentCode, PaymentCode};
+use crate::random::{AsRng, RandomSource, SystemRandom};
 
 /// Modulus sizes MoMo issues.
 const KEY_BITS: std::ops::RangeInclusive<usize> = 2048..=4096;
@@ -106,22 +106,22 @@ impl MomoPublicKey {
         self.key.size()
     }
 
-    /// Encrypts a payment code with randomness from the operating system.
+    /// Encrypts a payment code (RSA PKCS#1 v1.5) with padding bytes from
+    /// the operating system. Each call gives another ciphertext; MoMo
+    /// decrypts them all to the same code.
     pub fn encrypt(&self, code: &PaymentCode) -> Result<EncryptedPaymentCode> {
-        self.encrypt_with_rng(code, &mut getrandom::SysRng)
+        self.encrypt_with(code, &mut SystemRandom)
     }
 
-    /// Encrypts a payment code with the given cryptographically secure RNG.
-    ///
-    /// For tests and for platforms without an OS source; production code
-    /// should use [`MomoPublicKey::encrypt`].
-    pub fn encrypt_with_rng<R: TryCryptoRng + ?Sized>(
+    /// [`MomoPublicKey::encrypt`] with padding bytes from `random`: for
+    /// tests and for platforms without an OS source.
+    pub fn encrypt_with<R: RandomSource + ?Sized>(
         &self,
         code: &PaymentCode,
-        rng: &mut R,
+        random: &mut R,
     ) -> Result<EncryptedPaymentCode> {
         let ciphertext = Pkcs1v15Encrypt
-            .encrypt(rng, &self.key, code.as_str().as_bytes())
+            .encrypt(&mut AsRng(random), &self.key, code.as_str().as_bytes())
             .map_err(|e| match e {
                 rsa::Error::Rng => Error::Randomness,
                 other => Error::Encryption {
@@ -131,9 +131,16 @@ impl MomoPublicKey {
         Ok(EncryptedPaymentCode::from_ciphertext(&ciphertext))
     }
 
-    /// The underlying `rsa` key, for interoperability.
-    pub fn as_rsa(&self) -> &RsaPublicKey {
-        &self.key
+    /// The key as DER SubjectPublicKeyInfo (`MIIB...` once base64-encoded),
+    /// the form MoMo's portal shows: to store or compare a key.
+    pub fn to_spki_der(&self) -> Vec<u8> {
+        use rsa::pkcs8::EncodePublicKey as _;
+        // Encoding a key that was decoded cannot fail; an empty Vec would
+        // compare unequal to every key rather than panic.
+        self.key
+            .to_public_key_der()
+            .map(|der| der.as_bytes().to_vec())
+            .unwrap_or_default()
     }
 }
 

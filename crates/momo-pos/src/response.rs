@@ -19,6 +19,7 @@ use crate::verify::{check_signature, Kind};
 /// Whether an answer's origin was proven.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Authenticity {
     /// It carried a signature, and the signature is valid.
     Verified,
@@ -29,6 +30,7 @@ pub enum Authenticity {
 
 /// A parsed answer and whether its signature was verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Response<T> {
     /// The answer's fields.
     pub body: T,
@@ -104,7 +106,9 @@ impl Answer {
         ];
         for (field, answered, sent) in pairs {
             if answered.as_deref().is_some_and(|a| a != sent) {
-                return Err(Error::FieldMismatch { field });
+                return Err(Error::FieldMismatch {
+                    field: field.into(),
+                });
             }
         }
         Ok(())

@@ -94,6 +94,7 @@ impl Category {
 /// One row of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ResultCodeInfo {
     /// The numeric `resultCode` as sent by MoMo.
     pub code: i64,

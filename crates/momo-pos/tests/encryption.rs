@@ -15,9 +15,11 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use base64::Engine as _;
-use momo_pos::rand_core::{TryCryptoRng, TryRng};
-use momo_pos::{EncryptedPaymentCode, Error, ErrorKind, KeyProblem, MomoPublicKey, PaymentCode};
-use rsa::pkcs8::DecodePrivateKey as _;
+use momo_pos::{
+    EncryptedPaymentCode, Error, ErrorKind, KeyProblem, MomoPublicKey, PaymentCode, RandomSource,
+    RandomnessUnavailable,
+};
+use rsa::pkcs8::{DecodePrivateKey as _, EncodePublicKey as _};
 use rsa::{Pkcs1v15Encrypt, RsaPrivateKey};
 
 const RSA2048_B64: &str = include_str!("../../../tests/keys/test_rsa2048_public_spki.b64");
@@ -116,7 +118,7 @@ fn assert_decrypts(
 }
 
 // ---------------------------------------------------------------------------
-// Test RNGs (rand_core 0.10)
+// Test random sources
 // ---------------------------------------------------------------------------
 
 /// Deterministic counter-based RNG (SplitMix64 of a counter): test only.
@@ -138,18 +140,8 @@ impl CounterRng {
     }
 }
 
-impl TryRng for CounterRng {
-    type Error = std::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok((self.next() >> 32) as u32)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(self.next())
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+impl RandomSource for CounterRng {
+    fn fill(&mut self, dst: &mut [u8]) -> Result<(), RandomnessUnavailable> {
         for chunk in dst.chunks_mut(8) {
             let bytes = self.next().to_le_bytes();
             chunk.copy_from_slice(&bytes[..chunk.len()]);
@@ -158,68 +150,31 @@ impl TryRng for CounterRng {
     }
 }
 
-impl TryCryptoRng for CounterRng {}
-
-#[derive(Debug)]
-struct RngFailed;
-
-impl std::fmt::Display for RngFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("test RNG failure")
-    }
-}
-
-impl std::error::Error for RngFailed {}
-
 /// Fails every call (an OS without randomness).
 struct FailingRng;
 
-impl TryRng for FailingRng {
-    type Error = RngFailed;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Err(RngFailed)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Err(RngFailed)
-    }
-
-    fn try_fill_bytes(&mut self, _dst: &mut [u8]) -> Result<(), Self::Error> {
-        Err(RngFailed)
+impl RandomSource for FailingRng {
+    fn fill(&mut self, _dst: &mut [u8]) -> Result<(), RandomnessUnavailable> {
+        Err(RandomnessUnavailable::default())
     }
 }
-
-impl TryCryptoRng for FailingRng {}
 
 /// Fills zeros once (forcing the padding's "replace zero bytes" path), then fails.
 struct ZerosThenFailRng {
     calls: usize,
 }
 
-impl TryRng for ZerosThenFailRng {
-    type Error = RngFailed;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Err(RngFailed)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Err(RngFailed)
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+impl RandomSource for ZerosThenFailRng {
+    fn fill(&mut self, dst: &mut [u8]) -> Result<(), RandomnessUnavailable> {
         self.calls += 1;
         if self.calls == 1 {
             dst.fill(0);
             Ok(())
         } else {
-            Err(RngFailed)
+            Err(RandomnessUnavailable::default())
         }
     }
 }
-
-impl TryCryptoRng for ZerosThenFailRng {}
 
 // ---------------------------------------------------------------------------
 // Key parsing
@@ -237,7 +192,9 @@ fn accepts_the_three_forms_of_the_2048_bit_key() {
     assert_eq!(format!("{b64:?}"), "MomoPublicKey(RSA-2048)");
     // The same key from the private key's public half.
     let private = RsaPrivateKey::from_pkcs8_pem(RSA2048_PRIVATE).unwrap();
-    assert_eq!(b64.as_rsa(), &private.to_public_key());
+    let public_der = private.to_public_key().to_public_key_der().unwrap();
+    assert_eq!(b64.to_spki_der(), public_der.as_bytes());
+    assert_eq!(MomoPublicKey::from_der(public_der.as_bytes()).unwrap(), b64);
 }
 
 #[test]
@@ -460,15 +417,9 @@ fn two_encryptions_differ() {
 fn a_deterministic_rng_gives_identical_ciphertexts() {
     let key = MomoPublicKey::parse(RSA2048_B64).unwrap();
     let code = PaymentCode::parse(SCANNED).unwrap();
-    let a = key
-        .encrypt_with_rng(&code, &mut CounterRng::new(42))
-        .unwrap();
-    let b = key
-        .encrypt_with_rng(&code, &mut CounterRng::new(42))
-        .unwrap();
-    let c = key
-        .encrypt_with_rng(&code, &mut CounterRng::new(43))
-        .unwrap();
+    let a = key.encrypt_with(&code, &mut CounterRng::new(42)).unwrap();
+    let b = key.encrypt_with(&code, &mut CounterRng::new(42)).unwrap();
+    let c = key.encrypt_with(&code, &mut CounterRng::new(43)).unwrap();
     assert_eq!(a, b);
     assert_ne!(a, c);
     for encrypted in [&a, &c] {
@@ -482,7 +433,7 @@ fn a_deterministic_rng_gives_identical_ciphertexts() {
     }
     // Also through a trait object / reborrow.
     let mut rng = CounterRng::new(42);
-    let via_ref = key.encrypt_with_rng(&code, &mut &mut rng).unwrap();
+    let via_ref = key.encrypt_with(&code, &mut &mut rng).unwrap();
     assert_eq!(via_ref, a);
 }
 
@@ -490,12 +441,12 @@ fn a_deterministic_rng_gives_identical_ciphertexts() {
 fn a_failing_rng_is_a_randomness_error_not_a_panic() {
     let key = MomoPublicKey::parse(RSA2048_B64).unwrap();
     let code = PaymentCode::parse(SCANNED).unwrap();
-    let err = key.encrypt_with_rng(&code, &mut FailingRng).unwrap_err();
+    let err = key.encrypt_with(&code, &mut FailingRng).unwrap_err();
     assert_eq!(err, Error::Randomness);
     assert_eq!(err.kind(), ErrorKind::Randomness);
     assert_eq!(err.kind().as_str(), "randomness");
     let err = key
-        .encrypt_with_rng(&code, &mut ZerosThenFailRng { calls: 0 })
+        .encrypt_with(&code, &mut ZerosThenFailRng { calls: 0 })
         .unwrap_err();
     assert_eq!(err, Error::Randomness);
 }
@@ -514,9 +465,7 @@ fn a_4096_bit_key_gives_512_byte_ciphertexts_that_decrypt() {
         &encrypted,
         NORMALIZED,
     );
-    let seeded = key
-        .encrypt_with_rng(&code, &mut CounterRng::new(7))
-        .unwrap();
+    let seeded = key.encrypt_with(&code, &mut CounterRng::new(7)).unwrap();
     assert_decrypts(
         &key,
         RSA4096_PRIVATE,

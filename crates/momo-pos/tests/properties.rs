@@ -12,8 +12,8 @@
 //! builders); the fixed vectors in `vectors.rs` tie the HMAC to Python.
 
 use momo_pos::{
-    hmac_sha256_hex, Client, Credentials, EncryptedPaymentCode, Environment, ErrorKind,
-    PaymentCode, PosPayment,
+    hmac_sha256_hex, Client, CredentialFields, Credentials, EncryptedPaymentCode, Environment,
+    ErrorKind, PaymentCode, PosPayment,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -38,7 +38,12 @@ const IPN_KEYS: [&str; 12] = [
 
 fn client() -> Client {
     Client::new(
-        Credentials::new("MOMO", ACCESS, SECRET).unwrap(),
+        Credentials::new(CredentialFields {
+            partner_code: "MOMO",
+            access_key: ACCESS,
+            secret_key: SECRET,
+        })
+        .unwrap(),
         Environment::Test,
     )
 }

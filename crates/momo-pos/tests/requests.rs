@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use momo_pos::{
-    AmountLimits, Client, Confirm, ConfirmAction, Credentials, EncryptedPaymentCode, Endpoint,
-    Environment, ErrorKind, Item, Lang, PosPayment, Result, SignedRequest, StatusQuery, UserInfo,
-    CONTENT_TYPE, MAX_ITEMS, MAX_REQUEST_ID_LEN, MIN_TIMEOUT,
+    AmountLimits, Client, Confirm, ConfirmAction, CredentialFields, Credentials,
+    EncryptedPaymentCode, Endpoint, Environment, ErrorKind, Item, Lang, PosPayment, Result,
+    SignedRequest, StatusQuery, UserInfo, CONTENT_TYPE, MAX_ITEMS, MAX_REQUEST_ID_LEN, MIN_TIMEOUT,
 };
 use serde_json::{json, Value};
 
@@ -22,7 +22,12 @@ const VECTORS: &str = include_str!("../../../tests/vectors/signatures.json");
 
 fn client_in(environment: Environment) -> Client {
     Client::new(
-        Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz").unwrap(),
+        Credentials::new(CredentialFields {
+            partner_code: "MOMO",
+            access_key: "F8BBA842ECF85",
+            secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz",
+        })
+        .unwrap(),
         environment,
     )
 }
@@ -358,11 +363,11 @@ fn ipn_url_shapes() {
 }
 
 fn user(phone: Option<&str>, email: Option<&str>) -> UserInfo {
-    UserInfo {
-        name: Some("Nguy\u{1ec5}n V\u{103}n A".into()),
-        phone_number: phone.map(Into::into),
-        email: email.map(Into::into),
-    }
+    let mut info = UserInfo::default();
+    info.name = Some("Nguy\u{1ec5}n V\u{103}n A".into());
+    info.phone_number = phone.map(Into::into);
+    info.email = email.map(Into::into);
+    info
 }
 
 #[test]
@@ -836,12 +841,21 @@ fn credentials_are_checked() {
         ("MOMO", "F8BBA842ECF85", "secret\n", "secretKey"),
         ("MOMO ", "F8BBA842ECF85", "secret", "partnerCode"),
     ] {
-        let err = Credentials::new(p, a, s).unwrap_err();
+        let err = Credentials::new(CredentialFields {
+            partner_code: p,
+            access_key: a,
+            secret_key: s,
+        })
+        .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidCredentials);
         assert_eq!(err.field(), Some(field));
     }
-    let creds =
-        Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz").unwrap();
+    let creds = Credentials::new(CredentialFields {
+        partner_code: "MOMO",
+        access_key: "F8BBA842ECF85",
+        secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz",
+    })
+    .unwrap();
     assert!(!format!("{creds:?}").contains("K951B6PE1waDMi640xX08PD3vg6EkVlz"));
     let c = Client::new(creds, Environment::Test);
     assert!(!format!("{c:?}").contains("K951B6PE1waDMi640xX08PD3vg6EkVlz"));

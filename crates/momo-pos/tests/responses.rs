@@ -10,8 +10,8 @@
 //! Unsigned answers must come back `Unsigned`, never `Verified`.
 
 use momo_pos::{
-    explain, Answer, Authenticity, Category, Client, Credentials, Environment, Error, ErrorKind,
-    NextStep, MAX_BODY_BYTES,
+    explain, Answer, Authenticity, Category, Client, CredentialFields, Credentials, Environment,
+    Error, ErrorKind, NextStep, MAX_BODY_BYTES,
 };
 use serde_json::Value;
 
@@ -31,7 +31,12 @@ fn client_with_secret(secret: &str) -> Client {
     let v = vectors();
     let c = &v["credentials"];
     Client::new(
-        Credentials::new(s(c, "partnerCode"), s(c, "accessKey"), secret).unwrap(),
+        Credentials::new(CredentialFields {
+            partner_code: s(c, "partnerCode"),
+            access_key: s(c, "accessKey"),
+            secret_key: secret,
+        })
+        .unwrap(),
         Environment::Test,
     )
 }

@@ -11,8 +11,9 @@
 //! file, never from this crate.
 
 use momo_pos::{
-    hmac_sha256_hex, Client, Confirm, ConfirmAction, Credentials, EncryptedPaymentCode,
-    Environment, ErrorKind, PosPayment, SignedRequest, StatusQuery, MAX_BODY_BYTES,
+    hmac_sha256_hex, Client, Confirm, ConfirmAction, CredentialFields, Credentials,
+    EncryptedPaymentCode, Environment, ErrorKind, PosPayment, SignedRequest, StatusQuery,
+    MAX_BODY_BYTES,
 };
 use serde_json::Value;
 
@@ -30,7 +31,12 @@ fn s<'a>(v: &'a Value, key: &str) -> &'a str {
 
 fn client_with(partner: &str, access: &str, secret: &str) -> Client {
     Client::new(
-        Credentials::new(partner, access, secret).unwrap(),
+        Credentials::new(CredentialFields {
+            partner_code: partner,
+            access_key: access,
+            secret_key: secret,
+        })
+        .unwrap(),
         Environment::Test,
     )
 }

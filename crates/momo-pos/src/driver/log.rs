@@ -14,6 +14,7 @@ use crate::result_code::explain;
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LogEntry {
     /// Host clock, epoch milliseconds.
     pub at_ms: u64,
@@ -25,6 +26,7 @@ pub struct LogEntry {
 /// Who chose capture or cancel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum DecidedBy {
     /// [`Driver::decide`](super::Driver::decide).
     Merchant,

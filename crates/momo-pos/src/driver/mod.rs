@@ -9,8 +9,8 @@
 //!
 //! ```
 //! use momo_pos::driver::{Action, Driver, DriverConfig, Event};
-//! # use momo_pos::{Client, Credentials, Environment, EncryptedPaymentCode, PosPayment};
-//! # let client = Client::new(Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz")?, Environment::Test);
+//! # use momo_pos::{Client, CredentialFields, Credentials, Environment, EncryptedPaymentCode, PosPayment};
+//! # let client = Client::new(Credentials::new(CredentialFields { partner_code: "MOMO", access_key: "F8BBA842ECF85", secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz" })?, Environment::Test);
 //! # let code = EncryptedPaymentCode::from_base64(&"QUFB".repeat(86))?;
 //! # let payment = PosPayment::new("ORDER-1", "ORDER-1-r1", 50_000, code);
 //! # let mut now = 1_700_000_000_000;
@@ -580,7 +580,9 @@ impl Driver {
         answer.check_ids(&self.partner_code, &self.order_id, request.request_id())?;
         let moves_money = matches!(answer.result_code, 0 | 9000);
         if moves_money && answer.amount.is_some_and(|a| a != self.amount) {
-            return Err(Error::FieldMismatch { field: "amount" });
+            return Err(Error::FieldMismatch {
+                field: "amount".into(),
+            });
         }
         Ok((answer, authenticity == crate::Authenticity::Verified))
     }

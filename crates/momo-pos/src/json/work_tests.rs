@@ -68,8 +68,12 @@ fn the_bound_fails_for_pairwise_duplicate_detection() {
 #[test]
 fn corpus_bodies_get_their_expected_error() {
     let client = crate::Client::new(
-        crate::Credentials::new("MOMO", "F8BBA842ECF85", "K951B6PE1waDMi640xX08PD3vg6EkVlz")
-            .unwrap(),
+        crate::Credentials::new(crate::CredentialFields {
+            partner_code: "MOMO",
+            access_key: "F8BBA842ECF85",
+            secret_key: "K951B6PE1waDMi640xX08PD3vg6EkVlz",
+        })
+        .unwrap(),
         crate::Environment::Test,
     );
     for (file, body, expect) in corpus() {

@@ -34,6 +34,7 @@ const MIN_EPOCH_MILLIS: u64 = 1_000_000_000_000;
 /// `quantity` and `total_price` are required.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Item {
     /// SKU.
     pub id: String,
@@ -123,6 +124,7 @@ impl Item {
 /// The shopper, notified by MoMo by app or e-mail when given.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UserInfo {
     /// Name as registered with the merchant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
