@@ -35,6 +35,9 @@ step "cargo test (unit, integration, property, CLI and doc tests)"
 cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
 
+step "packaging: what each publishable crate ships, a dependent's build"
+bash scripts/test-package.sh
+
 step "model check: the driver's money rules in every interleaving, against a model of MoMo"
 # Optimised (profile "model"): a debug build would take half an hour.
 # MOMO_MODEL_DEPTH deepens the search.
