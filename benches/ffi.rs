@@ -253,7 +253,7 @@ fn main() {
                 50_000,
                 key.encrypt(&code).unwrap(),
             )
-            .order_info(ORDER_INFO);
+            .with_order_info(ORDER_INFO);
             let request = client.pos_request(&payment).unwrap();
             black_box(request.body().len());
         },

@@ -1133,7 +1133,10 @@ momo_result momo_pos_payment_add_item(struct momo_pos_payment *payment,
  * Replaces the product lines with a JSON array of MoMo items
  * (`[{"id":..,"name":..,"price":..,"quantity":..,"totalPrice":..,
  * "imageUrl":..}]`), for the optional fields momo_pos_payment_add_item()
- * does not take.
+ * does not take. Read as the CLI and the npm package read items: a key
+ * that is not an item field, a missing or mistyped field is refused with
+ * MOMO_RESULT_INVALID_FIELD or MOMO_RESULT_MISSING_FIELD naming it
+ * (`items[0].price`); text that is not JSON is MOMO_RESULT_INVALID_JSON.
  */
 momo_result momo_pos_payment_set_items_json(struct momo_pos_payment *payment,
                                             const char *json,

@@ -8,7 +8,6 @@ use super::guard::{call, call_void, Failure};
 use super::input::{free_handle, handle, handle_mut, new_handle, opt_text, text, Out};
 use super::request::momo_request;
 use super::result::momo_result;
-use momo::Error;
 use momo::{EncryptedPaymentCode, Item, PosPayment, UserInfo};
 
 /// A pos payment being built. Setters check only their argument's C form;
@@ -100,7 +99,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_order_info(
     value_len: usize,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe { set_text(payment, value, value_len, |p, v| p.order_info(v)) }
+    unsafe { set_text(payment, value, value_len, |p, v| p.with_order_info(v)) }
 }
 
 /// extraData: "" or base64 of a JSON object (signed).
@@ -111,7 +110,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_extra_data(
     value_len: usize,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe { set_text(payment, value, value_len, |p, v| p.extra_data(v)) }
+    unsafe { set_text(payment, value, value_len, |p, v| p.with_extra_data(v)) }
 }
 
 /// ipnUrl: where MoMo POSTs the payment notification.
@@ -122,7 +121,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_ipn_url(
     value_len: usize,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe { set_text(payment, value, value_len, |p, v| p.ipn_url(v)) }
+    unsafe { set_text(payment, value, value_len, |p, v| p.with_ipn_url(v)) }
 }
 
 /// storeId.
@@ -133,7 +132,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_store_id(
     value_len: usize,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe { set_text(payment, value, value_len, |p, v| p.store_id(v)) }
+    unsafe { set_text(payment, value, value_len, |p, v| p.with_store_id(v)) }
 }
 
 /// storeName.
@@ -144,7 +143,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_store_name(
     value_len: usize,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe { set_text(payment, value, value_len, |p, v| p.store_name(v)) }
+    unsafe { set_text(payment, value, value_len, |p, v| p.with_store_name(v)) }
 }
 
 /// subPartnerCode.
@@ -155,7 +154,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_sub_partner_code(
     value_len: usize,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe { set_text(payment, value, value_len, |p, v| p.sub_partner_code(v)) }
+    unsafe { set_text(payment, value, value_len, |p, v| p.with_sub_partner_code(v)) }
 }
 
 /// autoCapture: false to authorize only (result 9000), then capture or
@@ -168,7 +167,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_auto_capture(
     call(|| {
         // SAFETY: documented handle contract.
         let payment = unsafe { handle_mut(payment, "payment") }?;
-        payment.update(|p| p.auto_capture(auto_capture));
+        payment.update(|p| p.with_auto_capture(auto_capture));
         Ok(())
     })
 }
@@ -182,7 +181,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_order_group_id(
     call(|| {
         // SAFETY: documented handle contract.
         let payment = unsafe { handle_mut(payment, "payment") }?;
-        payment.update(|p| p.order_group_id(order_group_id));
+        payment.update(|p| p.with_order_group_id(order_group_id));
         Ok(())
     })
 }
@@ -196,7 +195,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_request_time(
     call(|| {
         // SAFETY: documented handle contract.
         let payment = unsafe { handle_mut(payment, "payment") }?;
-        payment.update(|p| p.request_time(epoch_millis));
+        payment.update(|p| p.with_request_time(epoch_millis));
         Ok(())
     })
 }
@@ -213,7 +212,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_lang(
         // SAFETY: documented handle contract.
         let payment = unsafe { handle_mut(payment, "payment") }?;
         if let Some(lang) = lang_arg(lang, "lang")? {
-            payment.update(|p| p.lang(lang));
+            payment.update(|p| p.with_lang(lang));
         }
         Ok(())
     })
@@ -239,7 +238,7 @@ pub unsafe extern "C" fn momo_pos_payment_add_item(
         let name = unsafe { text(name, name_len, "name") }?;
         payment.items.push(Item::new(id, name, price, quantity));
         let items = payment.items.clone();
-        payment.update(|p| p.items(items));
+        payment.update(|p| p.with_items(items));
         Ok(())
     })
 }
@@ -247,7 +246,10 @@ pub unsafe extern "C" fn momo_pos_payment_add_item(
 /// Replaces the product lines with a JSON array of MoMo items
 /// (`[{"id":..,"name":..,"price":..,"quantity":..,"totalPrice":..,
 /// "imageUrl":..}]`), for the optional fields momo_pos_payment_add_item()
-/// does not take.
+/// does not take. Read as the CLI and the npm package read items: a key
+/// that is not an item field, a missing or mistyped field is refused with
+/// MOMO_RESULT_INVALID_FIELD or MOMO_RESULT_MISSING_FIELD naming it
+/// (`items[0].price`); text that is not JSON is MOMO_RESULT_INVALID_JSON.
 #[no_mangle]
 pub unsafe extern "C" fn momo_pos_payment_set_items_json(
     payment: *mut momo_pos_payment,
@@ -258,12 +260,11 @@ pub unsafe extern "C" fn momo_pos_payment_set_items_json(
         // SAFETY: documented handle and pointer + length contracts.
         let payment = unsafe { handle_mut(payment, "payment") }?;
         let json = unsafe { text(json, json_len, "json") }?;
-        let items: Vec<Item> = serde_json::from_str(json).map_err(|e| Error::InvalidJson {
-            reason: format!("items: {e}"),
-        })?;
+        // The core's reading of items, as for the CLI and the npm package.
+        let items: Vec<Item> = momo::input::from_json(json, "items")?;
         payment.items = items;
         let items = payment.items.clone();
-        payment.update(|p| p.items(items));
+        payment.update(|p| p.with_items(items));
         Ok(())
     })
 }
@@ -288,7 +289,7 @@ pub unsafe extern "C" fn momo_pos_payment_set_user_info(
         user_info.phone_number =
             unsafe { opt_text(phone_number, phone_number_len, "phone_number") }?.map(str::to_owned);
         user_info.email = unsafe { opt_text(email, email_len, "email") }?.map(str::to_owned);
-        payment.update(|p| p.user_info(user_info));
+        payment.update(|p| p.with_user_info(user_info));
         Ok(())
     })
 }

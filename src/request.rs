@@ -94,7 +94,7 @@ pub unsafe extern "C" fn momo_client_query_request(
         let request_id = unsafe { text(request_id, request_id_len, "request_id") }?;
         let mut query = StatusQuery::new(order_id, request_id);
         if let Some(lang) = lang_arg(lang, "lang")? {
-            query = query.lang(lang);
+            query = query.with_lang(lang);
         }
         let request = client.inner.query_request(&query)?;
         new_handle(out, momo_request::new(request));
@@ -129,10 +129,10 @@ pub unsafe extern "C" fn momo_client_confirm_request(
         let action = confirm_action_arg(action, "action")?;
         let mut confirm = Confirm::new(order_id, request_id, amount, action);
         if let Some(description) = description {
-            confirm = confirm.description(description);
+            confirm = confirm.with_description(description);
         }
         if let Some(lang) = lang_arg(lang, "lang")? {
-            confirm = confirm.lang(lang);
+            confirm = confirm.with_lang(lang);
         }
         let request = client.inner.confirm_request(&confirm)?;
         new_handle(out, momo_request::new(request));

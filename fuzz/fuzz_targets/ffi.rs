@@ -574,9 +574,9 @@ unsafe fn drive(client: *const c_void, auto_capture: bool, beats: &[Beat]) {
         AMOUNT,
         EncryptedPaymentCode::from_base64(&code).unwrap(),
     )
-    .order_info(ORDER_INFO)
-    .ipn_url(IPN_URL)
-    .auto_capture(auto_capture);
+    .with_order_info(ORDER_INFO)
+    .with_ipn_url(IPN_URL)
+    .with_auto_capture(auto_capture);
     let rust_client = common::client();
     let mut rust = Driver::start(&rust_client, &payment, DriverConfig::default(), T0_MS).unwrap();
     let arg = |s: &str| (s.as_ptr().cast::<c_char>(), s.len());

@@ -161,7 +161,22 @@ static void pos_rules_name_their_field(void) {
            MOMO_RESULT_OK);
   expect_rule(client, payment, MOMO_RESULT_INVALID_FIELD, "items[0].totalPrice");
   CHECK_RC(momo_pos_payment_set_items_json(payment, S("[]")), MOMO_RESULT_OK);
-  CHECK_RC(momo_pos_payment_set_items_json(payment, S("{\"id\":1}")), MOMO_RESULT_INVALID_JSON);
+  /* Read by the core's input model: the error names the field. */
+  CHECK_RC(momo_pos_payment_set_items_json(payment, S("{\"id\":1}")), MOMO_RESULT_INVALID_FIELD);
+  CHECK_FIELD("items");
+  CHECK_RC(momo_pos_payment_set_items_json(
+               payment, S("[{\"id\":\"A\",\"name\":\"a\",\"price\":\"1\",\"quantity\":1,"
+                          "\"totalPrice\":1}]")),
+           MOMO_RESULT_INVALID_FIELD);
+  CHECK_FIELD("items[0].price");
+  CHECK_RC(momo_pos_payment_set_items_json(payment, S("[{\"id\":\"A\",\"name\":\"a\"}]")),
+           MOMO_RESULT_MISSING_FIELD);
+  CHECK_FIELD("items[0].price");
+  CHECK_RC(momo_pos_payment_set_items_json(
+               payment, S("[{\"id\":\"A\",\"name\":\"a\",\"price\":1,\"quantity\":1,"
+                          "\"totalPrice\":1,\"imageURL\":\"x\"}]")),
+           MOMO_RESULT_INVALID_FIELD);
+  CHECK_FIELD("items[0].imageURL");
   CHECK_RC(momo_pos_payment_set_items_json(payment, S("[")), MOMO_RESULT_INVALID_JSON);
   CHECK_RC(momo_pos_payment_set_user_info(payment, NULL, 0, NULL, 0, S("not-an-email")),
            MOMO_RESULT_OK);

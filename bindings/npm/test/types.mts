@@ -55,8 +55,11 @@ const contentType: string = request.headers["Content-Type"];
 
 // @ts-expect-error amount is a number, not a string
 client.posRequest({ orderId: "O", requestId: "R", amount: "59000", encryptedPaymentCode: encrypted });
-// @ts-expect-error orderGroupId can pass 2^53: a string or a bigint, never a number
+// orderGroupId: a number while exact, a digit string or a bigint beyond 2^53.
 client.posRequest({ orderId: "O", requestId: "R", amount: 1, encryptedPaymentCode: encrypted, orderGroupId: 5 });
+client.posRequest({ orderId: "O", requestId: "R", amount: 1, encryptedPaymentCode: encrypted, orderGroupId: "18446744073709551615" });
+// @ts-expect-error orderGroupId is not a boolean
+client.posRequest({ orderId: "O", requestId: "R", amount: 1, encryptedPaymentCode: encrypted, orderGroupId: true });
 // @ts-expect-error requestType is "capture" | "cancel"
 client.confirmRequest({ orderId: "O", requestId: "R", amount: 1, requestType: "refund" });
 

@@ -3,17 +3,17 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::error::{js, JsResult};
 use super::names::JsResultInfo;
 use super::output::Headers;
 use super::{input, objects, output};
+use momo_pos::input::{ConfirmInput, PosPaymentInput, StatusQueryInput};
 use momo_pos::{
-    extra_data, AmountLimits, Client, Confirm, ConfirmAction, CredentialFields, Credentials,
-    EncryptedPaymentCode, Environment, Error, Item, Lang, Notification, PosPayment, SignedRequest,
-    StatusQuery, UserInfo,
+    extra_data, AmountLimits, Client, CredentialFields, Credentials, Environment, Error, Lang,
+    Notification, PosPayment, SignedRequest,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -67,8 +67,8 @@ export interface PosPaymentInput {
   storeId?: string;
   storeName?: string;
   subPartnerCode?: string;
-  /** A string of digits or a BigInt: it may exceed 2^53. */
-  orderGroupId?: string | bigint;
+  /** A number up to 2^53 - 1; beyond that a string of digits or a BigInt. */
+  orderGroupId?: number | string | bigint;
   /** false: authorize only (9000), then confirmRequest. Defaults to true. */
   autoCapture?: boolean;
   ipnUrl?: string;
@@ -182,68 +182,6 @@ struct Limits {
     max: u64,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PosInput {
-    order_id: String,
-    request_id: String,
-    amount: u64,
-    encrypted_payment_code: String,
-    order_info: Option<String>,
-    extra_data: Option<String>,
-    store_id: Option<String>,
-    store_name: Option<String>,
-    sub_partner_code: Option<String>,
-    #[serde(default, deserialize_with = "exact_digits")]
-    order_group_id: Option<u64>,
-    auto_capture: Option<bool>,
-    ipn_url: Option<String>,
-    #[serde(default)]
-    items: Vec<Item>,
-    user_info: Option<UserInfo>,
-    request_time: Option<u64>,
-    lang: Option<Lang>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct QueryInput {
-    order_id: String,
-    request_id: String,
-    lang: Option<Lang>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ConfirmInput {
-    order_id: String,
-    request_id: String,
-    amount: u64,
-    request_type: ConfirmAction,
-    description: Option<String>,
-    lang: Option<Lang>,
-}
-
-/// orderGroupId: a BigInt arrives as its digits (see `input`), a JS number
-/// is refused because it may already have lost digits.
-fn exact_digits<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    use serde::de::Error as _;
-    match Option::<serde_json::Value>::deserialize(d)? {
-        None => Ok(None),
-        Some(serde_json::Value::String(digits))
-            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            digits
-                .parse()
-                .map(Some)
-                .map_err(|_| D::Error::custom("does not fit in 64 bits"))
-        }
-        Some(_) => Err(D::Error::custom(
-            "must be a string of digits or a BigInt (a JS number loses digits beyond 2^53)",
-        )),
-    }
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RequestOut<'a> {
@@ -297,40 +235,8 @@ struct ResponseOut<'a, T> {
 /// A `PosPaymentInput` object as the core's payment (for posRequest and
 /// PaymentDriver.start).
 pub(super) fn pos_payment(payment: &JsValue) -> momo_pos::Result<PosPayment> {
-    let p: PosInput = objects::object(payment, "payment")?;
-    let code = EncryptedPaymentCode::from_base64(&p.encrypted_payment_code)?;
-    let mut payment = PosPayment::new(p.order_id, p.request_id, p.amount, code)
-        .order_info(p.order_info.unwrap_or_default())
-        .extra_data(p.extra_data.unwrap_or_default())
-        .items(p.items);
-    if let Some(v) = p.store_id {
-        payment = payment.store_id(v);
-    }
-    if let Some(v) = p.store_name {
-        payment = payment.store_name(v);
-    }
-    if let Some(v) = p.sub_partner_code {
-        payment = payment.sub_partner_code(v);
-    }
-    if let Some(v) = p.order_group_id {
-        payment = payment.order_group_id(v);
-    }
-    if let Some(v) = p.auto_capture {
-        payment = payment.auto_capture(v);
-    }
-    if let Some(v) = p.ipn_url {
-        payment = payment.ipn_url(v);
-    }
-    if let Some(v) = p.user_info {
-        payment = payment.user_info(v);
-    }
-    if let Some(v) = p.request_time {
-        payment = payment.request_time(v);
-    }
-    if let Some(v) = p.lang {
-        payment = payment.lang(v);
-    }
-    Ok(payment)
+    // No key here: the page encrypted the code with the browser entry.
+    objects::object::<PosPaymentInput>(payment, "payment")?.into_payment(None)
 }
 
 /// A verified notification as JS data (verifyIpn, PaymentDriver.handleIpn).
@@ -421,13 +327,10 @@ impl JsClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "StatusQueryInput")] query: JsValue,
     ) -> JsResult<JsValue> {
-        signed_out(objects::object(&query, "query").and_then(|q: QueryInput| {
-            let mut query = StatusQuery::new(q.order_id, q.request_id);
-            if let Some(lang) = q.lang {
-                query = query.lang(lang);
-            }
-            self.client.query_request(&query)
-        }))
+        signed_out(
+            objects::object(&query, "query")
+                .and_then(|q: StatusQueryInput| self.client.query_request(&q.into_query())),
+        )
     }
 
     /// Checks and signs a capture or cancel of an authorized payment.
@@ -437,14 +340,8 @@ impl JsClient {
         #[wasm_bindgen(unchecked_param_type = "ConfirmInput")] confirm: JsValue,
     ) -> JsResult<JsValue> {
         signed_out(
-            objects::object(&confirm, "confirm").and_then(|c: ConfirmInput| {
-                let mut confirm = Confirm::new(c.order_id, c.request_id, c.amount, c.request_type)
-                    .description(c.description.unwrap_or_default());
-                if let Some(lang) = c.lang {
-                    confirm = confirm.lang(lang);
-                }
-                self.client.confirm_request(&confirm)
-            }),
+            objects::object(&confirm, "confirm")
+                .and_then(|c: ConfirmInput| self.client.confirm_request(&c.into_confirm())),
         )
     }
 

@@ -23,7 +23,7 @@ pub(crate) fn object<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result
     let json = stringify(value, what)?;
     let tree: Value = serde_json::from_str(&json).map_err(|e| parse_error(value, what, &e))?;
     check_safe_integers(&tree, &mut String::new())?;
-    serde_path_to_error::deserialize(tree).map_err(|e| field_error(&e, what))
+    momo_pos::input::from_value(tree, what)
 }
 
 /// Reads any JSON-shaped JS value (extraData contents).
@@ -127,34 +127,4 @@ fn check_safe_integers(value: &Value, path: &mut String) -> Result<()> {
         }),
         _ => Ok(()),
     }
-}
-
-/// A serde error as the core's error, with MoMo's field name.
-fn field_error(error: &serde_path_to_error::Error<serde_json::Error>, what: &str) -> Error {
-    let path = error.path().to_string();
-    let at = |name: &str| match path.as_str() {
-        "." | "" => name.to_owned(),
-        parent => format!("{parent}.{name}"),
-    };
-    let message = error.inner().to_string();
-    let named = |prefix: &str| {
-        message
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.split('`').next())
-            .map(str::to_owned)
-    };
-    if let Some(name) = named("missing field `") {
-        return Error::missing(at(&name));
-    }
-    if message.starts_with("unknown field `") {
-        // Here the path already ends with the unknown name.
-        return Error::invalid(path, format!("is not a field of {what}"));
-    }
-    let field = if path == "." { what.to_owned() } else { path };
-    // Errors from the core's own parsers already start with the field name.
-    let reason = message
-        .strip_prefix(&format!("{field}: "))
-        .unwrap_or(&message)
-        .to_owned();
-    Error::invalid(field, reason)
 }

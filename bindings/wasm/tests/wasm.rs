@@ -427,9 +427,16 @@ mod signing {
             body.contains(r#""orderGroupId":9007199254740993"#),
             "{body}"
         );
+        // A JS number is taken while it is exact (the rule of the core's
+        // input model, the same for the CLI), refused from 2^53 on.
+        let body = text(
+            &client.pos_request(payment(r#","orderGroupId":5"#)).unwrap(),
+            "body",
+        );
+        assert!(body.contains(r#""orderGroupId":5"#), "{body}");
         let (code, field, _) = momo_error(
             client
-                .pos_request(payment(r#","orderGroupId":5"#))
+                .pos_request(payment(r#","orderGroupId":9007199254740992"#))
                 .unwrap_err(),
         );
         assert_eq!(

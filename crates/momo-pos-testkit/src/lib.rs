@@ -104,9 +104,9 @@ pub fn payment(auto_capture: bool) -> Result<PosPayment> {
         AMOUNT,
         EncryptedPaymentCode::from_base64(&stand_in)?,
     )
-    .order_info("Cà phê sữa đá x2")
-    .ipn_url("https://pos.example.vn/momo/ipn")
-    .auto_capture(auto_capture))
+    .with_order_info("Cà phê sữa đá x2")
+    .with_ipn_url("https://pos.example.vn/momo/ipn")
+    .with_auto_capture(auto_capture))
 }
 
 /// Plays a named scenario.

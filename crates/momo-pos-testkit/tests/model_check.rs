@@ -294,8 +294,8 @@ impl Checker {
     fn start(&self, auto_capture: bool) -> World {
         let code = EncryptedPaymentCode::from_base64(&"QUFB".repeat(86)).unwrap();
         let payment = momo_pos::PosPayment::new(ORDER, REQUEST, AMOUNT, code)
-            .order_info("model")
-            .auto_capture(auto_capture);
+            .with_order_info("model")
+            .with_auto_capture(auto_capture);
         let driver = Driver::start(&self.client, &payment, self.config.clone(), T0).unwrap();
         World {
             driver,

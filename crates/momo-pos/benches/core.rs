@@ -87,7 +87,7 @@ fn pos_request(c: &mut Criterion) {
         50_000,
         key.encrypt(&code).unwrap(),
     )
-    .order_info("Cà phê sữa đá x2");
+    .with_order_info("Cà phê sữa đá x2");
 
     let mut group = c.benchmark_group("pos_request");
     group.throughput(Throughput::Elements(1));
@@ -103,7 +103,7 @@ fn pos_request(c: &mut Criterion) {
                 50_000,
                 key.encrypt(&code).unwrap(),
             )
-            .order_info("Cà phê sữa đá x2");
+            .with_order_info("Cà phê sữa đá x2");
             client.pos_request(black_box(&payment)).unwrap()
         });
     });

@@ -31,7 +31,7 @@
 //!
 //! let code = PaymentCode::parse("]Q1MM561918531775222861\r\n")?; // as scanned
 //! let payment = PosPayment::new("ORDER-1001", "ORDER-1001-r1", 50_000, key.encrypt(&code)?)
-//!     .order_info("Cà phê sữa đá x2");
+//!     .with_order_info("Cà phê sữa đá x2");
 //! let request = client.pos_request(&payment)?;
 //! assert_eq!(request.url(), "https://test-payment.momo.vn/v2/gateway/api/pos");
 //! // POST request.body() with request.headers(), timeout >= request.timeout().
@@ -46,6 +46,7 @@ pub mod driver;
 mod environment;
 mod error;
 pub mod extra_data;
+pub mod input;
 mod ipn;
 mod json;
 mod lang;

@@ -131,7 +131,7 @@ proptest! {
         let code = EncryptedPaymentCode::from_base64(
             &base64::engine::general_purpose::STANDARD.encode(&ciphertext),
         ).unwrap();
-        let payment = PosPayment::new(order_id, request_id, amount, code).order_info(order_info);
+        let payment = PosPayment::new(order_id, request_id, amount, code).with_order_info(order_info);
         let request = client().pos_request(&payment).unwrap();
         let body: Value = serde_json::from_slice(request.body()).unwrap();
         let raw = raw_signature(&body, &[

@@ -222,10 +222,13 @@ fn extra_data_rules() {
         std.encode("not json"),
         " eyJ1c2VybmFtZSI6ICJtb21vIn0=".to_owned(),
     ] {
-        refused(c.pos_request(&base().extra_data(bad.as_str())), "extraData");
+        refused(
+            c.pos_request(&base().with_extra_data(bad.as_str())),
+            "extraData",
+        );
     }
     for ok in ["", "eyJ1c2VybmFtZSI6ICJtb21vIn0=", "e30="] {
-        let r = accepted(c.pos_request(&base().extra_data(ok)));
+        let r = accepted(c.pos_request(&base().with_extra_data(ok)));
         assert_eq!(body(&r)["extraData"], json!(ok));
         assert!(r.raw_signature().contains(&format!("&extraData={ok}&")));
     }
@@ -233,7 +236,7 @@ fn extra_data_rules() {
     let map = momo_pos::extra_data::decode("eyJ1c2VybmFtZSI6ICJtb21vIn0=").unwrap();
     assert_eq!(map.get("username"), Some(&json!("momo")));
     let encoded = momo_pos::extra_data::encode(&json!({"till": 3})).unwrap();
-    accepted(c.pos_request(&base().extra_data(encoded)));
+    accepted(c.pos_request(&base().with_extra_data(encoded)));
 }
 
 // ---------------------------------------------------------------------------
@@ -249,11 +252,14 @@ fn items(n: usize) -> Vec<Item> {
 #[test]
 fn items_count() {
     let c = client();
-    let r = accepted(c.pos_request(&base().items(items(MAX_ITEMS))));
+    let r = accepted(c.pos_request(&base().with_items(items(MAX_ITEMS))));
     assert_eq!(body(&r)["items"].as_array().unwrap().len(), 50);
-    refused(c.pos_request(&base().items(items(MAX_ITEMS + 1))), "items");
+    refused(
+        c.pos_request(&base().with_items(items(MAX_ITEMS + 1))),
+        "items",
+    );
     // No items: the key is not sent.
-    let r = accepted(c.pos_request(&base().items(Vec::new())));
+    let r = accepted(c.pos_request(&base().with_items(Vec::new())));
     assert!(body(&r).get("items").is_none());
 }
 
@@ -263,7 +269,7 @@ fn item_rules_name_the_item_and_field() {
     let with = |index: usize, f: &dyn Fn(&mut Item)| {
         let mut list = items(3);
         f(&mut list[index]);
-        base().items(list)
+        base().with_items(list)
     };
     refused(
         c.pos_request(&with(0, &|i| i.quantity = 0)),
@@ -323,7 +329,7 @@ fn item_rules_name_the_item_and_field() {
     // Item::new computes the total.
     let item = Item::new("A", "Tr\u{e0} s\u{1eef}a", 25_000, 3);
     assert_eq!(item.total_price, 75_000);
-    let r = accepted(c.pos_request(&base().items(vec![item])));
+    let r = accepted(c.pos_request(&base().with_items(vec![item])));
     let sent = &body(&r)["items"][0];
     assert_eq!(sent["totalPrice"], json!(75_000));
     assert_eq!(sent["quantity"], json!(3));
@@ -342,7 +348,7 @@ fn ipn_url_shapes() {
         "http://127.0.0.1:8080/ipn?till=3",
         "https://user@shop.vn:8443/ipn",
     ] {
-        let r = accepted(c.pos_request(&base().ipn_url(ok)));
+        let r = accepted(c.pos_request(&base().with_ipn_url(ok)));
         assert_eq!(body(&r)["ipnUrl"], json!(ok));
     }
     for bad in [
@@ -356,10 +362,10 @@ fn ipn_url_shapes() {
         "https://shop.vn/ipn\n",
         "javascript:alert(1)",
     ] {
-        refused(c.pos_request(&base().ipn_url(bad)), "ipnUrl");
+        refused(c.pos_request(&base().with_ipn_url(bad)), "ipnUrl");
     }
     let long = format!("https://shop.vn/{}", "a".repeat(5000));
-    refused(c.pos_request(&base().ipn_url(long)), "ipnUrl");
+    refused(c.pos_request(&base().with_ipn_url(long)), "ipnUrl");
 }
 
 fn user(phone: Option<&str>, email: Option<&str>) -> UserInfo {
@@ -374,7 +380,7 @@ fn user(phone: Option<&str>, email: Option<&str>) -> UserInfo {
 fn user_info_rules() {
     let c = client();
     for phone in ["0901234567", "+84901234567", "12345678", "123456789012345"] {
-        accepted(c.pos_request(&base().user_info(user(Some(phone), None))));
+        accepted(c.pos_request(&base().with_user_info(user(Some(phone), None))));
     }
     for phone in [
         "",
@@ -387,24 +393,27 @@ fn user_info_rules() {
         "０９０１２３４５６７",
     ] {
         refused(
-            c.pos_request(&base().user_info(user(Some(phone), None))),
+            c.pos_request(&base().with_user_info(user(Some(phone), None))),
             "userInfo.phoneNumber",
         );
     }
     for email in ["a@b.vn", "lan.nguyen+pos@shop.com.vn"] {
-        accepted(c.pos_request(&base().user_info(user(None, Some(email)))));
+        accepted(c.pos_request(&base().with_user_info(user(None, Some(email)))));
     }
     for email in ["", "a", "a@b", "@b.vn", "a b@c.vn", "a@b@c.vn", "a@b.vn\n"] {
         refused(
-            c.pos_request(&base().user_info(user(None, Some(email)))),
+            c.pos_request(&base().with_user_info(user(None, Some(email)))),
             "userInfo.email",
         );
     }
     let mut nameless = user(None, None);
     nameless.name = Some(String::new());
-    refused(c.pos_request(&base().user_info(nameless)), "userInfo.name");
+    refused(
+        c.pos_request(&base().with_user_info(nameless)),
+        "userInfo.name",
+    );
     // An empty UserInfo is fine and sent as {}.
-    let r = accepted(c.pos_request(&base().user_info(UserInfo::default())));
+    let r = accepted(c.pos_request(&base().with_user_info(UserInfo::default())));
     assert_eq!(body(&r)["userInfo"], json!({}));
 }
 
@@ -412,17 +421,17 @@ fn user_info_rules() {
 fn request_time_must_be_milliseconds() {
     let c = client();
     refused(
-        c.pos_request(&base().request_time(1_763_886_412)),
+        c.pos_request(&base().with_request_time(1_763_886_412)),
         "requestTime",
     );
-    refused(c.pos_request(&base().request_time(0)), "requestTime");
+    refused(c.pos_request(&base().with_request_time(0)), "requestTime");
     refused(
-        c.pos_request(&base().request_time(999_999_999_999)),
+        c.pos_request(&base().with_request_time(999_999_999_999)),
         "requestTime",
     );
-    let r = accepted(c.pos_request(&base().request_time(1_763_886_412_345)));
+    let r = accepted(c.pos_request(&base().with_request_time(1_763_886_412_345)));
     assert_eq!(body(&r)["requestTime"], json!(1_763_886_412_345_u64));
-    accepted(c.pos_request(&base().request_time(1_000_000_000_000)));
+    accepted(c.pos_request(&base().with_request_time(1_000_000_000_000)));
 }
 
 // ---------------------------------------------------------------------------
@@ -439,7 +448,7 @@ fn signed_text_that_could_forge_another_field_is_refused() {
         "a&requestId=r2",
         "a&accessKey=K",
     ] {
-        refused(c.pos_request(&base().order_info(info)), "orderInfo");
+        refused(c.pos_request(&base().with_order_info(info)), "orderInfo");
     }
     refused(
         c.pos_request(&pos("o1", "r1&orderInfo=x", 50_000)),
@@ -461,7 +470,7 @@ fn signed_text_that_could_forge_another_field_is_refused() {
     refused(
         c.confirm_request(
             &Confirm::new("o1", "c1", 50_000, ConfirmAction::Capture)
-                .description("ok&requestType=cancel"),
+                .with_description("ok&requestType=cancel"),
         ),
         "description",
     );
@@ -473,7 +482,7 @@ fn signed_text_that_could_forge_another_field_is_refused() {
         "&",
         "AMOUNT&amount",
     ] {
-        let r = accepted(c.pos_request(&base().order_info(info)));
+        let r = accepted(c.pos_request(&base().with_order_info(info)));
         assert_eq!(body(&r)["orderInfo"], json!(info));
         assert!(r
             .raw_signature()
@@ -493,30 +502,30 @@ fn control_characters_are_refused() {
         "a\u{85}b",
         "\u{1b}[31m",
     ] {
-        refused(c.pos_request(&base().order_info(bad)), "orderInfo");
-        refused(c.pos_request(&base().store_name(bad)), "storeName");
-        refused(c.pos_request(&base().store_id(bad)), "storeId");
+        refused(c.pos_request(&base().with_order_info(bad)), "orderInfo");
+        refused(c.pos_request(&base().with_store_name(bad)), "storeName");
+        refused(c.pos_request(&base().with_store_id(bad)), "storeId");
         refused(
-            c.pos_request(&base().sub_partner_code(bad)),
+            c.pos_request(&base().with_sub_partner_code(bad)),
             "subPartnerCode",
         );
         refused(
             c.confirm_request(
-                &Confirm::new("o1", "c1", 50_000, ConfirmAction::Cancel).description(bad),
+                &Confirm::new("o1", "c1", 50_000, ConfirmAction::Cancel).with_description(bad),
             ),
             "description",
         );
     }
     // Optional identifiers, when given, must not be empty.
-    refused(c.pos_request(&base().store_id("")), "storeId");
-    refused(c.pos_request(&base().store_name("")), "storeName");
+    refused(c.pos_request(&base().with_store_id("")), "storeId");
+    refused(c.pos_request(&base().with_store_name("")), "storeName");
     refused(
-        c.pos_request(&base().sub_partner_code("")),
+        c.pos_request(&base().with_sub_partner_code("")),
         "subPartnerCode",
     );
     // Free text is bounded.
     refused(
-        c.pos_request(&base().order_info("x".repeat(5000))),
+        c.pos_request(&base().with_order_info("x".repeat(5000))),
         "orderInfo",
     );
 }
@@ -525,7 +534,7 @@ fn control_characters_are_refused() {
 fn json_special_characters_are_escaped_in_the_body() {
     let c = client();
     let info = "Order \"VIP\" A/B \\ </script> \u{1F600} C\u{e0} ph\u{ea}";
-    let r = accepted(c.pos_request(&base().order_info(info)));
+    let r = accepted(c.pos_request(&base().with_order_info(info)));
     assert_eq!(body(&r)["orderInfo"], json!(info));
     // The signed value is the text itself, not its JSON escaping.
     assert!(r.raw_signature().contains(&format!("&orderInfo={info}&")));
@@ -563,18 +572,18 @@ fn full_payment() -> (PosPayment, Value) {
         f["amount"].as_u64().unwrap(),
         EncryptedPaymentCode::from_base64(f["paymentCode"].as_str().unwrap()).unwrap(),
     )
-    .order_info(f["orderInfo"].as_str().unwrap())
-    .extra_data(f["extraData"].as_str().unwrap())
-    .store_id("STORE-01")
-    .store_name("C\u{1eed}a h\u{e0}ng Q1")
-    .sub_partner_code("SUB-01")
-    .order_group_id(9_007_199_254_740_993)
-    .auto_capture(false)
-    .ipn_url("https://shop.vn/momo/ipn")
-    .items(vec![coffee])
-    .user_info(user(Some("0901234567"), Some("a@b.vn")))
-    .request_time(1_763_886_412_345)
-    .lang(Lang::En);
+    .with_order_info(f["orderInfo"].as_str().unwrap())
+    .with_extra_data(f["extraData"].as_str().unwrap())
+    .with_store_id("STORE-01")
+    .with_store_name("C\u{1eed}a h\u{e0}ng Q1")
+    .with_sub_partner_code("SUB-01")
+    .with_order_group_id(9_007_199_254_740_993)
+    .with_auto_capture(false)
+    .with_ipn_url("https://shop.vn/momo/ipn")
+    .with_items(vec![coffee])
+    .with_user_info(user(Some("0901234567"), Some("a@b.vn")))
+    .with_request_time(1_763_886_412_345)
+    .with_lang(Lang::En);
     (payment, case)
 }
 
@@ -735,7 +744,7 @@ fn defaults_auto_capture_and_lang() {
         json!("en")
     );
     assert_eq!(
-        body(&accepted(english.pos_request(&base().lang(Lang::Vi))))["lang"],
+        body(&accepted(english.pos_request(&base().with_lang(Lang::Vi))))["lang"],
         json!("vi")
     );
     assert_eq!(
@@ -746,7 +755,7 @@ fn defaults_auto_capture_and_lang() {
     );
     assert_eq!(
         body(&accepted(client().confirm_request(
-            &Confirm::new("o1", "c1", 50_000, ConfirmAction::Cancel).lang(Lang::En)
+            &Confirm::new("o1", "c1", 50_000, ConfirmAction::Cancel).with_lang(Lang::En)
         )))["lang"],
         json!("en")
     );
@@ -784,7 +793,7 @@ fn query_request_shape() {
 fn confirm_request_shape_and_rules() {
     let c = client();
     let confirm = Confirm::new("ORDER-1001", "ORDER-1001-c1", 50_000, ConfirmAction::Cancel)
-        .description("Kh\u{e1}ch \u{111}\u{1ed5}i \u{fd}");
+        .with_description("Kh\u{e1}ch \u{111}\u{1ed5}i \u{fd}");
     assert_eq!(confirm.action(), ConfirmAction::Cancel);
     assert_eq!(confirm.order_id(), "ORDER-1001");
     assert_eq!(confirm.request_id(), "ORDER-1001-c1");
@@ -820,7 +829,8 @@ fn confirm_request_shape_and_rules() {
     );
     refused(
         c.confirm_request(
-            &Confirm::new("o1", "c1", 50_000, ConfirmAction::Capture).description("x".repeat(5000)),
+            &Confirm::new("o1", "c1", 50_000, ConfirmAction::Capture)
+                .with_description("x".repeat(5000)),
         ),
         "description",
     );

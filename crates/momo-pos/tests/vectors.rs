@@ -152,8 +152,8 @@ fn every_pos_vector() {
             f["amount"].as_u64().unwrap(),
             EncryptedPaymentCode::from_base64(s(f, "paymentCode")).unwrap(),
         )
-        .order_info(s(f, "orderInfo"))
-        .extra_data(s(f, "extraData"));
+        .with_order_info(s(f, "orderInfo"))
+        .with_extra_data(s(f, "extraData"));
         let result = client.pos_request(&payment);
 
         if s(f, "orderInfo").contains("&partnerCode=") {
@@ -229,7 +229,7 @@ fn every_confirm_vector() {
             f["amount"].as_u64().unwrap(),
             action,
         )
-        .description(s(f, "description"));
+        .with_description(s(f, "description"));
         let request = client
             .confirm_request(&confirm)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -252,7 +252,7 @@ fn the_same_request_signed_twice_is_byte_identical() {
         f["amount"].as_u64().unwrap(),
         EncryptedPaymentCode::from_base64(s(f, "paymentCode")).unwrap(),
     )
-    .order_info(s(f, "orderInfo"));
+    .with_order_info(s(f, "orderInfo"));
     assert_eq!(
         client.pos_request(&payment).unwrap(),
         client.pos_request(&payment).unwrap()

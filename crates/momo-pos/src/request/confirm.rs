@@ -94,15 +94,21 @@ impl Confirm {
 
     /// Reason, shown to MoMo (useful for a cancel).
     #[must_use]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = description.into();
         self
     }
 
     /// Language of MoMo's message (defaults to the client's).
     #[must_use]
-    pub fn lang(mut self, lang: Lang) -> Self {
+    pub fn with_lang(mut self, lang: Lang) -> Self {
         self.lang = Some(lang);
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_lang`] sets.
+    pub fn set_lang(&mut self, lang: Option<Lang>) -> &mut Self {
+        self.lang = lang;
         self
     }
 

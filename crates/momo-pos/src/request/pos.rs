@@ -33,7 +33,7 @@ const MIN_EPOCH_MILLIS: u64 = 1_000_000_000_000;
 /// One product line shown in the MoMo app. `id`, `name`, `price`,
 /// `quantity` and `total_price` are required.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Item {
     /// SKU.
@@ -123,7 +123,7 @@ impl Item {
 
 /// The shopper, notified by MoMo by app or e-mail when given.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UserInfo {
     /// Name as registered with the merchant.
@@ -220,86 +220,134 @@ impl PosPayment {
 
     /// Short description of the order (signed; shown to the shopper).
     #[must_use]
-    pub fn order_info(mut self, order_info: impl Into<String>) -> Self {
+    pub fn with_order_info(mut self, order_info: impl Into<String>) -> Self {
         self.order_info = order_info.into();
         self
     }
 
     /// `extraData`: `""` or base64 of a JSON object (see [`crate::extra_data`]).
     #[must_use]
-    pub fn extra_data(mut self, extra_data: impl Into<String>) -> Self {
+    pub fn with_extra_data(mut self, extra_data: impl Into<String>) -> Self {
         self.extra_data = extra_data.into();
         self
     }
 
     /// Store identifier.
     #[must_use]
-    pub fn store_id(mut self, store_id: impl Into<String>) -> Self {
+    pub fn with_store_id(mut self, store_id: impl Into<String>) -> Self {
         self.store_id = Some(store_id.into());
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_store_id`] sets.
+    pub fn set_store_id(&mut self, store_id: Option<String>) -> &mut Self {
+        self.store_id = store_id;
         self
     }
 
     /// Store name.
     #[must_use]
-    pub fn store_name(mut self, store_name: impl Into<String>) -> Self {
+    pub fn with_store_name(mut self, store_name: impl Into<String>) -> Self {
         self.store_name = Some(store_name.into());
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_store_name`] sets.
+    pub fn set_store_name(&mut self, store_name: Option<String>) -> &mut Self {
+        self.store_name = store_name;
         self
     }
 
     /// Sub-partner identifier.
     #[must_use]
-    pub fn sub_partner_code(mut self, code: impl Into<String>) -> Self {
+    pub fn with_sub_partner_code(mut self, code: impl Into<String>) -> Self {
         self.sub_partner_code = Some(code.into());
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_sub_partner_code`] sets.
+    pub fn set_sub_partner_code(&mut self, code: Option<String>) -> &mut Self {
+        self.sub_partner_code = code;
         self
     }
 
     /// Group assigned by MoMo (a wrong one gives result 2019).
     #[must_use]
-    pub fn order_group_id(mut self, id: u64) -> Self {
+    pub fn with_order_group_id(mut self, id: u64) -> Self {
         self.order_group_id = Some(id);
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_order_group_id`] sets.
+    pub fn set_order_group_id(&mut self, id: Option<u64>) -> &mut Self {
+        self.order_group_id = id;
         self
     }
 
     /// `false` to authorize only (result 9000), then capture or cancel with
     /// a [`crate::Confirm`]. Defaults to `true`.
     #[must_use]
-    pub fn auto_capture(mut self, auto_capture: bool) -> Self {
+    pub fn with_auto_capture(mut self, auto_capture: bool) -> Self {
         self.auto_capture = auto_capture;
         self
     }
 
     /// URL where MoMo POSTs the payment notification (IPN).
     #[must_use]
-    pub fn ipn_url(mut self, url: impl Into<String>) -> Self {
+    pub fn with_ipn_url(mut self, url: impl Into<String>) -> Self {
         self.ipn_url = Some(url.into());
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_ipn_url`] sets.
+    pub fn set_ipn_url(&mut self, url: Option<String>) -> &mut Self {
+        self.ipn_url = url;
         self
     }
 
     /// Products shown in the MoMo app (at most 50).
     #[must_use]
-    pub fn items(mut self, items: Vec<Item>) -> Self {
+    pub fn with_items(mut self, items: Vec<Item>) -> Self {
         self.items = items;
         self
     }
 
     /// The shopper's contact details.
     #[must_use]
-    pub fn user_info(mut self, user_info: UserInfo) -> Self {
+    pub fn with_user_info(mut self, user_info: UserInfo) -> Self {
         self.user_info = Some(user_info);
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_user_info`] sets.
+    pub fn set_user_info(&mut self, user_info: Option<UserInfo>) -> &mut Self {
+        self.user_info = user_info;
         self
     }
 
     /// When the request was made, in epoch milliseconds (the host's clock).
     #[must_use]
-    pub fn request_time(mut self, epoch_millis: u64) -> Self {
+    pub fn with_request_time(mut self, epoch_millis: u64) -> Self {
         self.request_time = Some(epoch_millis);
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_request_time`] sets.
+    pub fn set_request_time(&mut self, epoch_millis: Option<u64>) -> &mut Self {
+        self.request_time = epoch_millis;
         self
     }
 
     /// Language of MoMo's message (defaults to the client's).
     #[must_use]
-    pub fn lang(mut self, lang: Lang) -> Self {
+    pub fn with_lang(mut self, lang: Lang) -> Self {
         self.lang = Some(lang);
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_lang`] sets.
+    pub fn set_lang(&mut self, lang: Option<Lang>) -> &mut Self {
+        self.lang = lang;
         self
     }
 

@@ -31,8 +31,14 @@ impl StatusQuery {
 
     /// Language of MoMo's message (defaults to the client's).
     #[must_use]
-    pub fn lang(mut self, lang: Lang) -> Self {
+    pub fn with_lang(mut self, lang: Lang) -> Self {
         self.lang = Some(lang);
+        self
+    }
+
+    /// Sets or clears (`None`) what [`Self::with_lang`] sets.
+    pub fn set_lang(&mut self, lang: Option<Lang>) -> &mut Self {
+        self.lang = lang;
         self
     }
 
