@@ -54,22 +54,26 @@ impl Client {
         &self.credentials
     }
 
-    /// The gateway addressed.
+    /// The gateway every [`SignedRequest::url`] of this client points at.
     pub fn environment(&self) -> &Environment {
         &self.environment
     }
 
-    /// The amount bounds enforced.
+    /// The inclusive VND bounds that pos and confirm requests' `amount` must
+    /// be within: [`AmountLimits::QUICK_PAY`] unless
+    /// [`Client::with_amount_limits`] changed them.
     pub fn amount_limits(&self) -> AmountLimits {
         self.amount_limits
     }
 
-    /// The default language of requests.
+    /// The `lang` sent when a request sets none: Vietnamese unless
+    /// [`Client::with_lang`] changed it.
     pub fn lang(&self) -> Lang {
         self.lang
     }
 
-    /// Checks and signs a pos payment.
+    /// Checks every field rule of `payment` (the error names the first field
+    /// that breaks one) and signs it.
     pub fn pos_request(&self, payment: &PosPayment) -> Result<SignedRequest> {
         payment.sign(self)
     }
@@ -94,17 +98,20 @@ impl Client {
         ipn::verify(&self.credentials, body)
     }
 
-    /// Parses the answer to a pos request.
+    /// Parses the raw body of a pos answer. A signature, when present, must
+    /// verify; [`Response::authenticity`] says whether there was one.
     pub fn parse_pos_response(&self, body: &[u8]) -> Result<Response<PosAnswer>> {
         response::parse_pos(&self.credentials, body)
     }
 
-    /// Parses the answer to a status query.
+    /// Parses the raw body of a status query's answer, checked like
+    /// [`Client::parse_pos_response`].
     pub fn parse_query_response(&self, body: &[u8]) -> Result<Response<QueryAnswer>> {
         response::parse_query(&self.credentials, body)
     }
 
-    /// Parses the answer to a confirm call.
+    /// Parses the raw body of a confirm call's answer, checked like
+    /// [`Client::parse_pos_response`].
     pub fn parse_confirm_response(&self, body: &[u8]) -> Result<Response<ConfirmAnswer>> {
         response::parse_confirm(&self.credentials, body)
     }

@@ -88,7 +88,9 @@ impl Credentials {
         })
     }
 
-    /// The merchant's partnerCode.
+    /// The merchant's partnerCode: sent in every request body, and required
+    /// of every notification [`Client::verify_ipn`](crate::Client::verify_ipn)
+    /// accepts.
     pub fn partner_code(&self) -> &str {
         &self.partner_code
     }

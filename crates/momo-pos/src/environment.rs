@@ -7,21 +7,25 @@ use std::str::FromStr;
 use crate::error::{Error, Result};
 use crate::rules::check_http_url;
 
-/// MoMo's test gateway.
+/// MoMo's sandbox gateway, for integration tests and the public test
+/// credentials of MoMo's samples.
 pub const TEST_BASE_URL: &str = "https://test-payment.momo.vn";
-/// MoMo's production gateway.
+/// MoMo's production gateway: real payments, with the credentials of the
+/// merchant's production account.
 pub const PRODUCTION_BASE_URL: &str = "https://payment.momo.vn";
 
 /// The gateway a [`crate::Client`] addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Environment {
-    /// `https://test-payment.momo.vn`
+    /// MoMo's sandbox, [`TEST_BASE_URL`] (`https://test-payment.momo.vn`);
+    /// the default.
     #[default]
     Test,
-    /// `https://payment.momo.vn`
+    /// Real payments, [`PRODUCTION_BASE_URL`] (`https://payment.momo.vn`).
     Production,
-    /// Any other base URL, without a trailing slash.
+    /// Any other base URL (a local sandbox, a proxy), made by
+    /// [`Environment::custom`], which drops a trailing slash.
     Custom(CustomBaseUrl),
 }
 

@@ -19,14 +19,16 @@ pub enum PaymentCodeProblem {
     },
     /// More than the 18 digits MoMo requires.
     TooLong {
-        /// How many characters were found after the prefix.
+        /// Digits found, after the `MM`/`mm` prefix if any; for a scan over
+        /// 256 bytes (refused unread), the characters of the whole raw scan.
         digits: usize,
     },
     /// A character that is not an ASCII digit where a digit belongs.
     NonDigit {
         /// 1-based position in the normalized code, counting the `MM` prefix.
         position: usize,
-        /// The offending character.
+        /// The character found there; non-ASCII digits such as `١` count as
+        /// non-digits.
         found: char,
     },
     /// The code starts with something other than `MM`, `mm` or a digit.
@@ -72,7 +74,9 @@ pub enum KeyProblem {
     PrivateKey,
     /// The key is not an RSA key (EC keys, for instance).
     NotRsa,
-    /// The DER structure could not be decoded.
+    /// The DER could not be decoded (truncated or corrupted), a PEM block
+    /// has no `-----END` line or no valid base64 body, or the text is over
+    /// 16 KiB.
     Malformed,
     /// The modulus is outside 2048..=4096 bits.
     UnsupportedSize {
@@ -108,35 +112,35 @@ impl fmt::Display for KeyProblem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// See [`Error::InvalidPaymentCode`].
+    /// `invalid_payment_code`: see [`Error::InvalidPaymentCode`].
     InvalidPaymentCode,
-    /// See [`Error::InvalidPublicKey`].
+    /// `invalid_public_key`: see [`Error::InvalidPublicKey`].
     InvalidPublicKey,
-    /// See [`Error::InvalidCredentials`].
+    /// `invalid_credentials`: see [`Error::InvalidCredentials`].
     InvalidCredentials,
-    /// See [`Error::InvalidField`].
+    /// `invalid_field`: see [`Error::InvalidField`].
     InvalidField,
-    /// See [`Error::MissingField`].
+    /// `missing_field`: see [`Error::MissingField`].
     MissingField,
-    /// See [`Error::DuplicateKey`].
+    /// `duplicate_key`: see [`Error::DuplicateKey`].
     DuplicateKey,
-    /// See [`Error::InvalidJson`].
+    /// `invalid_json`: see [`Error::InvalidJson`].
     InvalidJson,
-    /// See [`Error::BodyTooLarge`].
+    /// `body_too_large`: see [`Error::BodyTooLarge`].
     BodyTooLarge,
-    /// See [`Error::MalformedSignature`].
+    /// `malformed_signature`: see [`Error::MalformedSignature`].
     MalformedSignature,
-    /// See [`Error::SignatureMismatch`].
+    /// `signature_mismatch`: see [`Error::SignatureMismatch`].
     SignatureMismatch,
-    /// See [`Error::FieldMismatch`].
+    /// `field_mismatch`: see [`Error::FieldMismatch`].
     FieldMismatch,
-    /// See [`Error::Randomness`].
+    /// `randomness`: see [`Error::Randomness`].
     Randomness,
-    /// See [`Error::Encryption`].
+    /// `encryption`: see [`Error::Encryption`].
     Encryption,
-    /// See [`Error::InvalidState`].
+    /// `invalid_state`: see [`Error::InvalidState`].
     InvalidState,
-    /// See [`Error::JsonLimit`].
+    /// `json_limit`: see [`Error::JsonLimit`].
     JsonLimit,
 }
 
@@ -175,26 +179,30 @@ impl fmt::Display for ErrorKind {
 pub enum Error {
     /// The scanned payment code is not a MoMo payment code.
     InvalidPaymentCode {
-        /// Why.
+        /// What is wrong with the scan, to match on; its `Display` is an
+        /// English sentence for the till's screen or the logs.
         problem: PaymentCodeProblem,
     },
     /// MoMo's RSA public key could not be used.
     InvalidPublicKey {
-        /// Why.
+        /// What is wrong with the key text, to match on (a pasted private
+        /// key is [`KeyProblem::PrivateKey`]); `Display` says it in English.
         problem: KeyProblem,
     },
     /// partnerCode, accessKey or secretKey is unusable.
     InvalidCredentials {
         /// Which credential: `partnerCode`, `accessKey` or `secretKey`.
         field: String,
-        /// Why (never contains the credential itself).
+        /// Human-readable English, for logs; never contains the credential
+        /// itself. Match on the variant and `field`, not on this text.
         reason: String,
     },
     /// A field breaks a rule of the protocol.
     InvalidField {
         /// The field, in MoMo's camelCase name (`items[2].totalPrice` for nested ones).
         field: String,
-        /// Why.
+        /// The rule broken, in English completing "`field`: …" (`is empty`):
+        /// for logs and people. Match on the variant and `field`, not this text.
         reason: String,
     },
     /// A required field is absent.
@@ -204,33 +212,40 @@ pub enum Error {
     },
     /// A JSON object names the same key twice; which value counts would be a guess.
     DuplicateKey {
-        /// The repeated key.
+        /// The repeated key as decoded (`amo\u0075nt` repeats `amount`); for
+        /// a nested object, the key alone, without its path.
         field: String,
     },
-    /// The body is not one JSON object.
+    /// The body is not one JSON object; also a driver snapshot or a
+    /// [`crate::input`] text that is not JSON.
     InvalidJson {
-        /// What the parser found, with the byte offset where it stopped.
+        /// What the parser found and where it stopped (a byte offset; line
+        /// and column for snapshots and inputs). English, for logs: match on
+        /// the variant, not this text.
         reason: String,
     },
     /// A received body crossed one of the reader's caps (the constants
     /// [`crate::JsonLimit`] names); reading stopped there, before any
     /// signature check. MoMo never sends such a body.
     JsonLimit {
-        /// The cap.
+        /// Which cap was crossed; [`JsonLimit::max`](crate::JsonLimit::max)
+        /// gives its value.
         limit: crate::JsonLimit,
         /// Byte offset in the body where the cap was crossed.
         offset: usize,
     },
-    /// The body is larger than [`crate::MAX_BODY_BYTES`]; it was not parsed.
+    /// The body is larger than [`crate::MAX_BODY_BYTES`] (a driver snapshot
+    /// larger than [`crate::driver::MAX_SNAPSHOT_BYTES`]); it was not parsed.
     BodyTooLarge {
         /// Size of the body in bytes.
         size: usize,
-        /// The limit in bytes.
+        /// The cap that applied, in bytes: one of the two constants above.
         limit: usize,
     },
     /// The signature is not 64 lowercase hex characters.
     MalformedSignature {
-        /// Why.
+        /// What is wrong with it (empty, wrong length, not lowercase hex), in
+        /// English for logs; match on the variant, not this text.
         reason: String,
     },
     /// The signature does not match the signed fields: the message was
@@ -239,21 +254,26 @@ pub enum Error {
     /// A verified message is about something else than expected (another
     /// partnerCode, orderId or amount).
     FieldMismatch {
-        /// The field that differs.
+        /// MoMo's camelCase name of the field that differs: `partnerCode`,
+        /// `orderId`, `requestId` or `amount`.
         field: String,
     },
-    /// The operating system could not supply randomness.
+    /// The [`RandomSource`](crate::RandomSource) (the operating system's,
+    /// for [`MomoPublicKey::encrypt`](crate::MomoPublicKey::encrypt)) could
+    /// not supply padding bytes; nothing was encrypted.
     Randomness,
     /// RSA encryption failed.
     Encryption {
-        /// Why.
+        /// The RSA library's description, in English for logs; match on the
+        /// variant, not this text.
         reason: String,
     },
     /// The call does not fit the transaction driver's current state (a
     /// capture/cancel decision when nothing is authorized, an event from
     /// another merchant's client, a snapshot of an unknown version).
     InvalidState {
-        /// Why.
+        /// What did not fit (the stage, the partnerCode, the snapshot
+        /// version), in English for logs; match on the variant, not this text.
         reason: String,
     },
 }
@@ -303,7 +323,8 @@ impl Error {
         }
     }
 
-    /// [`Error::MissingField`] for `field`.
+    /// [`Error::MissingField`], for bindings and hosts that check fields of
+    /// their own; `field` in MoMo's camelCase name.
     pub fn missing(field: impl Into<String>) -> Self {
         Self::MissingField {
             field: field.into(),

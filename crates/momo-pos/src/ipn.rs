@@ -56,19 +56,24 @@ impl fmt::Display for TransId {
     }
 }
 
-/// What identifies one delivery of one payment result: store it and ignore
-/// a notification whose key was already processed.
+/// What identifies one transaction across MoMo's deliveries: store it and
+/// ignore a notification whose key was already processed.
+///
+/// It leaves `resultCode` out: should MoMo notify both an authorization
+/// (9000) and its capture, the two share one key (the
+/// [`driver`](crate::driver) dedupes on the key and the result code).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DedupeKey {
-    /// Merchant.
+    /// The notification's `partnerCode`, which equals the client's.
     pub partner_code: String,
-    /// Order.
+    /// The notification's `orderId`; it matches MoMo's orderId pattern, so
+    /// never contains `|`.
     pub order_id: String,
-    /// The request that started the payment.
+    /// The `requestId` of the pos request that started the payment.
     pub request_id: String,
-    /// MoMo's transaction.
+    /// MoMo's `transId` of the transaction, exact digits.
     pub trans_id: TransId,
 }
 
@@ -84,24 +89,28 @@ impl fmt::Display for DedupeKey {
     }
 }
 
-/// A verified payment notification.
+/// A verified payment notification: every field but `partner_user_id` was
+/// covered by its signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Notification {
     /// Merchant; checked against the client's partnerCode.
     pub partner_code: String,
-    /// The merchant's order reference.
+    /// The merchant's order reference; [`Notification::check_order`]
+    /// compares it with your record.
     pub order_id: String,
     /// The requestId of the pos request.
     pub request_id: String,
-    /// Amount in VND.
+    /// The amount MoMo handled, in VND: compare it with the order's
+    /// ([`Notification::check_order`]) before trusting the result.
     pub amount: u64,
     /// The order description that was sent.
     pub order_info: String,
-    /// `momo_wallet`.
+    /// MoMo's `orderType`: `momo_wallet` for Quick Pay.
     pub order_type: String,
-    /// MoMo's transaction id.
+    /// MoMo's `transId`, exact digits (may exceed 2^53): the id a refund
+    /// names.
     pub trans_id: TransId,
     /// Result code; see [`Notification::result`].
     pub result_code: i64,

@@ -29,7 +29,9 @@ const MAX_SCANNED_LEN: usize = 256;
 pub struct PaymentCode(String);
 
 impl PaymentCode {
-    /// Normalizes what a scanner delivered and checks it.
+    /// Normalizes what a scanner delivered and checks it: whitespace anywhere
+    /// (CR, LF, TAB, spaces) and one leading AIM identifier (`]C0`, `]Q1`,
+    /// `]E0`) are removed; the `MM` or `mm` prefix is kept as scanned.
     ///
     /// ```
     /// # use momo_pos::PaymentCode;
@@ -88,7 +90,8 @@ impl PaymentCode {
         &self.0
     }
 
-    /// The code with all but its last four digits masked, for receipts and logs.
+    /// The code with every character but the last four (the `MM` prefix
+    /// included) replaced by `*`, for receipts and logs.
     pub fn masked(&self) -> String {
         let keep = 4;
         let hidden = self.0.len().saturating_sub(keep);

@@ -32,7 +32,10 @@ pub struct MomoPublicKey {
 }
 
 impl MomoPublicKey {
-    /// Parses a key in any of the three accepted forms (detected from the text).
+    /// Parses a key in any of the three accepted forms (detected from the
+    /// text). A leading byte-order mark, surrounding whitespace and line
+    /// breaks inside the base64 are ignored; a PEM private key is refused
+    /// ([`KeyProblem::PrivateKey`]).
     pub fn parse(text: &str) -> Result<Self> {
         let fail = |problem| Error::InvalidPublicKey { problem };
         if text.len() > MAX_KEY_TEXT {
@@ -73,7 +76,8 @@ impl MomoPublicKey {
         })
     }
 
-    /// Parses a DER SubjectPublicKeyInfo.
+    /// Parses a DER SubjectPublicKeyInfo (the portal's base64, decoded);
+    /// refuses a non-RSA key and a modulus outside 2048 to 4096 bits.
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
         use rsa::pkcs8::der::Decode as _;
         let fail = |problem| Error::InvalidPublicKey { problem };

@@ -32,33 +32,38 @@ pub enum Authenticity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Response<T> {
-    /// The answer's fields.
+    /// The answer's fields as MoMo sent them; tie them to your request with
+    /// [`Answer::check_request`] (through [`Response::answer`]).
     pub body: T,
     /// Verified or unsigned. An invalid signature is an error, not a value.
     pub authenticity: Authenticity,
 }
 
 /// Fields common to every answer. All but `resultCode` may be absent in
-/// error answers, so they are optional.
+/// error answers, so they are optional (`message` is `""` then). One of
+/// them present with another JSON type, `null` included, makes parsing fail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Answer {
-    /// Merchant.
+    /// `partnerCode`: [`Answer::check_request`] checks it is the request's.
     pub partner_code: Option<String>,
-    /// Order.
+    /// `orderId` the answer is about; checked by [`Answer::check_request`].
     pub order_id: Option<String>,
-    /// The request answered.
+    /// `requestId` of the request answered (a query's own, not the
+    /// payment's); checked by [`Answer::check_request`].
     pub request_id: Option<String>,
-    /// Amount in VND.
+    /// `amount` in VND, not checked by [`Answer::check_request`] (the
+    /// driver refuses a 0 or 9000 answer for another amount).
     pub amount: Option<u64>,
     /// MoMo's transaction id (exact digits).
     pub trans_id: Option<TransId>,
-    /// Epoch milliseconds.
+    /// `responseTime`: when MoMo answered, epoch milliseconds of MoMo's clock.
     pub response_time: Option<u64>,
     /// Result code; see [`Answer::result`].
     pub result_code: i64,
-    /// MoMo's message.
+    /// MoMo's `message` in the request's `lang`, for people: steer by
+    /// `result_code`, never by this text.
     pub message: String,
 }
 
@@ -143,7 +148,7 @@ answer_ref!(PosAnswer, QueryAnswer, ConfirmAnswer);
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PosAnswer {
-    /// The common fields.
+    /// The fields every answer has; a pos answer has no others.
     #[serde(flatten)]
     pub answer: Answer,
 }
@@ -153,7 +158,7 @@ pub struct PosAnswer {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryAnswer {
-    /// The common fields.
+    /// The fields every answer has; `transId` and `amount` are the payment's.
     #[serde(flatten)]
     pub answer: Answer,
     /// The `extraData` of the payment.
@@ -173,10 +178,11 @@ pub struct QueryAnswer {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfirmAnswer {
-    /// The common fields.
+    /// The fields every answer has; `amount` is the amount on hold.
     #[serde(flatten)]
     pub answer: Answer,
-    /// `capture` or `cancel`.
+    /// `requestType` as MoMo echoed it (`capture` or `cancel`), not checked
+    /// against the request; `None` when absent or `null`.
     pub request_type: Option<String>,
 }
 

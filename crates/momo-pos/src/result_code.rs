@@ -98,15 +98,20 @@ impl Category {
 pub struct ResultCodeInfo {
     /// The numeric `resultCode` as sent by MoMo.
     pub code: i64,
-    /// The message in English.
+    /// MoMo's English message for the code (`"Unknown result code"` for a
+    /// code not in the table): for people, not to match on.
     pub message_en: &'static str,
-    /// The message in Vietnamese.
+    /// The Vietnamese message; a few rows are our own translation (see the
+    /// module documentation).
     pub message_vi: &'static str,
-    /// True when the transaction will not change any more.
+    /// True when the transaction will not change any more; false for a
+    /// code not in the table.
     pub is_final: bool,
-    /// Broad outcome of the code.
+    /// Broad outcome of the code; [`Category::Unknown`] for a code not in
+    /// the table.
     pub category: Category,
-    /// What the host should do next.
+    /// What the host should do next; [`NextStep::Query`] for a code not in
+    /// the table.
     pub next_step: NextStep,
 }
 
@@ -537,7 +542,8 @@ pub fn explain(code: i64) -> ResultCodeInfo {
     }
 }
 
-/// The whole table, sorted by code.
+/// The whole table, sorted by code: every code [`explain`] knows, for a
+/// host that builds its own screen texts or checks its coverage.
 pub fn catalogue() -> &'static [ResultCodeInfo] {
     &CATALOGUE
 }

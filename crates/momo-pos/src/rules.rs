@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 
-/// Longest `requestId` MoMo keeps for idempotency.
+/// Longest `requestId` MoMo keeps for idempotency, in characters (not bytes).
 pub const MAX_REQUEST_ID_LEN: usize = 50;
 /// Most items one pos payment may list.
 pub const MAX_ITEMS: usize = 50;
@@ -25,7 +25,7 @@ pub struct AmountLimits {
 }
 
 impl AmountLimits {
-    /// Quick Pay's documented bounds.
+    /// Quick Pay's documented bounds, 1,000 to 5,000,000 VND: the default.
     pub const QUICK_PAY: Self = Self {
         min: 1_000,
         max: 5_000_000,
@@ -42,12 +42,14 @@ impl AmountLimits {
         Ok(Self { min, max })
     }
 
-    /// Smallest accepted amount.
+    /// Smallest accepted `amount` in VND, inclusive (1,000 for
+    /// [`AmountLimits::QUICK_PAY`]).
     pub fn min(&self) -> u64 {
         self.min
     }
 
-    /// Largest accepted amount.
+    /// Largest accepted `amount` in VND, inclusive (5,000,000 for
+    /// [`AmountLimits::QUICK_PAY`]).
     pub fn max(&self) -> u64 {
         self.max
     }

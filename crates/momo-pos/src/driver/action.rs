@@ -83,7 +83,7 @@ impl Outgoing {
         self.id
     }
 
-    /// Which call this is.
+    /// Which call this is: the pos request, a status query or a confirm.
     pub fn endpoint(&self) -> Endpoint {
         self.endpoint
     }
@@ -108,7 +108,8 @@ impl Outgoing {
         [("Content-Type", CONTENT_TYPE)]
     }
 
-    /// This request's `requestId`.
+    /// The `requestId` in the body: the pos payment's own for a pos
+    /// request, one derived from it (`…-q1`, `…-c`) for a query or a confirm.
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
@@ -150,14 +151,17 @@ pub enum Action<'a> {
     /// Nothing to send before this time (host clock, ms): feed
     /// [`Event::Tick`] then, or earlier when an IPN arrives.
     Wait {
-        /// When to tick.
+        /// Host-clock milliseconds to feed [`Event::Tick`] at: the next status
+        /// query's time, or the stage's deadline.
         until_ms: u64,
     },
     /// The payment is authorized (9000): ask the merchant, then call
     /// [`Driver::decide`](super::Driver::decide). Tick at `until_ms` if no
     /// decision came: `default` applies then.
     Decide {
-        /// Deadline for the decision.
+        /// Host-clock milliseconds when the decision window
+        /// ([`DriverConfig::decision_window_ms`](super::DriverConfig::decision_window_ms))
+        /// closes.
         until_ms: u64,
         /// What happens if nobody decides.
         default: ConfirmAction,
@@ -175,28 +179,32 @@ pub enum Action<'a> {
 pub enum Event<'a> {
     /// A request got an HTTP answer.
     Response {
-        /// The request answered.
+        /// The [`Outgoing::id`] of the request this answers.
         id: SendId,
-        /// HTTP status.
+        /// The HTTP status code, journaled only: the driver steers by the
+        /// body's `resultCode` (MoMo answers a duplicate in progress with 422).
         status: u16,
         /// The raw body as received.
         body: &'a [u8],
     },
     /// A request got no answer within its timeout.
     Timeout {
-        /// The request.
+        /// The [`Outgoing::id`] of the request that got no answer.
         id: SendId,
     },
     /// A request failed below HTTP (DNS, connect, TLS, reset). It may or
     /// may not have reached MoMo.
     NetworkError {
-        /// The request.
+        /// The [`Outgoing::id`] of the request that failed.
         id: SendId,
     },
     /// A notification the host received and verified with
     /// [`Client::verify_ipn`](crate::Client::verify_ipn).
     Ipn(&'a Notification),
-    /// Time passed.
+    /// No news, only the time: lets the driver act on a due status query, an
+    /// answer past its deadline, a closed decision window or the payment's
+    /// deadline. Feed it at [`Action::Wait`]'s or [`Action::Decide`]'s
+    /// `until_ms`.
     Tick,
 }
 

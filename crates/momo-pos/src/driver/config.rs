@@ -14,26 +14,33 @@ use crate::request::{ConfirmAction, MIN_TIMEOUT};
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DriverConfig {
-    /// HTTP timeout for every call; MoMo asks for at least 30 s.
+    /// HTTP timeout for every call; MoMo asks for at least 30 s. Default
+    /// 30,000; 30,000 to 86,400,000 (one day) accepted.
     pub request_timeout_ms: u64,
     /// Delays before each status query, counted from the previous answer or
-    /// timeout; the last one repeats.
+    /// timeout; the last one repeats. Default 2, 2, 3, 5, 5 and 10 s; 1 to 64
+    /// delays of 100 ms to 10 minutes each.
     pub poll_delays_ms: Vec<u64>,
     /// From the start: no new request is started after this, and a payment
     /// still unknown then ends as [`Outcome::Unknown`](super::Outcome::Unknown).
+    /// Default 3 minutes; like every window, from `request_timeout_ms` to
+    /// one day.
     pub payment_window_ms: u64,
     /// From an authorization (9000): how long the merchant has to decide
-    /// before [`DriverConfig::on_undecided`] applies.
+    /// before [`DriverConfig::on_undecided`] applies. Default 2 minutes.
     pub decision_window_ms: u64,
     /// Applied when the decision window closes. `cancel` (the default)
     /// releases the shopper's money rather than take it unasked.
     pub on_undecided: ConfirmAction,
     /// From the decision: how long the confirm call may take to settle.
+    /// Default 2 minutes.
     pub confirm_window_ms: u64,
     /// How many times the identical pos request may be sent again when a
-    /// status query says MoMo has no such order (it never arrived).
+    /// status query says MoMo has no such order (it never arrived). Default
+    /// 2; 0 to 10.
     pub max_pos_resends: u32,
     /// How many times the identical confirm request may be sent in all.
+    /// Default 3; 1 to 10.
     pub max_confirm_sends: u32,
 }
 

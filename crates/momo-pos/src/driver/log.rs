@@ -16,9 +16,12 @@ use crate::result_code::explain;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LogEntry {
-    /// Host clock, epoch milliseconds.
+    /// Host clock, epoch milliseconds: the latest time the host gave, so
+    /// never earlier than the entry before (a clock that went back is not
+    /// followed).
     pub at_ms: u64,
-    /// What happened.
+    /// What happened; its `Display` is one line of English for the till
+    /// or the logs.
     #[serde(flatten)]
     pub event: LogEvent,
 }
@@ -28,7 +31,7 @@ pub struct LogEntry {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum DecidedBy {
-    /// [`Driver::decide`](super::Driver::decide).
+    /// The host called [`Driver::decide`](super::Driver::decide) in time.
     Merchant,
     /// [`DriverConfig::on_undecided`](super::DriverConfig::on_undecided),
     /// when the decision window closed.
@@ -45,75 +48,83 @@ pub enum DecidedBy {
 )]
 #[non_exhaustive]
 pub enum LogEvent {
-    /// The payment began.
+    /// Written once, first, by [`Driver::start`](super::Driver::start).
     Started {
         /// The pos requestId (MoMo's idempotency key for this payment).
         request_id: String,
-        /// Amount in VND.
+        /// The payment's amount in VND.
         amount: u64,
     },
-    /// A request was handed to the host.
+    /// A request became the one in flight and is handed to the host (a
+    /// resend of the same bytes too).
     Send {
         /// The id the host hands back with its answer (0 in journals of
         /// format-1 snapshots, which had none).
         #[serde(default)]
         id: SendId,
-        /// Which call.
+        /// The call handed out (`pos`, `query` or `confirm` in the JSON).
         endpoint: Endpoint,
-        /// Its requestId.
+        /// The `requestId` in its body: the payment's for `pos`, one derived
+        /// from it for a query or a confirm.
         request_id: String,
         /// 1 the first time these exact bytes go out.
         attempt: u32,
     },
-    /// MoMo answered.
+    /// A usable answer to the request in flight (this payment's, this
+    /// request's, signature valid or absent), written before it steers.
     Answer {
-        /// Which call.
+        /// The call answered.
         endpoint: Endpoint,
-        /// MoMo's result code.
+        /// The answer's `resultCode`; [`explain`] tells what it means.
         result_code: i64,
-        /// HTTP status.
+        /// The HTTP status the host reported; journaled only, the body steers.
         status: u16,
         /// Whether the answer carried a valid signature.
         signed: bool,
     },
     /// An answer that could not be used; counted as lost.
     BadAnswer {
-        /// Which call.
+        /// The call whose answer could not be used.
         endpoint: Endpoint,
-        /// HTTP status.
+        /// The HTTP status the host reported.
         status: u16,
         /// The error, as the core reported it (no secrets, no body).
         error: String,
     },
-    /// No answer within the timeout.
+    /// No answer within the timeout: the host reported
+    /// [`Event::Timeout`](super::Event::Timeout), or an event came after the
+    /// request's deadline.
     Timeout {
-        /// Which call.
+        /// The call that got no answer.
         endpoint: Endpoint,
     },
-    /// The call failed below HTTP.
+    /// The host reported [`Event::NetworkError`](super::Event::NetworkError).
     NetworkError {
-        /// Which call.
+        /// The call that failed.
         endpoint: Endpoint,
     },
-    /// Waiting before the next status query.
+    /// A status query was scheduled for later (none is written when it is
+    /// due at once).
     Wait {
-        /// For how long.
+        /// Milliseconds from this entry's `at_ms` to `until_ms`: the poll
+        /// delay, cut short at the stage's deadline.
         delay_ms: u64,
-        /// Until when.
+        /// Host-clock milliseconds when the query is due.
         until_ms: u64,
     },
     /// A verified IPN for this payment was taken into account.
     Ipn {
-        /// Its result code.
+        /// The notification's `resultCode`.
         result_code: i64,
-        /// Its transId.
+        /// The notification's `transId`, exact digits.
         trans_id: TransId,
     },
     /// A verified IPN that changes nothing (a repeat, or one after the end).
     IpnIgnored {
-        /// Its result code.
+        /// The ignored notification's `resultCode`.
         result_code: i64,
-        /// Why it changes nothing.
+        /// Why it changes nothing, in English (`repeat delivery`, `the payment
+        /// already ended paid`); not a stable text to match on.
         why: String,
     },
     /// A verified IPN that does not match this payment: not applied.
@@ -125,20 +136,23 @@ pub enum LogEvent {
     Authorized,
     /// Capture or cancel was chosen.
     Decided {
-        /// Which.
+        /// What the confirm call will ask for, as its `requestType`.
         action: ConfirmAction,
-        /// By whom.
+        /// The merchant, or the default when the decision window closed.
         by: DecidedBy,
     },
-    /// A host event that did not fit (an answer with nothing in flight, a
-    /// clock that went back).
+    /// A host event that did not fit: a clock that went back (the driver
+    /// keeps its latest time). Journals from 0.1 snapshots also hold answers
+    /// that came with nothing in flight, which are [`LogEvent::Stale`] now.
     Ignored {
-        /// What and why.
+        /// English, for people (`the clock went back by 1500 ms`); not a
+        /// stable text to match on.
         what: String,
     },
     /// MoMo said something that contradicts what it said before.
     Conflict {
-        /// What.
+        /// English, for support (`IPN says 1006 after the payment ended
+        /// paid`); not a stable text to match on.
         what: String,
     },
     /// An answer, timeout or network error for a request that is no longer
@@ -146,7 +160,8 @@ pub enum LogEvent {
     Stale {
         /// The request it is about.
         id: SendId,
-        /// What arrived.
+        /// What arrived: `an HTTP 200 answer`, `a timeout` or `a network
+        /// error`.
         what: String,
     },
     /// The driver was restored from a snapshot.
@@ -156,7 +171,8 @@ pub enum LogEvent {
     },
     /// The payment reached an outcome (or a better-known one).
     Settled {
-        /// The outcome.
+        /// The outcome now; only an `unknown` one can be followed by another
+        /// `Settled` (a verified IPN's final word).
         outcome: Outcome,
     },
 }

@@ -314,9 +314,10 @@ impl Driver {
         }
     }
 
-    /// Feeds what happened at `now_ms`. Errors only when `client` belongs
-    /// to another merchant; anything MoMo or the network does is journaled
-    /// and steers the payment instead.
+    /// Feeds what happened at `now_ms`. Errors when `client` belongs to
+    /// another merchant, or cannot sign the status query or confirm now due
+    /// (say, its amount limits exclude this amount); anything MoMo or the
+    /// network does is journaled and steers the payment instead.
     pub fn handle(&mut self, client: &Client, now_ms: u64, event: Event<'_>) -> Result<()> {
         self.check_client(client)?;
         let now = self.clock(now_ms);
@@ -434,7 +435,8 @@ impl Driver {
         &self.request_id
     }
 
-    /// Amount in VND.
+    /// The payment's amount in VND, as signed in the pos request: an IPN,
+    /// or a 0 or 9000 answer, for another amount is not applied.
     pub fn amount(&self) -> u64 {
         self.amount
     }

@@ -25,7 +25,9 @@ pub enum Outcome {
     /// A final failure before any authorization: the shopper was not charged.
     /// [`Outcome::result`] explains it and says what to do next.
     Declined {
-        /// MoMo's result code.
+        /// The code that ended it: a final failure (1006, denied by the
+        /// user) or MoMo's refusal of the pos request itself (44, invalid
+        /// paymentCode).
         result_code: i64,
     },
     /// The payment was authorized (9000) but not captured: the hold was
@@ -103,7 +105,12 @@ impl fmt::Display for Outcome {
 )]
 #[non_exhaustive]
 pub enum UnknownReason {
-    /// The window closed before MoMo gave a final answer.
+    /// The stage's window ([`DriverConfig::payment_window_ms`] or, after a
+    /// decision, [`DriverConfig::confirm_window_ms`]) closed before MoMo gave
+    /// a final answer.
+    ///
+    /// [`DriverConfig::payment_window_ms`]: super::DriverConfig::payment_window_ms
+    /// [`DriverConfig::confirm_window_ms`]: super::DriverConfig::confirm_window_ms
     DeadlinePassed,
     /// MoMo refused the capture/cancel call itself; the authorization may
     /// still be held. Only drivers of 0.1 (snapshot format 1) end so: today
@@ -157,7 +164,8 @@ pub enum Stage {
     Authorized,
     /// Capture or cancel is out.
     Confirming,
-    /// Finished; see [`Outcome`].
+    /// Finished with an [`Outcome`]; only a verified IPN can still change an
+    /// `unknown` one.
     Done,
 }
 

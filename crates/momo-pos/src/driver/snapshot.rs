@@ -13,11 +13,12 @@ use crate::error::{Error, Result};
 use crate::ipn::TransId;
 use crate::request::{ConfirmAction, Endpoint};
 
-/// A snapshot larger than this is refused before parsing.
+/// A snapshot larger than this, in bytes, is refused before parsing
+/// ([`Error::BodyTooLarge`]).
 pub const MAX_SNAPSHOT_BYTES: usize = 256 * 1024;
-/// What [`write`] produces.
+/// The format [`write()`] produces; [`Driver::snapshot`] documents it.
 const FORMAT: u32 = 2;
-/// What [`read`] accepts.
+/// The formats [`read`] accepts: 1 (0.1.0) and 2.
 const READABLE: [u32; 2] = [1, FORMAT];
 
 #[derive(Serialize, Deserialize)]
@@ -42,7 +43,7 @@ struct Saved {
     authorized_seen: bool,
     trans_id: Option<TransId>,
     last_result_code: Option<i64>,
-    /// Format 2 on.
+    /// Absent in format 1, read as `None`.
     #[serde(default)]
     confirm_refusal: Option<i64>,
     /// Format 2 on; 0 in format 1.

@@ -56,17 +56,24 @@ pub const MAX_ESCAPES: usize = 2048;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JsonLimit {
-    /// [`MAX_DEPTH`].
+    /// [`MAX_DEPTH`]: the reader recurses once per nesting level, so this
+    /// bounds its stack (`[[[[…` would otherwise exhaust it).
     Depth,
-    /// [`MAX_KEYS`].
+    /// [`MAX_KEYS`]: each object's keys are sorted to find a repeat, so this
+    /// bounds the sort and keeps the work per byte constant.
     Keys,
-    /// [`MAX_VALUES`].
+    /// [`MAX_VALUES`]: bounds the values, and so the bookkeeping, any body
+    /// makes the reader start before its signature is checked, however small
+    /// each is (`[0,0,0,…]`).
     Values,
-    /// [`MAX_STRING_BYTES`].
+    /// [`MAX_STRING_BYTES`]: a longer string is refused at its first byte
+    /// too many, the rest unread; this bounds every copy of a string value.
     StringBytes,
-    /// [`MAX_ESCAPES`].
+    /// [`MAX_ESCAPES`]: an escaped string is decoded into a copy, so this
+    /// bounds the decoding and copying a hostile body can ask for.
     Escapes,
-    /// [`MAX_KEY_BYTES`].
+    /// [`MAX_KEY_BYTES`]: every key comparison of the duplicate check may
+    /// read a whole key, so this bounds each comparison.
     KeyBytes,
 }
 
@@ -84,7 +91,8 @@ impl JsonLimit {
         }
     }
 
-    /// The cap's value.
+    /// The cap's value: the count, depth or bytes (as written between the
+    /// quotes) a body may reach, inclusive.
     pub const fn max(self) -> usize {
         match self {
             Self::Depth => MAX_DEPTH,

@@ -3,7 +3,7 @@
 //! One step per byte the reader consumes, per value it starts, and per byte
 //! a key comparison may read (`1 + ` the shorter key's length, an upper
 //! bound on what `Ord for str` looks at). The tests assert that this stays
-//! within [`WORK_PER_BYTE`] times the body's length for every input: a
+//! within `WORK_PER_BYTE` times the body's length for every input: a
 //! bound on work that holds on any machine, where a timing would not.
 
 use std::cmp::Ordering;

@@ -75,7 +75,8 @@ pub struct Confirm {
 }
 
 impl Confirm {
-    /// Captures or cancels `amount` VND held for `order_id`.
+    /// Captures or cancels `amount` VND held for `order_id`: MoMo's "amount
+    /// on hold", the pos payment's amount; `request_id` is this call's own.
     pub fn new(
         order_id: impl Into<String>,
         request_id: impl Into<String>,
@@ -92,7 +93,9 @@ impl Confirm {
         }
     }
 
-    /// Reason, shown to MoMo (useful for a cancel).
+    /// `description`: the reason, for MoMo (useful for a cancel); signed,
+    /// as `description=` when empty (the default). At most 1,024 bytes, no
+    /// control characters, no `&key=` of a signed key.
     #[must_use]
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = description.into();
@@ -112,17 +115,18 @@ impl Confirm {
         self
     }
 
-    /// The authorized order.
+    /// The `orderId` of the authorized payment (the pos request's).
     pub fn order_id(&self) -> &str {
         &self.order_id
     }
 
-    /// This call's requestId.
+    /// The confirm call's own `requestId`, not the pos request's: MoMo's
+    /// idempotency key for this call, reused by any resend of it.
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 
-    /// Capture or cancel.
+    /// Sent, and signed, as `requestType`.
     pub fn action(&self) -> ConfirmAction {
         self.action
     }

@@ -101,7 +101,8 @@ pub struct SignedRequest {
 }
 
 impl SignedRequest {
-    /// Which endpoint this request is for.
+    /// Which of the three calls this is; [`SignedRequest::url`] already
+    /// ends with its path.
     pub fn endpoint(&self) -> Endpoint {
         self.endpoint
     }
@@ -111,7 +112,8 @@ impl SignedRequest {
         self.endpoint.path()
     }
 
-    /// The full URL for the client's environment.
+    /// The full URL: the client's [`Environment`](crate::Environment) base
+    /// URL and the endpoint's path.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -142,7 +144,8 @@ impl SignedRequest {
         &self.raw_signature
     }
 
-    /// The hex signature sent in the body.
+    /// The body's `signature`: HMAC-SHA256 of [`SignedRequest::raw_signature`]
+    /// under the secretKey, 64 lowercase hex characters.
     pub fn signature(&self) -> &str {
         &self.signature
     }
@@ -152,12 +155,13 @@ impl SignedRequest {
         &self.partner_code
     }
 
-    /// The orderId of the request.
+    /// The `orderId` in the body: for a query or a confirm, the payment's.
     pub fn order_id(&self) -> &str {
         &self.order_id
     }
 
-    /// The requestId of the request (MoMo's idempotency key).
+    /// The `requestId` in the body: MoMo's idempotency key, which it keeps
+    /// at least 31 days per merchant account.
     pub fn request_id(&self) -> &str {
         &self.request_id
     }

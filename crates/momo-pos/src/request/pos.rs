@@ -36,35 +36,40 @@ const MIN_EPOCH_MILLIS: u64 = 1_000_000_000_000;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Item {
-    /// SKU.
+    /// The merchant's SKU; required non-empty text, unique within the
+    /// payment (MoMo answers 45, duplicated itemId, otherwise).
     pub id: String,
-    /// Product name.
+    /// Shown in the MoMo app; required non-empty text.
     pub name: String,
-    /// Description.
+    /// Optional free text (at most 1,024 bytes, no control characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Product category.
+    /// Optional product classification, free text like `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Link to a product image (`http(s)://`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// Manufacturer.
+    /// Optional manufacturer's name, free text like `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer: Option<String>,
-    /// Unit price, VND.
+    /// Price of one unit, in VND; `total_price` must equal it times
+    /// `quantity`.
     pub price: u64,
     /// Currency; only `VND` exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Quantity, greater than 0.
     pub quantity: u32,
-    /// Unit of measure.
+    /// Optional unit the quantity counts (`cup`, `kg`), free text like
+    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `price × quantity`.
+    /// `totalPrice` in VND: signing fails unless it equals `price ×
+    /// quantity` exactly; [`Item::new`] computes it.
     pub total_price: u64,
-    /// Tax included, VND.
+    /// `taxAmount`: the line's total tax in VND, sent as given (not checked
+    /// against the prices).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<u64>,
 }
@@ -126,13 +131,15 @@ impl Item {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UserInfo {
-    /// Name as registered with the merchant.
+    /// Name as registered with the merchant; non-empty when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Phone number (digits, optional leading `+`).
+    /// `phoneNumber`: 8 to 15 ASCII digits, optionally after a `+` (no
+    /// spaces or dashes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    /// E-mail address.
+    /// An address with one `@`, text before it, a dot after it and no
+    /// whitespace; at most 1,024 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
@@ -167,8 +174,10 @@ impl UserInfo {
 /// A pos payment: charge `amount` VND to the shopper whose payment code was
 /// scanned and encrypted.
 ///
-/// Built with [`PosPayment::new`] and the chainable setters; every rule is
-/// checked when [`Client::pos_request`] signs it.
+/// Built with [`PosPayment::new`], the consuming `with_*` setters and the
+/// `set_*` ones that take an `Option` (`None` clears), or read from JSON in
+/// MoMo's field names with [`crate::input`]; every rule is checked when
+/// [`Client::pos_request`] signs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PosPayment {
     order_id: String,
@@ -218,7 +227,10 @@ impl PosPayment {
         }
     }
 
-    /// Short description of the order (signed; shown to the shopper).
+    /// `orderInfo`: short description of the order, signed and shown to the
+    /// shopper. Default `""`; at most 1,024 bytes, no control characters,
+    /// and no `&key=` of a signed key (`&amount=`): the signed text would be
+    /// ambiguous.
     #[must_use]
     pub fn with_order_info(mut self, order_info: impl Into<String>) -> Self {
         self.order_info = order_info.into();
@@ -232,7 +244,8 @@ impl PosPayment {
         self
     }
 
-    /// Store identifier.
+    /// `storeId`: the merchant's id for the store; non-empty text (at most
+    /// 1,024 bytes, no control characters), sent but not signed.
     #[must_use]
     pub fn with_store_id(mut self, store_id: impl Into<String>) -> Self {
         self.store_id = Some(store_id.into());
@@ -245,7 +258,7 @@ impl PosPayment {
         self
     }
 
-    /// Store name.
+    /// `storeName`: the store's name; non-empty text, sent but not signed.
     #[must_use]
     pub fn with_store_name(mut self, store_name: impl Into<String>) -> Self {
         self.store_name = Some(store_name.into());
@@ -258,7 +271,8 @@ impl PosPayment {
         self
     }
 
-    /// Sub-partner identifier.
+    /// `subPartnerCode`: MoMo's id of a sub-partner of the merchant;
+    /// non-empty text, sent but not signed.
     #[must_use]
     pub fn with_sub_partner_code(mut self, code: impl Into<String>) -> Self {
         self.sub_partner_code = Some(code.into());
@@ -271,7 +285,8 @@ impl PosPayment {
         self
     }
 
-    /// Group assigned by MoMo (a wrong one gives result 2019).
+    /// `orderGroupId`: a group number MoMo assigns (ask MoMo before using
+    /// it; a wrong one gives result 2019); sent but not signed.
     #[must_use]
     pub fn with_order_group_id(mut self, id: u64) -> Self {
         self.order_group_id = Some(id);
@@ -292,7 +307,8 @@ impl PosPayment {
         self
     }
 
-    /// URL where MoMo POSTs the payment notification (IPN).
+    /// `ipnUrl`: where MoMo POSTs the payment notification (IPN). An absolute
+    /// `http://` or `https://` URL with a host, at most 2,048 bytes; not signed.
     #[must_use]
     pub fn with_ipn_url(mut self, url: impl Into<String>) -> Self {
         self.ipn_url = Some(url.into());
@@ -305,14 +321,16 @@ impl PosPayment {
         self
     }
 
-    /// Products shown in the MoMo app (at most 50).
+    /// Products shown in the MoMo app: at most 50, each id used once (see
+    /// [`Item`] for the rules); not signed. Replaces any list set before.
     #[must_use]
     pub fn with_items(mut self, items: Vec<Item>) -> Self {
         self.items = items;
         self
     }
 
-    /// The shopper's contact details.
+    /// `userInfo`: the shopper's contact details, for MoMo's notification
+    /// or e-mail to the shopper; not signed.
     #[must_use]
     pub fn with_user_info(mut self, user_info: UserInfo) -> Self {
         self.user_info = Some(user_info);
@@ -325,7 +343,8 @@ impl PosPayment {
         self
     }
 
-    /// When the request was made, in epoch milliseconds (the host's clock).
+    /// `requestTime`: when the request was made, in epoch milliseconds from
+    /// the host's clock (a value in seconds is refused); not signed.
     #[must_use]
     pub fn with_request_time(mut self, epoch_millis: u64) -> Self {
         self.request_time = Some(epoch_millis);
@@ -351,17 +370,20 @@ impl PosPayment {
         self
     }
 
-    /// The merchant's order reference.
+    /// The merchant's order reference (`orderId`), as given to
+    /// [`PosPayment::new`]; checked only when signed.
     pub fn order_id(&self) -> &str {
         &self.order_id
     }
 
-    /// This payment's requestId.
+    /// `requestId`: MoMo's idempotency key, 1 to 50 characters; a resend of
+    /// this payment must carry the same one.
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 
-    /// Amount in VND.
+    /// The sum to charge, in VND; signing checks it against
+    /// [`Client::amount_limits`] (1,000 to 5,000,000 by default).
     pub fn amount(&self) -> u64 {
         self.amount
     }

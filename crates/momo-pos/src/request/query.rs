@@ -42,12 +42,14 @@ impl StatusQuery {
         self
     }
 
-    /// The order queried.
+    /// The `orderId` of the payment asked about, as given to
+    /// [`StatusQuery::new`]; checked only when signed.
     pub fn order_id(&self) -> &str {
         &self.order_id
     }
 
-    /// This query's requestId.
+    /// The query's own `requestId` (1 to 50 characters), not the payment's:
+    /// a fresh one per query.
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
