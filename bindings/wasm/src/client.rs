@@ -1,4 +1,4 @@
-//! The signing side (feature `wasm-signing`, the `momo-pos` entry only):
+//! The signing side (feature `signing`, the `momo-pos` entry only):
 //! the merchant's secret, signed requests, IPN and answer verification.
 
 use std::rc::Rc;

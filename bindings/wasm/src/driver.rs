@@ -1,5 +1,5 @@
 //! `PaymentDriver`: the core's transaction driver (`momo_pos::driver`) for JS
-//! hosts (feature `wasm-signing`). Each method converts its arguments and
+//! hosts (feature `signing`). Each method converts its arguments and
 //! calls the core; every protocol decision stays in `Driver`. The client is
 //! bound once, by `start` or `restore`, and shared (`Rc`) with the
 //! `MomoClient` it came from; every clock argument is optional and last,

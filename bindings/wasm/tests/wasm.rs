@@ -3,7 +3,7 @@
 //! headless Chromium (the same with `WASM_BINDGEN_USE_BROWSER=1`).
 //!
 //! Expected signatures come from `tests/vectors/` (the Python oracle), never
-//! from this crate. Tests of the signing client need `--features wasm-signing`.
+//! from this crate. Tests of the signing client need `--features signing`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -150,7 +150,7 @@ fn catalogue_has_every_protocol_row() {
         .all(|row| get(&row, "messageVi").as_string().is_some()));
 }
 
-#[cfg(feature = "wasm-signing")]
+#[cfg(feature = "signing")]
 mod signing {
     use super::*;
     use js_sys::JSON;
@@ -556,7 +556,7 @@ mod signing {
 
     // ---- PaymentDriver, played by the JS MoMo double of the npm tests ----
 
-    #[wasm_bindgen::prelude::wasm_bindgen(module = "/bindings/npm/test/fake-momo/fake-momo.js")]
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/../npm/test/fake-momo/fake-momo.js")]
     extern "C" {
         #[wasm_bindgen(catch)]
         fn play(

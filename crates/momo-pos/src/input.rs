@@ -92,8 +92,9 @@ pub struct PosPaymentInput {
 impl PosPaymentInput {
     /// The payment, with `paymentCode` normalized and encrypted under `key`.
     ///
-    /// Fails naming `paymentCode` when both or neither code is given, or
-    /// when a plain code comes without a key.
+    /// Fails naming `paymentCode` when both codes are given, when a plain
+    /// code comes without a key, or when neither comes with a key; neither
+    /// without a key is a missing `encryptedPaymentCode`.
     pub fn into_payment(self, key: Option<&MomoPublicKey>) -> Result<PosPayment> {
         let code = match (self.payment_code, self.encrypted_payment_code, key) {
             (Some(plain), None, Some(key)) => key.encrypt(&PaymentCode::parse(&plain)?)?,
@@ -111,7 +112,9 @@ impl PosPaymentInput {
                     "give paymentCode or encryptedPaymentCode, not both",
                 ))
             }
-            (None, None, _) => return Err(Error::missing("paymentCode")),
+            // Without a key only the encrypted form can be taken: name it.
+            (None, None, Some(_)) => return Err(Error::missing("paymentCode")),
+            (None, None, None) => return Err(Error::missing("encryptedPaymentCode")),
         };
         let mut payment = PosPayment::new(self.order_id, self.request_id, self.amount, code)
             .with_order_info(self.order_info.unwrap_or_default())
@@ -397,8 +400,18 @@ mod tests {
         let neither = r#"{"orderId":"O-1","requestId":"R-1","amount":50000}"#;
         assert_eq!(
             pos(neither).unwrap().into_payment(None).unwrap_err(),
+            Error::missing("encryptedPaymentCode")
+        );
+        let key = MomoPublicKey::parse(include_str!(
+            "../../../tests/keys/test_rsa2048_public_spki.b64"
+        ))
+        .unwrap();
+        assert_eq!(
+            pos(neither).unwrap().into_payment(Some(&key)).unwrap_err(),
             Error::missing("paymentCode")
         );
+        let payment = pos(plain).unwrap().into_payment(Some(&key)).unwrap();
+        assert_eq!(payment.order_id(), "O-1");
     }
 
     #[test]
