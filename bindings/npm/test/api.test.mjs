@@ -139,7 +139,7 @@ test('inputs: lone surrogates, lossy numbers and unknown fields are refused with
 });
 
 test('MomoError codes are the core ErrorKind names in camelCase', () => {
-  const rust = readFileSync(`${repo}src/error.rs`, 'utf8');
+  const rust = readFileSync(`${repo}crates/momo-pos/src/error.rs`, 'utf8');
   const asStr = rust.slice(rust.indexOf('pub const fn as_str'));
   const kinds = [...asStr.slice(0, asStr.indexOf('\n    }\n')).matchAll(/=> "([a-z_]+)"/g)].map((m) => m[1]);
   const camel = (snake) => snake.replace(/_([a-z])/g, (_, c) => c.toUpperCase());

@@ -125,7 +125,7 @@ test('every string-literal type in the shipped declarations is camelCase', () =>
 
 test('JS names are the camelCase of the core names (nextStep, category, error codes)', () => {
   const camel = (snake) => snake.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-  const rust = readFileSync(`${repo}src/result_code.rs`, 'utf8');
+  const rust = readFileSync(`${repo}crates/momo-pos/src/result_code.rs`, 'utf8');
   const names = (fn) => {
     const from = rust.indexOf(`impl ${fn} {`);
     const body = rust.slice(from, rust.indexOf('\n}\n', from));
@@ -133,7 +133,7 @@ test('JS names are the camelCase of the core names (nextStep, category, error co
   };
   assert.deepEqual([...members('NextStep')].sort(), names('NextStep').sort());
   assert.deepEqual([...members('ResultCategory')].sort(), names('Category').sort());
-  const errors = readFileSync(`${repo}src/error.rs`, 'utf8');
+  const errors = readFileSync(`${repo}crates/momo-pos/src/error.rs`, 'utf8');
   const asStr = errors.slice(errors.indexOf('pub const fn as_str'));
   const kinds = [...asStr.slice(0, asStr.indexOf('\n    }\n')).matchAll(/=> "([a-z_]+)"/g)].map((m) => camel(m[1]));
   assert.deepEqual([...members('MomoErrorCode')].sort(), kinds.sort());
