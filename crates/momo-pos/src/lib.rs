@@ -61,6 +61,8 @@
 //! `momo_pos.h`) and as the `momo-pos` npm package (WebAssembly), from the
 //! repository's other crates; this one has no C symbols, no wasm-bindgen and
 //! no `unsafe`.
+//! On `wasm32-unknown-unknown` it takes its randomness from the host: enable
+//! `getrandom`'s `wasm_js` feature in the final binary's manifest.
 
 #![forbid(unsafe_code)]
 
@@ -109,6 +111,11 @@ pub use response::{Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, 
 pub use result_code::{explain, Category, NextStep, ResultCodeInfo};
 pub use rules::{AmountLimits, MAX_ITEMS, MAX_REQUEST_ID_LEN};
 pub use signature::{hmac_sha256_hex, SIGNATURE_HEX_LEN};
+
+// The README's example is compiled with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
 
 #[cfg(test)]
 mod tests {
