@@ -3,47 +3,124 @@
 //! environment, never from flags (flags end up in shell history and `ps`).
 //!
 //! Exit codes: 0 success, 1 rejected input or failed verification, 2 usage
-//! or configuration error.
+//! or configuration error (clap's own usage errors exit 2 as well).
 
 use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
+use momo_pos::input::{self, ConfirmInput, PosPaymentInput, StatusQueryInput};
 use momo_pos::{
-    explain, Answer, Authenticity, Client, Confirm, ConfirmAction, CredentialFields, Credentials,
-    EncryptedPaymentCode, Environment, Error, Item, Lang, MomoPublicKey, PaymentCode, PosPayment,
-    Response, SignedRequest, StatusQuery, UserInfo, MAX_BODY_BYTES,
+    explain, Answer, Authenticity, Client, CredentialFields, Credentials, Environment, Error, Lang,
+    MomoPublicKey, PaymentCode, Response, SignedRequest, MAX_BODY_BYTES,
 };
 use momo_pos_testkit as simulation;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 
-const USAGE: &str = "\
-momo-pos: MoMo Quick Pay (POS Scanner) from the command line
-
-USAGE:
-  momo-pos pos-request              < pos fields (JSON)       signed pos request
-  momo-pos query-request            < {orderId, requestId}    signed status query
-  momo-pos confirm-request          < {orderId, requestId, amount, requestType}
-  momo-pos verify-ipn               < raw IPN body            verified notification
-  momo-pos verify-response pos|query|confirm < raw answer body
-  momo-pos normalize-code CODE                               normalized payment code
-  momo-pos explain CODE [--lang vi|en]                       what a result code means (vi by default)
-  momo-pos simulate [--list]                                 the transaction driver's scenarios
-  momo-pos simulate SCENARIO [--json]                        play one against a scripted MoMo double
-  momo-pos simulate --script FILE [--json]                   replay what MoMo did (README: script format)
-
-ENVIRONMENT (secrets come only from here):
+const ENVIRONMENT: &str = "\
+ENVIRONMENT (secrets come only from here, never from flags):
   MOMO_PARTNER_CODE, MOMO_ACCESS_KEY, MOMO_SECRET_KEY   merchant credentials
   MOMO_PUBLIC_KEY (key text) or MOMO_PUBLIC_KEY_FILE    MoMo's RSA public key (pos-request)
   MOMO_ENV        test (default), production, or a base URL such as http://127.0.0.1:8080
 
-pos-request reads MoMo's camelCase fields: orderId, requestId, amount, paymentCode
-(the code as scanned, encrypted here) or encryptedPaymentCode (already encrypted),
-orderInfo, extraData, storeId, storeName, subPartnerCode, orderGroupId, autoCapture,
-ipnUrl, items, userInfo, requestTime, lang. It prints {url, headers, body, rawSignature}.
+EXIT: 0 success, 1 rejected input or failed verification, 2 usage or configuration error.";
 
-EXIT: 0 success, 1 rejected input or failed verification, 2 usage or configuration error.
-";
+/// MoMo Quick Pay (POS Scanner) from the command line: signed requests,
+/// verified answers and notifications, result codes, simulated payments.
+#[derive(Parser)]
+#[command(name = "momo-pos", version, after_help = ENVIRONMENT)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Sign a pos payment read from stdin; prints {url, headers, body, rawSignature}.
+    ///
+    /// stdin: a JSON object in MoMo's camelCase field names: orderId,
+    /// requestId, amount, and paymentCode (the code as scanned, encrypted here
+    /// with MOMO_PUBLIC_KEY) or encryptedPaymentCode (already encrypted);
+    /// optional orderInfo, extraData, storeId, storeName, subPartnerCode,
+    /// orderGroupId (a number or a string of digits), autoCapture, ipnUrl,
+    /// items, userInfo, requestTime, lang. stdout: {url, headers, body,
+    /// rawSignature}; POST body to url with headers.
+    PosRequest,
+    /// Sign a status query read from stdin.
+    ///
+    /// stdin: {"orderId", "requestId", "lang"?}. stdout: {url, headers, body,
+    /// rawSignature}.
+    QueryRequest,
+    /// Sign a capture or cancel of an authorized payment read from stdin.
+    ///
+    /// stdin: {"orderId", "requestId", "amount", "requestType": "capture" |
+    /// "cancel", "description"?, "lang"?}. stdout: {url, headers, body,
+    /// rawSignature}.
+    ConfirmRequest,
+    /// Verify a payment notification (IPN) from its raw body on stdin.
+    ///
+    /// stdin: the body exactly as MoMo POSTed it. stdout: the verified
+    /// notification with its dedupeKey and what its result code means; exit 1
+    /// when the signature or a field is wrong.
+    VerifyIpn,
+    /// Parse an answer of MoMo from its raw body on stdin, verifying its
+    /// signature when it carries one.
+    ///
+    /// stdin: the answer's body. stdout: {authenticity, body, result}; an
+    /// unsigned answer is shown with a warning on stderr.
+    VerifyResponse {
+        /// Which call the answer is for.
+        #[arg(value_enum)]
+        kind: AnswerKind,
+    },
+    /// Print the normalized payment code (scanner prefix and whitespace
+    /// removed), or say which character is wrong.
+    NormalizeCode {
+        /// The code as the scanner typed it.
+        code: String,
+    },
+    /// Explain a result code: message, whether it is final, the next step.
+    Explain {
+        /// MoMo's resultCode.
+        #[arg(allow_negative_numbers = true)]
+        code: i64,
+        /// Language of the message.
+        #[arg(long, default_value = "vi", value_parser = parse_lang)]
+        lang: Lang,
+    },
+    /// Play the payment driver against a scripted MoMo double.
+    ///
+    /// Without arguments (or with --list) lists the named scenarios; with a
+    /// SCENARIO prints its journal; with --script FILE replays a script of
+    /// what MoMo did (README: "Replaying an incident").
+    Simulate {
+        /// A scenario of `momo-pos simulate --list`.
+        #[arg(conflicts_with_all = ["script", "list"])]
+        scenario: Option<String>,
+        /// List the named scenarios.
+        #[arg(long)]
+        list: bool,
+        /// Replay a script file instead of a named scenario.
+        #[arg(long, value_name = "FILE", conflicts_with = "list")]
+        script: Option<PathBuf>,
+        /// Print steps, journal and outcome as JSON.
+        #[arg(long, conflicts_with = "list")]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AnswerKind {
+    Pos,
+    Query,
+    Confirm,
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    text.parse().map_err(|_| "vi or en".to_owned())
+}
 
 /// How a command failed; decides the exit code.
 enum Failure {
@@ -62,9 +139,9 @@ impl From<Error> for Failure {
 type Outcome = Result<String, Failure>;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = run(&args);
-    match result {
+    // --help and --version exit 0, clap's usage errors exit 2, naming the flag.
+    let cli = Cli::parse();
+    match run(cli.command) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe is the reader's choice, not our failure.
@@ -89,34 +166,29 @@ fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ")
 }
 
-fn run(args: &[String]) -> Outcome {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        [] | ["help" | "--help" | "-h"] => Ok(USAGE.trim_end().to_owned()),
-        ["--version" | "-V"] => Ok(format!("momo-pos {}", env!("CARGO_PKG_VERSION"))),
-        ["pos-request"] => pos_request(&read_stdin()?),
-        ["query-request"] => query_request(&read_stdin()?),
-        ["confirm-request"] => confirm_request(&read_stdin()?),
-        ["verify-ipn"] => verify_ipn(&read_stdin()?),
-        ["verify-response", kind] => verify_response(kind, &read_stdin()?),
-        ["normalize-code", code] => Ok(PaymentCode::parse(code)?.as_str().to_owned()),
-        ["explain", code] => explain_code(code, Lang::default()),
-        ["explain", code, "--lang", lang] | ["explain", "--lang", lang, code] => {
-            let lang = lang
-                .parse::<Lang>()
-                .map_err(|_| Failure::Usage("--lang takes vi or en".into()))?;
-            explain_code(code, lang)
-        }
-        ["simulate"] | ["simulate", "--list"] => Ok(list_scenarios()),
-        ["simulate", "--script", file] => simulate_script(file, false),
-        ["simulate", "--script", file, "--json"] | ["simulate", "--json", "--script", file] => {
-            simulate_script(file, true)
-        }
-        ["simulate", name] => simulate(name, false),
-        ["simulate", name, "--json"] | ["simulate", "--json", name] => simulate(name, true),
-        [command, ..] => Err(Failure::Usage(format!(
-            "unknown command or wrong arguments: {command}"
-        ))),
+fn run(command: Option<Command>) -> Outcome {
+    let Some(command) = command else {
+        return Ok(Cli::command().render_long_help().to_string());
+    };
+    match command {
+        Command::PosRequest => pos_request(&read_stdin()?),
+        Command::QueryRequest => query_request(&read_stdin()?),
+        Command::ConfirmRequest => confirm_request(&read_stdin()?),
+        Command::VerifyIpn => verify_ipn(&read_stdin()?),
+        Command::VerifyResponse { kind } => verify_response(kind, &read_stdin()?),
+        Command::NormalizeCode { code } => Ok(PaymentCode::parse(&code)?.as_str().to_owned()),
+        Command::Explain { code, lang } => explain_code(code, lang),
+        Command::Simulate {
+            scenario,
+            script,
+            json,
+            ..
+        } => match (scenario, script) {
+            (Some(name), None) => simulate(&name, json),
+            (None, Some(file)) => simulate_script(&file, json),
+            // clap refuses both; none (or --list) lists the scenarios.
+            _ => Ok(list_scenarios()),
+        },
     }
 }
 
@@ -180,127 +252,38 @@ fn public_key() -> Result<MomoPublicKey, Failure> {
     MomoPublicKey::parse(&text).map_err(|e| Failure::Usage(e.to_string()))
 }
 
-/// Parses stdin JSON into `T`; serde names the unknown or mistyped field.
-fn input<'a, T: Deserialize<'a>>(stdin: &'a [u8]) -> Result<T, Failure> {
-    serde_json::from_slice(stdin).map_err(|e| Failure::Rejected(format!("input: {e}")))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PosInput {
-    order_id: String,
-    request_id: String,
-    amount: u64,
-    payment_code: Option<String>,
-    encrypted_payment_code: Option<String>,
-    #[serde(default)]
-    order_info: String,
-    #[serde(default)]
-    extra_data: String,
-    store_id: Option<String>,
-    store_name: Option<String>,
-    sub_partner_code: Option<String>,
-    order_group_id: Option<u64>,
-    auto_capture: Option<bool>,
-    ipn_url: Option<String>,
-    #[serde(default)]
-    items: Vec<Item>,
-    user_info: Option<UserInfo>,
-    request_time: Option<u64>,
-    lang: Option<Lang>,
+/// Reads stdin as one of the core's inputs; errors name the field.
+fn read_input<T: serde::de::DeserializeOwned>(stdin: &[u8]) -> Result<T, Failure> {
+    let text = std::str::from_utf8(stdin)
+        .map_err(|e| Failure::Rejected(format!("input: not UTF-8 ({e})")))?;
+    Ok(input::from_json(text, "input")?)
 }
 
 fn pos_request(stdin: &[u8]) -> Outcome {
-    let i: PosInput = input(stdin)?;
+    let input: PosPaymentInput = read_input(stdin)?;
+    if input.payment_code.is_none() && input.encrypted_payment_code.is_none() {
+        // The CLI takes either form: name the one its help leads with.
+        return Err(Error::missing("paymentCode").into());
+    }
     let client = client()?;
-    let code = match (i.payment_code, i.encrypted_payment_code) {
-        (Some(plain), None) => public_key()?.encrypt(&PaymentCode::parse(&plain)?)?,
-        (None, Some(encrypted)) => EncryptedPaymentCode::from_base64(&encrypted)?,
-        (Some(_), Some(_)) => {
-            return Err(Failure::Rejected(
-                "paymentCode: give paymentCode or encryptedPaymentCode, not both".into(),
-            ))
-        }
-        (None, None) => {
-            return Err(Error::MissingField {
-                field: "paymentCode".into(),
-            }
-            .into())
-        }
+    // The key only when there is a code to encrypt: an already encrypted
+    // payment is signed without MOMO_PUBLIC_KEY.
+    let key = match input.payment_code {
+        Some(_) => Some(public_key()?),
+        None => None,
     };
-    let mut payment = PosPayment::new(i.order_id, i.request_id, i.amount, code)
-        .order_info(i.order_info)
-        .extra_data(i.extra_data)
-        .items(i.items);
-    if let Some(v) = i.store_id {
-        payment = payment.store_id(v);
-    }
-    if let Some(v) = i.store_name {
-        payment = payment.store_name(v);
-    }
-    if let Some(v) = i.sub_partner_code {
-        payment = payment.sub_partner_code(v);
-    }
-    if let Some(v) = i.order_group_id {
-        payment = payment.order_group_id(v);
-    }
-    if let Some(v) = i.auto_capture {
-        payment = payment.auto_capture(v);
-    }
-    if let Some(v) = i.ipn_url {
-        payment = payment.ipn_url(v);
-    }
-    if let Some(v) = i.user_info {
-        payment = payment.user_info(v);
-    }
-    if let Some(v) = i.request_time {
-        payment = payment.request_time(v);
-    }
-    if let Some(v) = i.lang {
-        payment = payment.lang(v);
-    }
+    let payment = input.into_payment(key.as_ref())?;
     print_request(&client.pos_request(&payment)?)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct QueryInput {
-    order_id: String,
-    request_id: String,
-    lang: Option<Lang>,
-}
-
 fn query_request(stdin: &[u8]) -> Outcome {
-    let i: QueryInput = input(stdin)?;
-    let client = client()?;
-    let mut query = StatusQuery::new(i.order_id, i.request_id);
-    if let Some(lang) = i.lang {
-        query = query.lang(lang);
-    }
-    print_request(&client.query_request(&query)?)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ConfirmInput {
-    order_id: String,
-    request_id: String,
-    amount: u64,
-    request_type: ConfirmAction,
-    #[serde(default)]
-    description: String,
-    lang: Option<Lang>,
+    let input: StatusQueryInput = read_input(stdin)?;
+    print_request(&client()?.query_request(&input.into_query())?)
 }
 
 fn confirm_request(stdin: &[u8]) -> Outcome {
-    let i: ConfirmInput = input(stdin)?;
-    let client = client()?;
-    let mut confirm =
-        Confirm::new(i.order_id, i.request_id, i.amount, i.request_type).description(i.description);
-    if let Some(lang) = i.lang {
-        confirm = confirm.lang(lang);
-    }
-    print_request(&client.confirm_request(&confirm)?)
+    let input: ConfirmInput = read_input(stdin)?;
+    print_request(&client()?.confirm_request(&input.into_confirm())?)
 }
 
 #[derive(Serialize)]
@@ -342,15 +325,12 @@ fn verify_ipn(stdin: &[u8]) -> Outcome {
     to_json(&value)
 }
 
-fn verify_response(kind: &str, stdin: &[u8]) -> Outcome {
+fn verify_response(kind: AnswerKind, stdin: &[u8]) -> Outcome {
     let client = client()?;
     match kind {
-        "pos" => print_response(client.parse_pos_response(stdin)?),
-        "query" => print_response(client.parse_query_response(stdin)?),
-        "confirm" => print_response(client.parse_confirm_response(stdin)?),
-        other => Err(Failure::Usage(format!(
-            "verify-response takes pos, query or confirm, not {other:?}"
-        ))),
+        AnswerKind::Pos => print_response(client.parse_pos_response(stdin)?),
+        AnswerKind::Query => print_response(client.parse_query_response(stdin)?),
+        AnswerKind::Confirm => print_response(client.parse_confirm_response(stdin)?),
     }
 }
 
@@ -365,10 +345,7 @@ fn print_response<T: Serialize + AsRef<Answer>>(response: Response<T>) -> Outcom
     }))
 }
 
-fn explain_code(code: &str, lang: Lang) -> Outcome {
-    let code: i64 = code
-        .parse()
-        .map_err(|_| Failure::Usage(format!("result code must be an integer, not {code:?}")))?;
+fn explain_code(code: i64, lang: Lang) -> Outcome {
     let info = explain(code);
     to_json(&serde_json::json!({
         "code": info.code,
@@ -414,10 +391,11 @@ fn simulate(name: &str, as_json: bool) -> Outcome {
 
 /// Plays a script file of the format in the README ("Replaying an
 /// incident").
-fn simulate_script(path: &str, as_json: bool) -> Outcome {
+fn simulate_script(path: &std::path::Path, as_json: bool) -> Outcome {
+    let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Usage(format!("cannot read script {path}: {e}")))?;
-    report(path, &simulation::Script::from_json(&text)?, as_json)
+        .map_err(|e| Failure::Usage(format!("cannot read script {shown}: {e}")))?;
+    report(&shown, &simulation::Script::from_json(&text)?, as_json)
 }
 
 fn report(name: &str, script: &simulation::Script, as_json: bool) -> Outcome {

@@ -165,7 +165,15 @@ fn rejected_input_exits_1_and_names_the_field() {
         ),
         (
             r#"{"orderId":"a","requestId":"r","amount":"1000","paymentCode":"MM561918531775222861"}"#,
-            "input",
+            "amount: invalid type",
+        ),
+        (
+            r#"{"orderId":"a","amount":1000,"paymentCode":"MM561918531775222861"}"#,
+            "requestId: required field is missing",
+        ),
+        (
+            r#"{"orderId":"a","requestId":"r","amount":1000,"paymentCode":"MM561918531775222861","items":[{"id":"1","name":"A","price":1,"quantity":1,"totalPrice":1,"imageURL":"x"}]}"#,
+            "items[0].imageURL",
         ),
     ] {
         let out = run(&["pos-request"], input, true);
@@ -335,6 +343,66 @@ fn usage_errors_exit_2() {
     let out = run(&["help"], "", false);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("MOMO_SECRET_KEY"));
+    let out = run(&[], "", false);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pos-request"));
+}
+
+#[test]
+fn every_subcommand_has_help_naming_its_input() {
+    for (command, mentions) in [
+        ("pos-request", "encryptedPaymentCode"),
+        ("query-request", "requestId"),
+        ("confirm-request", "requestType"),
+        ("verify-ipn", "dedupeKey"),
+        ("verify-response", "authenticity"),
+        ("normalize-code", "scanner"),
+        ("explain", "--lang"),
+        ("simulate", "--script"),
+    ] {
+        let out = run(&[command, "--help"], "", false);
+        assert_eq!(out.status.code(), Some(0), "{command}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(mentions), "{command} --help: {text}");
+    }
+}
+
+#[test]
+fn version_and_bad_flags() {
+    let out = run(&["--version"], "", false);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("momo-pos {}", env!("CARGO_PKG_VERSION"))
+    );
+    for (args, named) in [
+        (&["pos-request", "--amount", "5"][..], "--amount"),
+        (&["explain", "0", "--lang", "fr"], "fr"),
+        (&["simulate", "--script"], "--script"),
+        (&["frobnicate"], "frobnicate"),
+    ] {
+        let out = run(args, "", false);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(named), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn order_group_id_keeps_every_digit() {
+    for given in ["18446744073709551615", "\"18446744073709551615\""] {
+        let input = format!(
+            r#"{{"orderId":"a","requestId":"r","amount":1000,"paymentCode":"MM561918531775222861","orderGroupId":{given}}}"#
+        );
+        let out = run(&["pos-request"], &input, true);
+        assert_eq!(out.status.code(), Some(0), "{given}: {}", stderr(&out));
+        let v = stdout_json(&out);
+        assert!(
+            v["body"]
+                .to_string()
+                .contains("\"orderGroupId\":18446744073709551615"),
+            "{v}"
+        );
+    }
 }
 
 #[test]
