@@ -4,7 +4,7 @@
 //! turns [`momo_pos::Error`] into a JS `MomoError`. Every rule lives in the core.
 //! Every string union of the JS API is camelCase (`"captureOrCancel"`,
 //! `"invalidState"`): the core's multi-word snake_case names, which the C ABI
-//! and the CLI keep, are mapped in [`names`].
+//! and the CLI keep, are mapped in the `names` module.
 //!
 //! Two wasm binaries are built from it. Without the `signing` feature
 //! only public-key code is compiled in (`momo-pos/browser`: payment codes,

@@ -114,7 +114,7 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Run> {
     play(&scenario.script()?, options)
 }
 
-/// Plays `script` with the [`DriverConfig`] it names (defaults otherwise).
+/// Plays `script` with the [`DriverConfig`](momo_pos::driver::DriverConfig) it names (defaults otherwise).
 pub fn play(script: &Script, options: RunOptions) -> Result<Run> {
     let client = client()?;
     let config = script.config.clone().unwrap_or_default();
