@@ -7,6 +7,7 @@ export const SIGNED_KEYS = {
   pos: ['amount', 'extraData', 'orderId', 'orderInfo', 'partnerCode', 'paymentCode', 'requestId'],
   query: ['orderId', 'partnerCode', 'requestId'],
   confirm: ['amount', 'description', 'orderId', 'partnerCode', 'requestId', 'requestType'],
+  refund: ['amount', 'description', 'orderId', 'partnerCode', 'requestId', 'transId'],
   ipn: ['amount', 'extraData', 'message', 'orderId', 'orderInfo', 'orderType', 'partnerCode',
     'payType', 'requestId', 'responseTime', 'resultCode', 'transId'],
 };
@@ -16,7 +17,11 @@ export const REQUIRED = {
   pos: ['partnerCode', 'orderId', 'requestId', 'amount', 'paymentCode', 'orderInfo', 'signature'],
   query: ['partnerCode', 'orderId', 'requestId', 'signature'],
   confirm: ['partnerCode', 'orderId', 'requestId', 'requestType', 'amount', 'signature'],
+  refund: ['partnerCode', 'orderId', 'requestId', 'amount', 'transId', 'signature'],
 };
+
+/** Fields that are numbers, checked on their own (amount: 21/22; transId: transIdDigits). */
+const NOT_STRINGS = new Set(['amount', 'transId']);
 
 export const ORDER_ID = /^[0-9a-zA-Z]([-_.]*[0-9a-zA-Z]+)*$/;
 export const MAX_REQUEST_ID = 50;
@@ -58,12 +63,32 @@ export function signatureValid(kind, body, accessKey, secretKey) {
 export function missingField(kind, body) {
   for (const k of REQUIRED[kind]) {
     if (!(k in body) || body[k] === null) return `${k} is missing`;
-    if (k !== 'amount' && typeof body[k] !== 'string') return `${k} must be a string`;
+    if (!NOT_STRINGS.has(k) && typeof body[k] !== 'string') return `${k} must be a string`;
   }
   for (const k of ['extraData', 'description', 'lang', 'ipnUrl', 'storeId', 'storeName', 'subPartnerCode']) {
     if (k in body && body[k] !== null && typeof body[k] !== 'string') return `${k} must be a string`;
   }
   return null;
+}
+
+const LONG_MAX = 2n ** 63n - 1n;
+
+/**
+ * A refund's transId from its value's text as written in the body (see
+ * wire.mjs memberTexts): a bare JSON integer (how MoMo writes a Long, and how
+ * the SDK sends it) or a string of digits. Returns the digits, or null when
+ * it is neither or does not fit a Long. Never goes through a double: above
+ * 2^53 that would name another payment.
+ * @param {string | undefined} text
+ */
+export function transIdDigits(text) {
+  if (text === undefined) return null;
+  let digits = text;
+  if (text.startsWith('"')) {
+    try { digits = JSON.parse(text); } catch { return null; }
+  }
+  if (typeof digits !== 'string' || !/^(0|[1-9][0-9]{0,18})$/.test(digits)) return null;
+  return BigInt(digits) <= LONG_MAX ? digits : null;
 }
 
 /**

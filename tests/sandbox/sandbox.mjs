@@ -1,6 +1,7 @@
-// A local MoMo "Quick Pay - POS Scanner" sandbox: a test double for POS
-// hosts. Plain node:http + node:crypto, no dependencies, and nothing from the
-// momo-pos package (an independent implementation of MoMo's side).
+// A local MoMo "Quick Pay - POS Scanner" sandbox (pos, query, confirm, and
+// refunds of its payments): a test double for POS hosts. Plain node:http +
+// node:crypto, no dependencies, and nothing from the momo-pos package (an
+// independent implementation of MoMo's side).
 //
 //   import { startSandbox } from './tests/sandbox/sandbox.mjs';
 //   const sb = await startSandbox({ port: 0, slowMs: 500 });
@@ -14,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { message } from './messages.mjs';
 import {
   ORDER_ID, MAX_REQUEST_ID, PAYMENT_CODE, amountCode, decryptPaymentCode, langProblem,
-  missingField, pkcs1Problem, posFieldProblem, rawSignature, sign, signatureValid,
+  missingField, pkcs1Problem, posFieldProblem, rawSignature, sign, signatureValid, transIdDigits,
 } from './rules.mjs';
 import { scenarioOf } from './scenarios.mjs';
-import { JSON_TYPE, RawJson, objectText, postJson } from './wire.mjs';
+import { JSON_TYPE, RawJson, arrayText, memberTexts, objectText, postJson } from './wire.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -38,12 +39,36 @@ export const DEFAULTS = Object.freeze({
   ipnTimeoutMs: 15000,
   minAmount: 1000,
   maxAmount: 5000000,
+  // Refunds have their own bounds on MoMo's refund page, not the pos ones.
+  refundMinAmount: 1000,
+  refundMaxAmount: 50000000,
 });
 
 /** transIds start above 2^53 so a client that parses them as doubles breaks visibly. */
 const FIRST_TRANS_ID = 9007199254740993n;
 const MAX_BODY = 1024 * 1024;
-const ENDPOINTS = { '/v2/gateway/api/pos': 'pos', '/v2/gateway/api/query': 'query', '/v2/gateway/api/confirm': 'confirm' };
+const ENDPOINTS = {
+  '/v2/gateway/api/pos': 'pos',
+  '/v2/gateway/api/query': 'query',
+  '/v2/gateway/api/confirm': 'confirm',
+  '/v2/gateway/api/refund': 'refund',
+};
+
+/**
+ * The ledger's invariant, checked every time the ledger is read: no payment
+ * refunded beyond what it took. The sandbox refuses such refunds (1081), so
+ * this should never report; it is what tests assert on. Returns texts.
+ * @param {Record<string, { amount: number|null, refunded: number, refunds: Array<{ amount: number }> }>} orders
+ */
+export function refundInvariantViolations(orders) {
+  const out = [];
+  for (const [id, ord] of Object.entries(orders)) {
+    const sum = ord.refunds.reduce((n, r) => n + r.amount, 0);
+    if (sum !== ord.refunded) out.push(`invariant: order ${id} lists refunds of ${sum} but a refunded total of ${ord.refunded}`);
+    if (ord.refunded > (ord.amount ?? 0)) out.push(`invariant: order ${id} refunded ${ord.refunded}, more than its paid amount ${ord.amount}`);
+  }
+  return out;
+}
 
 /** Thrown when the sandbox cannot start (e.g. Node refuses PKCS#1 v1.5). */
 export class SandboxStartError extends Error {
@@ -77,6 +102,9 @@ export async function startSandbox(options = {}) {
       orders: new Map(),       // orderId -> Order
       requests: new Map(),     // requestId -> { path, sha256, outcome: Promise<Outcome> }
       chargedCodes: new Map(), // paymentCode digits -> orderId
+      payments: new Map(),     // payment transId digits -> orderId
+      refunds: new Map(),      // refund orderId -> { paymentOrderId, refund } (applied refunds only)
+      refundTransIds: new Map(), // refund transId digits -> refund orderId
       unknown: [],
       violations: [],
       timers: new Set(),
@@ -103,6 +131,7 @@ export async function startSandbox(options = {}) {
       ord = {
         scenario: null, amount: null, state: null, charges: 0, paymentCode: null,
         pos: [], queries: [], confirms: [], ipns: [],
+        refunds: [], refunded: 0, refundRequests: [],
         payment: null, firstAtMs: Date.now(),
       };
       st.orders.set(orderId, ord);
@@ -210,6 +239,9 @@ export async function startSandbox(options = {}) {
     if (ord.payment) {
       return reject(41, `new requestId for orderId ${orderId}, which already has a pos payment (requestId ${ord.payment.requestId}): resend the same bytes or query instead`);
     }
+    // One orderId namespace per merchant: a refund's orderId is taken too.
+    const refunded = st.refunds.get(orderId);
+    if (refunded) return reject(41, `orderId ${orderId} is already the orderId of a refund of order ${refunded.paymentOrderId}`);
     if (Number.isSafeInteger(body.amount)) ord.amount = body.amount;
     const ac = amountCode(body.amount, o.minAmount, o.maxAmount);
     if (ac) return reject(ac, ac === 21 ? 'amount is not an integer' : `amount ${body.amount} out of range ${o.minAmount}..${o.maxAmount}`);
@@ -236,6 +268,7 @@ export async function startSandbox(options = {}) {
     };
     ord.payment = pay;
     ord.amount = pay.amount;
+    st.payments.set(pay.transId.toString(), orderId);
     const answer = (code) => answerText('pos', body, code, { amount: pay.amount, transId: pay.transId });
     const settle = (code) => {
       ord.state = code;
@@ -291,7 +324,7 @@ export async function startSandbox(options = {}) {
         amount: pay.amount,
         transId: pay.transId,
         extra: [['extraData', pay.extraData], ['payType', 'pos'], ['paymentOption', 'momo'],
-          ['refundTrans', []], ['promotionInfo', null]],
+          ['refundTrans', refundTrans(ord)], ['promotionInfo', null]],
       }),
     };
     if (ord.scenario === 'late_query' && !pay.queried) {
@@ -301,6 +334,17 @@ export async function startSandbox(options = {}) {
       answer.holdMs = o.lateMs;
     }
     return answer;
+  }
+
+  /**
+   * A query answer's `refundTrans`: the payment's applied refunds, oldest
+   * first (refusals such as 1080/1081/1088 took no money and are not listed).
+   */
+  function refundTrans(ord) {
+    return arrayText(ord.refunds.map((r) => [
+      ['orderId', r.orderId], ['amount', r.amount], ['resultCode', r.resultCode],
+      ['transId', new RawJson(r.transId)], ['createdTime', r.createdTime],
+    ]));
   }
 
   function confirm(body) {
@@ -339,16 +383,103 @@ export async function startSandbox(options = {}) {
     return reject(47, `a confirm of a payment that is not authorized (state ${ord.state})`);
   }
 
+  /**
+   * Handles one parsed, authenticated, not-yet-seen refund request;
+   * `body.transId` is the payment's transId as digits (see handleApi).
+   * The rules in order: amount, lang; the payment exists, is paid and may be
+   * refunded (1088); the refund orderId is new (41); the amount is still
+   * refundable (1081); then the scenario's retry-later (1080), else applied.
+   */
+  function refund(body) {
+    const { orderId, requestId, transId } = body;
+    const paymentOrderId = st.payments.get(transId);
+    const ord = paymentOrderId === undefined ? undefined : st.orders.get(paymentOrderId);
+    const pay = ord?.payment;
+    const reject = (code, why) => {
+      if (why) violation(`refund ${orderId} of transId ${transId} (requestId ${requestId}): ${why}`);
+      return { code, text: answerText('refund', body, code) };
+    };
+    const ac = amountCode(body.amount, o.refundMinAmount, o.refundMaxAmount);
+    if (ac) return reject(ac, ac === 21 ? 'amount is not an integer' : `amount ${body.amount} out of the refund range ${o.refundMinAmount}..${o.refundMaxAmount}`);
+    const lp = langProblem(body);
+    if (lp) return reject(20, lp);
+    // MoMo does not document the answer to a transId it never issued; 1088
+    // ("not eligible to be refunded") is our choice.
+    if (!pay) {
+      const ofRefund = st.refundTransIds.get(transId);
+      return reject(1088, ofRefund === undefined ? 'no payment with this transId'
+        : `transId ${transId} is the refund ${ofRefund}'s, not a payment's`);
+    }
+    if (ord.state !== 0) return reject(1088, `payment ${paymentOrderId} is not successful (state ${ord.state}): only a paid payment can be refunded`);
+    if (ord.scenario === 'not_refundable') return reject(1088, null);
+    if (st.orders.get(orderId)?.payment) {
+      return reject(41, orderId === paymentOrderId
+        ? `the refund orderId is the payment's own orderId ${orderId}: a refund needs a new orderId`
+        : `refund orderId ${orderId} is the orderId of another payment`);
+    }
+    const prior = st.refunds.get(orderId);
+    if (prior) {
+      return reject(41, `duplicate refund: refund orderId ${orderId} was already refunded (requestId ${prior.refund.requestId}, payment ${prior.paymentOrderId}); resend the same bytes or query the payment instead`);
+    }
+    // Paid minus refunded; refunds "in progress" would count too, but here
+    // every accepted refund is applied when received, so there are none.
+    const refundable = pay.amount - ord.refunded;
+    if (body.amount > refundable) {
+      return reject(1081, `refund beyond the paid amount: ${body.amount} asked, ${refundable} of ${pay.amount} still refundable on payment ${paymentOrderId}`);
+    }
+    if (ord.scenario === 'refund_retry_later') {
+      // Once per refund orderId: 1080 is final for that request, so the
+      // retry comes with a new requestId (same orderId, since nothing moved).
+      pay.retriedLater ??= new Set();
+      if (!pay.retriedLater.has(orderId)) {
+        pay.retriedLater.add(orderId);
+        return reject(1080, null);
+      }
+    }
+    const r = {
+      orderId, requestId, amount: body.amount, transId: (nextTransId++).toString(), resultCode: 0, createdTime: Date.now(),
+    };
+    ord.refunds.push(r);
+    ord.refunded += r.amount;
+    st.refunds.set(orderId, { paymentOrderId, refund: r });
+    st.refundTransIds.set(r.transId, orderId);
+    const outcome = { code: 0, text: answerText('refund', body, 0, { transId: r.transId }) };
+    if (ord.scenario === 'refund_slow') outcome.holdMs = o.slowMs;
+    if (ord.scenario === 'refund_dropped') outcome.drop = true;
+    return outcome;
+  }
+
   // ---- HTTP ----------------------------------------------------------
 
   async function handleApi(kind, urlPath, req, res, raw) {
     const sha = crypto.createHash('sha256').update(raw).digest('hex');
+    const text = raw.toString('utf8');
     let body;
-    try { body = JSON.parse(raw.toString('utf8')); } catch { body = undefined; }
-    const lists = { pos: 'pos', query: 'queries', confirm: 'confirms' };
+    try { body = JSON.parse(text); } catch { body = undefined; }
+    const lists = { pos: 'pos', query: 'queries', confirm: 'confirms', refund: 'refundRequests' };
+    // A refund names its payment by transId, a Long: JSON.parse has rounded
+    // it to a double, so take its digits from the text (null: not a Long).
+    let transIdBad = false;
+    if (kind === 'refund' && body && typeof body === 'object' && !Array.isArray(body) && 'transId' in body && body.transId !== null) {
+      const digits = transIdDigits(memberTexts(text).get('transId'));
+      if (digits === null) transIdBad = true;
+      else body = { ...body, transId: digits };
+    }
 
     /** Where this request is recorded: an order's list, or `unknown`. */
     const record = (entry) => {
+      if (kind === 'refund') {
+        // Under the payment it refunds, when the transId names one.
+        const paymentOrderId = body && !transIdBad ? st.payments.get(body.transId) : undefined;
+        if (paymentOrderId !== undefined) {
+          st.orders.get(paymentOrderId).refundRequests.push(entry);
+        } else {
+          entry.endpoint = kind;
+          entry.transId = body && typeof body.transId === 'string' ? body.transId : null;
+          st.unknown.push(entry);
+        }
+        return entry;
+      }
       const id = body && typeof body.orderId === 'string' ? body.orderId : null;
       const known = id !== null && (st.orders.has(id) || (kind === 'pos' && ORDER_ID.test(id)));
       if (known) {
@@ -363,19 +494,24 @@ export async function startSandbox(options = {}) {
       return entry;
     };
     const mkEntry = (code, sigOk) => {
-      const e = { requestId: body && typeof body.requestId === 'string' ? body.requestId : null };
+      const e = {};
+      // A refund entry sits under the payment: it names its own orderId.
+      if (kind === 'refund') e.orderId = body && typeof body.orderId === 'string' ? body.orderId : null;
+      e.requestId = body && typeof body.requestId === 'string' ? body.requestId : null;
+      if (kind === 'refund') e.amount = body ? body.amount ?? null : null;
       if (kind === 'confirm') e.requestType = body && typeof body.requestType === 'string' ? body.requestType : null;
       if (kind !== 'query') e.sha256 = sha;
       e.signatureValid = sigOk;
       e.resultCode = code;
-      if (kind === 'pos') { e.answered = false; e.atMs = 0; }
+      if (kind === 'pos' || kind === 'refund') e.answered = false;
+      if (kind === 'pos') e.atMs = 0;
       return e;
     };
     const send = (entry, text) => {
       if (res.destroyed || req.socket.destroyed) return;
       res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
-      if (kind === 'pos') entry.answered = true;
+      if ('answered' in entry) entry.answered = true;
     };
 
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
@@ -394,6 +530,7 @@ export async function startSandbox(options = {}) {
     };
     const missing = missingField(kind, body);
     if (missing) return early(20, missing);
+    if (transIdBad) return early(20, 'transId must be an integer Long (a JSON number, or a string of digits)');
     if (body.partnerCode !== o.partnerCode) return early(13, `unknown partnerCode ${body.partnerCode}`);
     if (!sigOk) return early(20, 'signature mismatch');
     if (body.requestId.length === 0 || body.requestId.length > MAX_REQUEST_ID) {
@@ -405,7 +542,8 @@ export async function startSandbox(options = {}) {
     if (seen) {
       if (seen.path !== urlPath || seen.sha256 !== sha) {
         const entry = record(mkEntry(40, true));
-        violation(`${kind} ${body.orderId}: requestId ${body.requestId} reused with a different body (first on ${seen.path})`);
+        const what = kind === 'refund' ? 'duplicate refund: ' : '';
+        violation(`${what}${kind} ${body.orderId}: requestId ${body.requestId} reused with a different body (first on ${seen.path})`);
         send(entry, answerText(kind, body, 40));
         return;
       }
@@ -419,7 +557,9 @@ export async function startSandbox(options = {}) {
     }
 
     const entry = record(mkEntry(null, true));
-    const handlers = { pos: () => pos(body, sha), query: () => query(body), confirm: () => confirm(body) };
+    const handlers = {
+      pos: () => pos(body, sha), query: () => query(body), confirm: () => confirm(body), refund: () => refund(body),
+    };
     const outcome = handlers[kind]();
     entry.resultCode = outcome.code;
     const memo = { path: urlPath, sha256: sha, outcome: Promise.resolve(outcome), released: false, wait: null };
@@ -450,9 +590,11 @@ export async function startSandbox(options = {}) {
       orders[id] = {
         scenario: ord.scenario, amount: ord.amount, state: ord.state, charges: ord.charges,
         paymentCode: ord.paymentCode, pos: ord.pos, queries: ord.queries, confirms: ord.confirms, ipns: ord.ipns,
+        refunds: ord.refunds, refunded: ord.refunded, refundRequests: ord.refundRequests,
       };
     }
-    return structuredClone({ orders, violations: st.violations, unknown: st.unknown });
+    const violations = [...st.violations, ...refundInvariantViolations(orders)];
+    return structuredClone({ orders, violations, unknown: st.unknown });
   }
 
   function reset() {
@@ -491,7 +633,7 @@ export async function startSandbox(options = {}) {
         reset();
         json(200, { reset: true });
       } else {
-        json(404, { error: `no ${req.method} ${urlPath} here; endpoints: POST /v2/gateway/api/{pos,query,confirm}, GET /_sandbox/ledger, POST /_sandbox/reset` });
+        json(404, { error: `no ${req.method} ${urlPath} here; endpoints: POST /v2/gateway/api/{pos,query,confirm,refund}, GET /_sandbox/ledger, POST /_sandbox/reset` });
       }
     });
   });

@@ -21,6 +21,8 @@ const FLAGS = {
   '--ipn-retry-ms': ['ipnRetryMs', 'int'],
   '--min-amount': ['minAmount', 'int'],
   '--max-amount': ['maxAmount', 'int'],
+  '--refund-min-amount': ['refundMinAmount', 'int'],
+  '--refund-max-amount': ['refundMaxAmount', 'int'],
 };
 
 const envName = (flag) => `MOMO_SANDBOX_${flag.slice(2).replace(/-/g, '_').toUpperCase()}`;
@@ -34,7 +36,8 @@ function usage() {
 
 Usage: node --security-revert=CVE-2023-46809 tests/sandbox/server.mjs [options]
 
-Endpoints: POST /v2/gateway/api/pos, /v2/gateway/api/query, /v2/gateway/api/confirm
+Endpoints: POST /v2/gateway/api/pos, /v2/gateway/api/query, /v2/gateway/api/confirm,
+           /v2/gateway/api/refund
            GET /_sandbox/ledger, POST /_sandbox/reset
 
 Options (each also from its environment variable; flags win):
@@ -42,7 +45,8 @@ ${lines.join('\n')}
   --quiet                env MOMO_SANDBOX_QUIET=1             no request log on stderr
   --help                 this text
 
-Scenarios, by the last four digits of the decrypted payment code:
+Scenarios, by the last four digits of the decrypted payment code (for a
+refund: of the payment it refunds):
 ${scenarioTable()}
 `;
 }

@@ -52,6 +52,7 @@ const KEYS = {
   pos: ['amount', 'extraData', 'orderId', 'orderInfo', 'partnerCode', 'paymentCode', 'requestId'],
   query: ['orderId', 'partnerCode', 'requestId'],
   confirm: ['amount', 'description', 'orderId', 'partnerCode', 'requestId', 'requestType'],
+  refund: ['amount', 'description', 'orderId', 'partnerCode', 'requestId', 'transId'],
 };
 
 /** Signs `fields` for `kind` and returns the JSON body text. */
@@ -77,6 +78,25 @@ export function confirmBody({ id, requestId, requestType, amount = 59000, lang =
   return signed('confirm', {
     partnerCode: PARTNER, orderId: id, requestId: requestId ?? `${id}-c${++ids}`, requestType, amount, lang, description: '',
   });
+}
+
+/**
+ * A refund request body (text). `transId` is the payment's, as digits; it is
+ * written as a bare JSON number (as a Long is, and as the SDK sends it) unless
+ * `transIdAs: 'string'`. `signTransId` signs other digits than those sent;
+ * `description: null` leaves the field out (it is then signed as empty).
+ */
+export function refundBody({
+  id, requestId, transId, amount = 59000, description = '', lang = 'vi', transIdAs = 'number', signTransId, secret, extra = {},
+}) {
+  const fields = {
+    partnerCode: PARTNER, orderId: id, requestId: requestId ?? `${id}-f${++ids}`, amount, transId,
+    lang, ...(description === null ? {} : { description }), ...extra,
+  };
+  const raw = `accessKey=${ACCESS}&${KEYS.refund.map((k) => `${k}=${k === 'transId' ? signTransId ?? transId : fields[k] ?? ''}`).join('&')}`;
+  const text = JSON.stringify({ ...fields, signature: hmac(raw, secret) });
+  // JSON.stringify cannot write a number above 2^53 exactly: splice the digits in.
+  return transIdAs === 'number' ? text.replace(`"transId":"${transId}"`, `"transId":${transId}`) : text;
 }
 
 /**
@@ -111,6 +131,7 @@ export function assertAnswer(a, { kind, id, requestId, resultCode, amount }) {
   assert.ok(j.message.length > 0);
   assert.ok(Number.isInteger(j.responseTime) && j.responseTime > 1.6e12);
   if (kind === 'confirm') assert.equal(typeof j.requestType, 'string');
+  if (kind === 'refund') assert.deepEqual(Object.keys(j), ['partnerCode', 'orderId', 'requestId', 'amount', 'transId', 'resultCode', 'message', 'responseTime']);
   assert.equal('signature' in j, false, 'answers are documented unsigned');
 }
 

@@ -132,7 +132,8 @@ test('extraData must be "" or base64 of a JSON object', async () => {
 });
 
 test('unknown paths give 404; the ledger is served as JSON', async () => {
-  const res = await fetch(`${sb.url}/v2/gateway/api/refund`, { method: 'POST', body: '{}' });
+  // No refund-status endpoint: MoMo does not document one (README).
+  const res = await fetch(`${sb.url}/v2/gateway/api/refund/query`, { method: 'POST', body: '{}' });
   assert.equal(res.status, 404);
   const l = await fetch(`${sb.url}/_sandbox/ledger`);
   assert.equal(l.headers.get('content-type'), 'application/json; charset=UTF-8');

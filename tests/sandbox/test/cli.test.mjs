@@ -20,7 +20,8 @@ test('without --security-revert it exits 2 and says to add the flag', () => {
 test('--help prints the options and the scenario table', () => {
   const r = spawnSync(process.execPath, [SERVER, '--help'], { encoding: 'utf8', timeout: 10000 });
   assert.equal(r.status, 0);
-  for (const s of ['--port', '--port-file', '--slow-ms', 'MOMO_SANDBOX_PENDING_MS', '0504', 'slow', '0444', 'dropped', '4005']) {
+  for (const s of ['--port', '--port-file', '--slow-ms', 'MOMO_SANDBOX_PENDING_MS', '0504', 'slow', '0444', 'dropped', '4005',
+    '/v2/gateway/api/refund', '--refund-max-amount', 'MOMO_SANDBOX_REFUND_MIN_AMOUNT', '1088', 'not_refundable', '0445', 'refund_dropped']) {
     assert.ok(r.stdout.includes(s), s);
   }
 });

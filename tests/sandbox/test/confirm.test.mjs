@@ -130,7 +130,8 @@ test('the ledger entry has the contract shape', async () => {
   await state(id);
   await eventually(() => entry(id).ipns.length === 1);
   const e = entry(id);
-  assert.deepEqual(Object.keys(e), ['scenario', 'amount', 'state', 'charges', 'paymentCode', 'pos', 'queries', 'confirms', 'ipns']);
+  assert.deepEqual(Object.keys(e), ['scenario', 'amount', 'state', 'charges', 'paymentCode', 'pos', 'queries', 'confirms', 'ipns',
+    'refunds', 'refunded', 'refundRequests']);
   assert.deepEqual(Object.keys(e.pos[0]), ['requestId', 'sha256', 'signatureValid', 'resultCode', 'answered', 'atMs']);
   assert.deepEqual(Object.keys(e.queries[0]), ['requestId', 'signatureValid', 'resultCode']);
   assert.deepEqual(Object.keys(e.confirms[0]), ['requestId', 'requestType', 'sha256', 'signatureValid', 'resultCode']);
