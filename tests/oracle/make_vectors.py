@@ -55,6 +55,8 @@ POS_ORDER = ["accessKey", "amount", "extraData", "orderId", "orderInfo",
 QUERY_ORDER = ["accessKey", "orderId", "partnerCode", "requestId"]
 CONFIRM_ORDER = ["accessKey", "amount", "description", "orderId", "partnerCode",
                  "requestId", "requestType"]
+REFUND_ORDER = ["accessKey", "amount", "description", "orderId", "partnerCode",
+                "requestId", "transId"]
 IPN_ORDER = ["accessKey", "amount", "extraData", "message", "orderId", "orderInfo",
              "orderType", "partnerCode", "payType", "requestId", "responseTime",
              "resultCode", "transId"]
@@ -224,6 +226,29 @@ def build_confirm():
                                             "requestType": "capture"}),
     ]
     return [request_vector(n, CONFIRM_ORDER, f) for n, f in cases]
+
+
+def build_refund():
+    def refund(amount, description, order_id, request_id, trans_id):
+        return {"amount": amount, "description": description, "orderId": order_id,
+                "partnerCode": PARTNER_CODE, "requestId": request_id, "transId": trans_id}
+    cases = [
+        ("full_vietnamese_description",
+         refund(50000, "Hoàn tiền đơn hàng Cà phê sữa đá", "MM1540456472575-R1",
+                "MM1540456472575-R1", 4088878653)),
+        ("partial_empty_description",
+         refund(20000, "", "MM1540456472575-R2", "MM1540456472575-R2", 4088878653)),
+        # Above 2^53: a double would sign 9007199254740992.
+        ("trans_id_above_2_pow_53",
+         refund(1000, "Khach tra hang", "ORDER.2026-11-23_001-R1", "REQ.2026-11-23_004",
+                9007199254740993)),
+        ("amount_max_50000000",
+         refund(50000000, "Return", "ORDER.2026-11-23_002-R1", "REQ.2026-11-23_005",
+                9223372036854775807)),
+    ]
+    out = [request_vector(n, REFUND_ORDER, f) for n, f in cases]
+    assert "transId=9007199254740993" in out[2]["rawSignature"]
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -823,6 +848,7 @@ def build():
         "pos": build_pos(),
         "query": build_query(),
         "confirm": build_confirm(),
+        "refund": build_refund(),
         "ipn": ipn,
     }
     text = json.dumps(doc, ensure_ascii=True, indent=2) + "\n"

@@ -5,8 +5,8 @@ use crate::environment::Environment;
 use crate::error::Result;
 use crate::ipn::{self, Notification};
 use crate::lang::Lang;
-use crate::request::{Confirm, PosPayment, SignedRequest, StatusQuery};
-use crate::response::{self, ConfirmAnswer, PosAnswer, QueryAnswer, Response};
+use crate::request::{Confirm, PosPayment, Refund, SignedRequest, StatusQuery};
+use crate::response::{self, ConfirmAnswer, PosAnswer, QueryAnswer, RefundAnswer, Response};
 use crate::rules::AmountLimits;
 
 /// Everything that needs the merchant's secret: signing requests and
@@ -20,6 +20,7 @@ pub struct Client {
     credentials: Credentials,
     environment: Environment,
     amount_limits: AmountLimits,
+    refund_limits: AmountLimits,
     lang: Lang,
 }
 
@@ -31,6 +32,7 @@ impl Client {
             credentials,
             environment,
             amount_limits: AmountLimits::default(),
+            refund_limits: AmountLimits::REFUND,
             lang: Lang::default(),
         }
     }
@@ -39,6 +41,13 @@ impl Client {
     #[must_use]
     pub fn with_amount_limits(mut self, limits: AmountLimits) -> Self {
         self.amount_limits = limits;
+        self
+    }
+
+    /// Other bounds for a refund's amount (a contract with other caps).
+    #[must_use]
+    pub fn with_refund_limits(mut self, limits: AmountLimits) -> Self {
+        self.refund_limits = limits;
         self
     }
 
@@ -66,6 +75,13 @@ impl Client {
         self.amount_limits
     }
 
+    /// The inclusive VND bounds of a refund's `amount`:
+    /// [`AmountLimits::REFUND`] unless [`Client::with_refund_limits`]
+    /// changed them.
+    pub fn refund_limits(&self) -> AmountLimits {
+        self.refund_limits
+    }
+
     /// The `lang` sent when a request sets none: Vietnamese unless
     /// [`Client::with_lang`] changed it.
     pub fn lang(&self) -> Lang {
@@ -86,6 +102,13 @@ impl Client {
     /// Checks and signs a capture or cancel.
     pub fn confirm_request(&self, confirm: &Confirm) -> Result<SignedRequest> {
         confirm.sign(self)
+    }
+
+    /// Checks every field rule of `refund` and signs it. Sign once and keep
+    /// the bytes: a resend after a lost answer must be these bytes with the
+    /// same requestId ([`crate::refund::RefundDriver`] does this).
+    pub fn refund_request(&self, refund: &Refund) -> Result<SignedRequest> {
+        refund.sign(self)
     }
 
     /// Verifies a payment notification from the raw body bytes exactly as
@@ -114,5 +137,11 @@ impl Client {
     /// [`Client::parse_pos_response`].
     pub fn parse_confirm_response(&self, body: &[u8]) -> Result<Response<ConfirmAnswer>> {
         response::parse_confirm(&self.credentials, body)
+    }
+
+    /// Parses the raw body of a refund's answer, checked like
+    /// [`Client::parse_pos_response`]; its `transId` is the refund's own.
+    pub fn parse_refund_response(&self, body: &[u8]) -> Result<Response<RefundAnswer>> {
+        response::parse_refund(&self.credentials, body)
     }
 }

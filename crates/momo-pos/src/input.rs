@@ -1,4 +1,4 @@
-//! The three requests as JSON objects in MoMo's field names.
+//! The requests as JSON objects in MoMo's field names.
 //!
 //! Hosts that hold a request as data rather than as Rust calls (the CLI's
 //! stdin, the npm package's JS objects, the C ABI's item lists) read it
@@ -23,10 +23,11 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::ipn::TransId;
 use crate::lang::Lang;
 use crate::payment_code::{EncryptedPaymentCode, PaymentCode};
 use crate::public_key::MomoPublicKey;
-use crate::request::{Confirm, ConfirmAction, Item, PosPayment, StatusQuery, UserInfo};
+use crate::request::{Confirm, ConfirmAction, Item, PosPayment, Refund, StatusQuery, UserInfo};
 
 /// A pos payment (`POST /v2/gateway/api/pos`) as MoMo names its fields.
 ///
@@ -194,6 +195,45 @@ impl ConfirmInput {
     }
 }
 
+/// A refund (`POST /v2/gateway/api/refund`) as MoMo names its fields.
+/// `transId` is a JSON integer or a string of digits (what a JS caller
+/// must use beyond 2^53 - 1); its digits are kept exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RefundInput {
+    /// `orderId`: the refund's own, new orderId.
+    pub order_id: String,
+    /// `requestId`: the refund's idempotency key.
+    pub request_id: String,
+    /// `amount`, VND to give back.
+    pub amount: u64,
+    /// `transId`: MoMo's transId of the payment refunded.
+    #[serde(deserialize_with = "trans_id")]
+    pub trans_id: TransId,
+    /// `description`: the reason; absent is `""`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `lang`; absent is the client's.
+    #[serde(default)]
+    pub lang: Option<Lang>,
+    /// `subPartnerCode`, for a master merchant.
+    #[serde(default)]
+    pub sub_partner_code: Option<String>,
+}
+
+impl RefundInput {
+    /// The refund.
+    pub fn into_refund(self) -> Refund {
+        let mut refund = Refund::new(self.order_id, self.request_id, self.amount, self.trans_id)
+            .with_description(self.description.unwrap_or_default());
+        refund
+            .set_lang(self.lang)
+            .set_sub_partner_code(self.sub_partner_code);
+        refund
+    }
+}
+
 /// Reads `T` (one of this module's inputs, or `Vec<Item>`) from JSON text.
 ///
 /// Errors name the field in MoMo's spelling (`items[1].price`): a missing
@@ -318,6 +358,13 @@ fn exact_digits<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<u
         }
     }
     d.deserialize_option(Digits)
+}
+
+/// A required transId: the rules of [`exact_digits`].
+pub(crate) fn trans_id<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<TransId, D::Error> {
+    exact_digits(d)?
+        .map(TransId::from)
+        .ok_or_else(|| de::Error::custom("must be a whole number or a string of digits"))
 }
 
 #[cfg(test)]

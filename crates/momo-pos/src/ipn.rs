@@ -39,6 +39,24 @@ impl TransId {
     }
 }
 
+/// Digits as the host stored them (say, from a database column or a JS
+/// string): 1 to 32 ASCII digits, nothing else.
+impl std::str::FromStr for TransId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        if s.is_empty() || s.len() > 32 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::invalid("transId", "must be 1 to 32 digits"));
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl From<u64> for TransId {
+    fn from(n: u64) -> Self {
+        Self(n.to_string())
+    }
+}
+
 /// Restores a snapshot's transId, refusing anything but 1 to 32 digits.
 impl<'de> serde::Deserialize<'de> for TransId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -55,7 +55,10 @@
 //!   step for the host ([`result_code::explain`]);
 //! - a payment driven to a safe, known end ([`driver::Driver`]): which call
 //!   to make after a timeout, a pending code or an authorization, never a
-//!   second charge, never an outcome MoMo's ledger could contradict.
+//!   second charge, never an outcome MoMo's ledger could contradict;
+//! - a refund of a paid payment, in full or in parts ([`Client::refund_request`],
+//!   driven to a known end by [`refund::RefundDriver`]): within what was
+//!   paid, never sent twice under different requestIds.
 //!
 //! The same core ships as a C library (`libmomo_pos`, header
 //! `momo_pos.h`) and as the `momo-pos` npm package (WebAssembly), from the
@@ -79,6 +82,7 @@ mod lang;
 mod payment_code;
 mod public_key;
 mod random;
+pub mod refund;
 mod request;
 mod response;
 pub mod result_code;
@@ -104,10 +108,13 @@ pub use payment_code::{EncryptedPaymentCode, PaymentCode, CODE_DIGITS};
 pub use public_key::MomoPublicKey;
 pub use random::{RandomSource, RandomnessUnavailable, SystemRandom};
 pub use request::{
-    Confirm, ConfirmAction, Endpoint, Item, PosPayment, SignedRequest, StatusQuery, UserInfo,
-    CONTENT_TYPE, MIN_TIMEOUT,
+    Confirm, ConfirmAction, Endpoint, Item, PosPayment, Refund, SignedRequest, StatusQuery,
+    UserInfo, CONTENT_TYPE, MIN_TIMEOUT,
 };
-pub use response::{Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, Response};
+pub use response::{
+    Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, RefundAnswer, RefundTrans,
+    Response,
+};
 pub use result_code::{explain, Category, NextStep, ResultCodeInfo};
 pub use rules::{AmountLimits, MAX_ITEMS, MAX_REQUEST_ID_LEN};
 pub use signature::{hmac_sha256_hex, SIGNATURE_HEX_LEN};

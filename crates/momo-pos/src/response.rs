@@ -1,4 +1,4 @@
-//! MoMo's answers to the pos, query and confirm calls.
+//! MoMo's answers to the pos, query, confirm and refund calls.
 //!
 //! MoMo documents these answers without a signature, and live query answers
 //! have been seen with `"signature": null`. When a signature is present it is
@@ -6,7 +6,7 @@
 //! rule MoMo uses for notifications); when it is absent the answer is
 //! reported as [`Authenticity::Unsigned`], never as verified.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
@@ -141,7 +141,7 @@ macro_rules! answer_ref {
         }
     )*};
 }
-answer_ref!(PosAnswer, QueryAnswer, ConfirmAnswer);
+answer_ref!(PosAnswer, QueryAnswer, ConfirmAnswer, RefundAnswer);
 
 /// Answer to `/v2/gateway/api/pos`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -167,10 +167,68 @@ pub struct QueryAnswer {
     pub pay_type: Option<String>,
     /// Account or card used: `momo`, `pay_later`.
     pub payment_option: Option<String>,
-    /// Refunds of the transaction, as the raw JSON MoMo sent.
+    /// `refundTrans`, the payment's refunds, as the raw JSON MoMo sent;
+    /// [`QueryAnswer::refunds`] reads it.
     pub refund_trans: Option<String>,
     /// Vouchers applied, as the raw JSON MoMo sent.
     pub promotion_info: Option<String>,
+}
+
+impl QueryAnswer {
+    /// `refundTrans` read: the payment's refunds in MoMo's order (empty when
+    /// absent or `null`). Read on demand, so that a list MoMo malformed
+    /// does not make the rest of the answer unreadable; errors name the
+    /// entry (`refundTrans[0].amount`).
+    pub fn refunds(&self) -> Result<Vec<RefundTrans>> {
+        match &self.refund_trans {
+            None => Ok(Vec::new()),
+            Some(raw) => crate::input::from_json(raw, "refundTrans"),
+        }
+    }
+
+    /// The entry of `refundTrans` for the refund with this `orderId` (MoMo
+    /// lists a refund under the refund's own orderId): how the fate of a
+    /// refund whose answer was lost is learned.
+    pub fn refund(&self, refund_order_id: &str) -> Result<Option<RefundTrans>> {
+        Ok(self
+            .refunds()?
+            .into_iter()
+            .find(|r| r.order_id == refund_order_id))
+    }
+}
+
+/// One refund of a payment, as a status query's `refundTrans` lists it.
+/// Keys MoMo may add are ignored; the four below are required. The body
+/// passed this crate's reader first, so its size, depth and duplicate keys
+/// are already checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct RefundTrans {
+    /// The refund's own orderId (the refund request's).
+    pub order_id: String,
+    /// VND refunded (or being refunded).
+    pub amount: u64,
+    /// The refund's result: 0 refunded, 7000/7002 still in progress.
+    pub result_code: i64,
+    /// MoMo's transId of the refund (not the payment's), exact digits.
+    #[serde(deserialize_with = "crate::input::trans_id")]
+    pub trans_id: TransId,
+    /// `createdTime`, epoch milliseconds of MoMo's clock, when given.
+    #[serde(default)]
+    pub created_time: Option<u64>,
+}
+
+/// Answer to `/v2/gateway/api/refund`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct RefundAnswer {
+    /// The fields every answer has: `orderId` and `requestId` are the
+    /// refund's, `transId` is the refund's own transId, `amount` the amount
+    /// refunded.
+    #[serde(flatten)]
+    pub answer: Answer,
 }
 
 /// Answer to `/v2/gateway/api/confirm`.
@@ -277,6 +335,22 @@ pub(crate) fn parse_confirm(
         body: ConfirmAnswer {
             answer: Answer::parse(&o)?,
             request_type: o.nullable_str("requestType")?,
+        },
+        authenticity,
+    })
+}
+
+pub(crate) fn parse_refund(
+    credentials: &Credentials,
+    body: &[u8],
+) -> Result<Response<RefundAnswer>> {
+    let o = Object::parse(body)?;
+    // The same fields as a pos answer: MoMo documents no signature for
+    // either, and verifies a present one over what the answer carries.
+    let authenticity = authenticity(&o, credentials, &POS_SIGNED)?;
+    Ok(Response {
+        body: RefundAnswer {
+            answer: Answer::parse(&o)?,
         },
         authenticity,
     })

@@ -31,6 +31,13 @@ impl AmountLimits {
         max: 5_000_000,
     };
 
+    /// MoMo's documented bounds for a refund, 1,000 to 50,000,000 VND: the
+    /// default for [`Client::refund_request`](crate::Client::refund_request).
+    pub const REFUND: Self = Self {
+        min: 1_000,
+        max: 50_000_000,
+    };
+
     /// Custom bounds; `min` must be at least 1 and not above `max`.
     pub fn new(min: u64, max: u64) -> Result<Self> {
         if min == 0 || min > max {

@@ -873,3 +873,94 @@ fn credentials_are_checked() {
     assert_eq!(c.credentials().access_key(), "F8BBA842ECF85");
     assert_eq!(c.environment(), &Environment::Test);
 }
+
+fn refund(amount: u64) -> momo_pos::Refund {
+    momo_pos::Refund::new(
+        "ORDER-1-R1",
+        "ORDER-1-R1",
+        amount,
+        "4088878653".parse().unwrap(),
+    )
+}
+
+#[test]
+fn refund_amount_bounds_are_momo_s_and_configurable() {
+    let client = client();
+    for (amount, ok) in [
+        (999, false),
+        (1_000, true),
+        (50_000_000, true),
+        (50_000_001, false),
+    ] {
+        let result = client.refund_request(&refund(amount));
+        assert_eq!(result.is_ok(), ok, "{amount}");
+        if let Err(e) = result {
+            assert_eq!(e.field(), Some("amount"));
+        }
+    }
+    let tight = client
+        .clone()
+        .with_refund_limits(AmountLimits::new(1_000, 10_000).unwrap());
+    assert_eq!(
+        tight.refund_request(&refund(10_001)).unwrap_err().field(),
+        Some("amount")
+    );
+    // The pos bounds do not apply to refunds, nor the refund bounds to pos.
+    assert!(client
+        .with_amount_limits(AmountLimits::new(1_000, 2_000).unwrap())
+        .refund_request(&refund(40_000_000))
+        .is_ok());
+}
+
+#[test]
+fn refund_rules_name_their_field() {
+    let client = client();
+    let cases: [(momo_pos::Refund, &str); 7] = [
+        (refund(5_000).with_payment_order_id("ORDER-1-R1"), "orderId"),
+        (
+            momo_pos::Refund::new("bad id", "R", 5_000, "1".parse().unwrap()),
+            "orderId",
+        ),
+        (
+            momo_pos::Refund::new("O", "", 5_000, "1".parse().unwrap()),
+            "requestId",
+        ),
+        (refund(5_000).with_description("line\nbreak"), "description"),
+        (refund(5_000).with_description("x&transId=1"), "description"),
+        (
+            momo_pos::Refund::new("O", "R", 5_000, "9223372036854775808".parse().unwrap()),
+            "transId",
+        ),
+        (refund(5_000).with_sub_partner_code(""), "subPartnerCode"),
+    ];
+    for (refund, field) in cases {
+        let err = client.refund_request(&refund).unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err}");
+    }
+    assert!(client
+        .refund_request(&refund(5_000).with_payment_order_id("ORDER-1"))
+        .is_ok());
+    for bad in ["", "12a", "-1", &"9".repeat(33)] {
+        assert_eq!(
+            bad.parse::<momo_pos::TransId>().unwrap_err().field(),
+            Some("transId")
+        );
+    }
+}
+
+#[test]
+fn refund_body_carries_optional_fields_and_the_client_lang() {
+    let client = client().with_lang(Lang::En);
+    let request = client
+        .refund_request(&refund(5_000).with_sub_partner_code("SUB1"))
+        .unwrap();
+    assert_eq!(request.endpoint(), Endpoint::Refund);
+    assert_eq!(request.order_id(), "ORDER-1-R1");
+    let body: Value = serde_json::from_slice(request.body()).unwrap();
+    assert_eq!(body["subPartnerCode"], "SUB1");
+    assert_eq!(body["lang"], "en");
+    assert_eq!(body["transId"], json!(4_088_878_653_u64));
+    assert_eq!(body["description"], "");
+    assert!(request.raw_signature().contains("&description=&"));
+    assert!(!request.raw_signature().contains("SUB1"));
+}

@@ -484,3 +484,70 @@ fn an_answer_about_another_order_or_request_is_caught() {
     assert_eq!(bare.answer().check_request(&query), Ok(()));
     assert_eq!(bare.result().next_step, momo_pos::NextStep::FixRequest);
 }
+
+#[test]
+fn refund_trans_reads_as_typed_entries_with_exact_digits() {
+    let v = vectors();
+    let case = v["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| s(c, "name") == "query_signed_with_lists")
+        .unwrap();
+    let r = client()
+        .parse_query_response(s(case, "body").as_bytes())
+        .unwrap();
+    let refunds = r.body.refunds().unwrap();
+    assert_eq!(refunds.len(), 2);
+    assert_eq!(refunds[0].trans_id.as_str(), "9007199254740993");
+    assert_eq!(refunds[0].amount, 10_000);
+    assert_eq!(refunds[1].result_code, 1080);
+    let second = r.body.refund(&refunds[1].order_id).unwrap().unwrap();
+    assert_eq!(second.created_time, Some(1_763_886_600_000));
+    assert_eq!(r.body.refund("no-such-refund").unwrap(), None);
+}
+
+#[test]
+fn a_malformed_refund_list_is_an_error_naming_the_entry_only_when_read() {
+    let body = br#"{"partnerCode":"MOMO","orderId":"O1","requestId":"q1","resultCode":0,
+        "message":"ok","refundTrans":[{"orderId":"R1","amount":"10","resultCode":0,"transId":1}]}"#;
+    let r = client().parse_query_response(body).unwrap();
+    let err = r.body.refunds().unwrap_err();
+    assert_eq!(err.field(), Some("refundTrans[0].amount"), "{err}");
+    let body = br#"{"resultCode":0,"refundTrans":null}"#;
+    let r = client().parse_query_response(body).unwrap();
+    assert!(r.body.refunds().unwrap().is_empty());
+}
+
+#[test]
+fn refund_answers_parse_and_check_their_request() {
+    let client = client();
+    let request = client
+        .refund_request(&momo_pos::Refund::new(
+            "O1-R1",
+            "O1-R1",
+            10_000,
+            "4088878653".parse().unwrap(),
+        ))
+        .unwrap();
+    let body = br#"{"partnerCode":"MOMO","orderId":"O1-R1","requestId":"O1-R1","amount":10000,
+        "transId":9007199254740995,"resultCode":0,"message":"Th\u00e0nh c\u00f4ng.","responseTime":1}"#;
+    let r = client.parse_refund_response(body).unwrap();
+    assert_eq!(r.authenticity, Authenticity::Unsigned);
+    r.answer().check_request(&request).unwrap();
+    assert_eq!(
+        r.answer().trans_id.as_ref().unwrap().as_str(),
+        "9007199254740995"
+    );
+    let other = br#"{"partnerCode":"MOMO","orderId":"O1-R2","requestId":"O1-R1","resultCode":0}"#;
+    let err = client
+        .parse_refund_response(other)
+        .unwrap()
+        .answer()
+        .check_request(&request)
+        .unwrap_err();
+    assert_eq!(err.field(), Some("orderId"));
+    let refused = br#"{"orderId":"O1-R1","requestId":"O1-R1","resultCode":1081,"message":"x"}"#;
+    let info = client.parse_refund_response(refused).unwrap().result();
+    assert!(info.is_final);
+}

@@ -12,8 +12,8 @@
 
 use momo_pos::{
     hmac_sha256_hex, Client, Confirm, ConfirmAction, CredentialFields, Credentials,
-    EncryptedPaymentCode, Environment, ErrorKind, PosPayment, SignedRequest, StatusQuery,
-    MAX_BODY_BYTES,
+    EncryptedPaymentCode, Environment, ErrorKind, PosPayment, Refund, SignedRequest, StatusQuery,
+    TransId, MAX_BODY_BYTES,
 };
 use serde_json::Value;
 
@@ -239,6 +239,44 @@ fn every_confirm_vector() {
             "https://test-payment.momo.vn/v2/gateway/api/confirm"
         );
     }
+}
+
+#[test]
+fn every_refund_vector() {
+    let v = vectors();
+    let client = client();
+    let mut seen_big = false;
+    for case in cases(&v, "refund") {
+        let name = s(case, "name");
+        let f = &case["fields"];
+        let trans_id = f["transId"].as_u64().unwrap();
+        seen_big |= trans_id > 1 << 53;
+        // From the digits as a host stores them: exact, whatever their size.
+        let refund = Refund::new(
+            s(f, "orderId"),
+            s(f, "requestId"),
+            f["amount"].as_u64().unwrap(),
+            trans_id.to_string().parse::<TransId>().unwrap(),
+        )
+        .with_description(s(f, "description"));
+        let request = client
+            .refund_request(&refund)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_matches_oracle(name, &request, case, &["lang"]);
+        // transId travels as a JSON number with exactly the signed digits.
+        assert!(
+            request
+                .body_str()
+                .contains(&format!("\"transId\":{trans_id},")),
+            "{name}: {}",
+            request.body_str()
+        );
+        assert_eq!(
+            request.url(),
+            "https://test-payment.momo.vn/v2/gateway/api/refund"
+        );
+    }
+    assert!(seen_big, "a vector above 2^53");
 }
 
 #[test]

@@ -43,14 +43,14 @@ impl fmt::Display for SendId {
 /// a lost answer or a restart is the *same* request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Outgoing {
-    pub(super) id: SendId,
-    pub(super) endpoint: Endpoint,
-    pub(super) url: String,
-    pub(super) body: String,
-    pub(super) request_id: String,
-    pub(super) timeout_ms: u64,
-    pub(super) deadline_ms: u64,
-    pub(super) attempt: u32,
+    pub(crate) id: SendId,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) url: String,
+    pub(crate) body: String,
+    pub(crate) request_id: String,
+    pub(crate) timeout_ms: u64,
+    pub(crate) deadline_ms: u64,
+    pub(crate) attempt: u32,
 }
 
 impl Outgoing {

@@ -65,48 +65,71 @@ const POLL_DELAY_RANGE_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
 /// One day: a bound that keeps deadline arithmetic far from overflow.
 const MAX_WINDOW_MS: u64 = 86_400_000;
 
-impl DriverConfig {
-    /// Checks the policy; the driver refuses to start with a bad one.
-    pub fn validate(&self) -> Result<()> {
-        let min_timeout = u64::try_from(MIN_TIMEOUT.as_millis()).unwrap_or(u64::MAX);
-        if !(min_timeout..=MAX_WINDOW_MS).contains(&self.request_timeout_ms) {
+/// The timing rules every driver's policy shares: the request timeout, the
+/// poll delays and the windows (each named by its JSON field).
+pub(crate) fn check_timing(
+    request_timeout_ms: u64,
+    poll_delays_ms: &[u64],
+    windows: &[(&str, u64)],
+) -> Result<()> {
+    let min_timeout = u64::try_from(MIN_TIMEOUT.as_millis()).unwrap_or(u64::MAX);
+    if !(min_timeout..=MAX_WINDOW_MS).contains(&request_timeout_ms) {
+        return Err(Error::invalid(
+            "requestTimeoutMs",
+            format!("must be {min_timeout}..={MAX_WINDOW_MS} (MoMo asks for at least 30 s)"),
+        ));
+    }
+    if poll_delays_ms.is_empty() || poll_delays_ms.len() > 64 {
+        return Err(Error::invalid("pollDelaysMs", "needs 1 to 64 delays"));
+    }
+    if let Some(bad) = poll_delays_ms
+        .iter()
+        .find(|d| !POLL_DELAY_RANGE_MS.contains(d))
+    {
+        return Err(Error::invalid(
+            "pollDelaysMs",
+            format!(
+                "{bad} ms is outside {}..={} ms",
+                POLL_DELAY_RANGE_MS.start(),
+                POLL_DELAY_RANGE_MS.end()
+            ),
+        ));
+    }
+    for &(field, window) in windows {
+        if !(request_timeout_ms..=MAX_WINDOW_MS).contains(&window) {
             return Err(Error::invalid(
-                "requestTimeoutMs",
-                format!("must be {min_timeout}..={MAX_WINDOW_MS} (MoMo asks for at least 30 s)"),
-            ));
-        }
-        if self.poll_delays_ms.is_empty() || self.poll_delays_ms.len() > 64 {
-            return Err(Error::invalid("pollDelaysMs", "needs 1 to 64 delays"));
-        }
-        if let Some(bad) = self
-            .poll_delays_ms
-            .iter()
-            .find(|d| !POLL_DELAY_RANGE_MS.contains(d))
-        {
-            return Err(Error::invalid(
-                "pollDelaysMs",
+                field,
                 format!(
-                    "{bad} ms is outside {}..={} ms",
-                    POLL_DELAY_RANGE_MS.start(),
-                    POLL_DELAY_RANGE_MS.end()
+                    "must be between requestTimeoutMs ({request_timeout_ms}) and {MAX_WINDOW_MS}"
                 ),
             ));
         }
-        for (field, window) in [
-            ("paymentWindowMs", self.payment_window_ms),
-            ("decisionWindowMs", self.decision_window_ms),
-            ("confirmWindowMs", self.confirm_window_ms),
-        ] {
-            if !(self.request_timeout_ms..=MAX_WINDOW_MS).contains(&window) {
-                return Err(Error::invalid(
-                    field,
-                    format!(
-                        "must be between requestTimeoutMs ({}) and {MAX_WINDOW_MS}",
-                        self.request_timeout_ms
-                    ),
-                ));
-            }
-        }
+    }
+    Ok(())
+}
+
+/// The delay before poll number `n` (0-based); the last one repeats.
+pub(crate) fn poll_delay(poll_delays_ms: &[u64], n: u32) -> u64 {
+    let index = usize::try_from(n).unwrap_or(usize::MAX);
+    poll_delays_ms
+        .get(index)
+        .or(poll_delays_ms.last())
+        .copied()
+        .unwrap_or(2_000)
+}
+
+impl DriverConfig {
+    /// Checks the policy; the driver refuses to start with a bad one.
+    pub fn validate(&self) -> Result<()> {
+        check_timing(
+            self.request_timeout_ms,
+            &self.poll_delays_ms,
+            &[
+                ("paymentWindowMs", self.payment_window_ms),
+                ("decisionWindowMs", self.decision_window_ms),
+                ("confirmWindowMs", self.confirm_window_ms),
+            ],
+        )?;
         if self.max_confirm_sends == 0 || self.max_confirm_sends > 10 {
             return Err(Error::invalid("maxConfirmSends", "must be 1..=10"));
         }
@@ -118,12 +141,7 @@ impl DriverConfig {
 
     /// The delay before poll number `n` (0-based); the last one repeats.
     pub(crate) fn poll_delay(&self, n: u32) -> u64 {
-        let index = usize::try_from(n).unwrap_or(usize::MAX);
-        self.poll_delays_ms
-            .get(index)
-            .or(self.poll_delays_ms.last())
-            .copied()
-            .unwrap_or(2_000)
+        poll_delay(&self.poll_delays_ms, n)
     }
 }
 

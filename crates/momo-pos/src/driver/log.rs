@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Outcome, SendId};
 use crate::ipn::TransId;
+use crate::refund::RefundOutcome;
 use crate::request::{ConfirmAction, Endpoint};
 use crate::result_code::explain;
 
@@ -169,12 +170,45 @@ pub enum LogEvent {
         /// The call that was in flight and is asked for again, same bytes.
         resend: Option<Endpoint>,
     },
+    /// Written once, first, by
+    /// [`RefundDriver::start`](crate::refund::RefundDriver::start).
+    RefundStarted {
+        /// The refund's requestId (MoMo's idempotency key for it).
+        request_id: String,
+        /// VND to give back.
+        amount: u64,
+        /// The payment's transId.
+        trans_id: TransId,
+    },
+    /// What a status query of the payment said about a refund.
+    Evidence {
+        /// English, for support (`MoMo lists no refund R1`); not a stable
+        /// text to match on.
+        what: String,
+    },
+    /// The refund reached its outcome.
+    RefundSettled {
+        /// The outcome.
+        outcome: RefundOutcome,
+    },
     /// The payment reached an outcome (or a better-known one).
     Settled {
         /// The outcome now; only an `unknown` one can be followed by another
         /// `Settled` (a verified IPN's final word).
         outcome: Outcome,
     },
+}
+
+/// Journal entries kept; older ones (but the first) are dropped and counted.
+const MAX_LOG: usize = 256;
+
+/// Appends to a bounded journal: the first entry (how it started) stays.
+pub(crate) fn append(log: &mut Vec<LogEntry>, dropped: &mut u64, at_ms: u64, event: LogEvent) {
+    if log.len() >= MAX_LOG {
+        log.remove(1.min(log.len() - 1));
+        *dropped = dropped.saturating_add(1);
+    }
+    log.push(LogEntry { at_ms, event });
 }
 
 impl LogEvent {
@@ -265,6 +299,16 @@ impl fmt::Display for LogEvent {
                 "restored from snapshot: the {endpoint} request in flight goes again (same bytes)"
             ),
             Self::Settled { outcome } => write!(f, "== {outcome}"),
+            Self::RefundStarted {
+                request_id,
+                amount,
+                trans_id,
+            } => write!(
+                f,
+                "start refund requestId={request_id} amount={amount} of transId {trans_id}"
+            ),
+            Self::Evidence { what } => write!(f, "evidence: {what}"),
+            Self::RefundSettled { outcome } => write!(f, "== {outcome}"),
         }
     }
 }

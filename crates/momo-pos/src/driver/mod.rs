@@ -122,11 +122,11 @@
 //! this release writes format 2 and reads formats 1 (0.1.0) and 2.
 
 mod action;
-mod config;
-mod log;
+pub(crate) mod config;
+pub(crate) mod log;
 mod outcome;
 mod rules;
-mod snapshot;
+pub(crate) mod snapshot;
 
 use sha2::{Digest, Sha256};
 
@@ -146,8 +146,6 @@ use crate::signature::to_hex;
 use crate::Answer;
 use rules::{Class, Source, Step};
 
-/// Journal entries kept; older ones (but the first) are dropped and counted.
-const MAX_LOG: usize = 256;
 /// IPN deliveries remembered for deduplication.
 const MAX_SEEN_IPNS: usize = 16;
 
@@ -496,14 +494,7 @@ impl Driver {
     }
 
     fn record(&mut self, event: LogEvent) {
-        if self.log.len() >= MAX_LOG {
-            self.log.remove(1.min(self.log.len() - 1));
-            self.log_dropped = self.log_dropped.saturating_add(1);
-        }
-        self.log.push(LogEntry {
-            at_ms: self.now_ms,
-            event,
-        });
+        log::append(&mut self.log, &mut self.log_dropped, self.now_ms, event);
     }
 
     fn new_id(&mut self) -> SendId {
@@ -576,6 +567,10 @@ impl Driver {
             }
             Endpoint::Confirm => {
                 let r = client.parse_confirm_response(body)?;
+                (r.body.answer, r.authenticity)
+            }
+            Endpoint::Refund => {
+                let r = client.parse_refund_response(body)?;
                 (r.body.answer, r.authenticity)
             }
         };
@@ -869,7 +864,7 @@ impl Driver {
 /// A requestId for a follow-up call of this payment: readable when it fits
 /// in MoMo's 50 characters, else built on a hash of the pos requestId so that
 /// different payments never share one.
-fn derived_request_id(base: &str, suffix: &str) -> String {
+pub(crate) fn derived_request_id(base: &str, suffix: &str) -> String {
     let readable = format!("{base}-{suffix}");
     if readable.chars().count() <= MAX_REQUEST_ID_LEN {
         return readable;

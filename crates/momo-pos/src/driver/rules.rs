@@ -118,7 +118,7 @@ pub(crate) enum Step {
 /// request in flight.
 pub(crate) fn step(phase: Phase, source: Source, class: Class) -> Step {
     use Class as C;
-    use Endpoint::{Confirm, Pos, Query};
+    use Endpoint::{Confirm, Pos, Query, Refund};
     use Source::{Answer, Ipn};
     match (phase, source, class) {
         // Paying: the first final word about the payment settles it.
@@ -153,7 +153,9 @@ pub(crate) fn step(phase: Phase, source: Source, class: Class) -> Step {
         (_, Ipn, _)
         | (Phase::Authorized | Phase::Unknown, Answer(_), _)
         | (Phase::Paying, Answer(Confirm), _)
-        | (Phase::Capturing | Phase::Cancelling, Answer(Pos), _) => Step::Nothing,
+        | (Phase::Capturing | Phase::Cancelling, Answer(Pos), _)
+        // A payment's driver never sends a refund.
+        | (_, Answer(Refund), _) => Step::Nothing,
     }
 }
 

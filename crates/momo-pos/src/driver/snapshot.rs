@@ -54,16 +54,17 @@ struct Saved {
     log_dropped: u64,
 }
 
+/// A request as every driver's snapshot stores it.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SavedRequest {
+pub(crate) struct SavedRequest {
     /// Format 2 on; 0 in format 1.
     #[serde(default)]
-    id: u64,
-    endpoint: Endpoint,
+    pub(crate) id: u64,
+    pub(crate) endpoint: Endpoint,
     url: String,
     body: String,
-    request_id: String,
+    pub(crate) request_id: String,
     timeout_ms: u64,
     deadline_ms: u64,
     attempt: u32,

@@ -1,4 +1,5 @@
-//! Signed requests for the pos payment, the status query and the confirm call.
+//! Signed requests for the pos payment, the status query, the confirm call
+//! and the refund.
 //!
 //! Each message is one private body struct: the raw signature is computed
 //! from that struct's fields and the JSON body is that same struct
@@ -7,6 +8,7 @@
 mod confirm;
 mod pos;
 mod query;
+mod refund;
 
 use std::time::Duration;
 
@@ -19,6 +21,7 @@ use crate::signature::RawSignature;
 pub use confirm::{Confirm, ConfirmAction};
 pub use pos::{Item, PosPayment, UserInfo};
 pub use query::StatusQuery;
+pub use refund::Refund;
 
 /// MoMo documents that every call needs a client timeout of at least 30 s.
 pub const MIN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -26,7 +29,7 @@ pub const MIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// The `Content-Type` MoMo expects on every call.
 pub const CONTENT_TYPE: &str = "application/json; charset=UTF-8";
 
-/// The three Quick Pay endpoints.
+/// MoMo's endpoints this SDK signs for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Endpoint {
@@ -36,15 +39,19 @@ pub enum Endpoint {
     Query,
     /// `POST /v2/gateway/api/confirm`: capture or cancel an authorization.
     Confirm,
+    /// `POST /v2/gateway/api/refund`: give back a successful payment.
+    Refund,
 }
 
 impl Endpoint {
-    /// Stable name (`pos`, `query`, `confirm`), shared by every binding.
+    /// Stable name (`pos`, `query`, `confirm`, `refund`), shared by every
+    /// binding.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Pos => "pos",
             Self::Query => "query",
             Self::Confirm => "confirm",
+            Self::Refund => "refund",
         }
     }
 
@@ -54,6 +61,7 @@ impl Endpoint {
             Self::Pos => "/v2/gateway/api/pos",
             Self::Query => "/v2/gateway/api/query",
             Self::Confirm => "/v2/gateway/api/confirm",
+            Self::Refund => "/v2/gateway/api/refund",
         }
     }
 }
@@ -73,9 +81,10 @@ impl std::str::FromStr for Endpoint {
             "pos" => Ok(Self::Pos),
             "query" => Ok(Self::Query),
             "confirm" => Ok(Self::Confirm),
+            "refund" => Ok(Self::Refund),
             _ => Err(Error::invalid(
                 "endpoint",
-                "must be \"pos\", \"query\" or \"confirm\"",
+                "must be \"pos\", \"query\", \"confirm\" or \"refund\"",
             )),
         }
     }
@@ -101,7 +110,7 @@ pub struct SignedRequest {
 }
 
 impl SignedRequest {
-    /// Which of the three calls this is; [`SignedRequest::url`] already
+    /// Which call this is; [`SignedRequest::url`] already
     /// ends with its path.
     pub fn endpoint(&self) -> Endpoint {
         self.endpoint
@@ -155,7 +164,8 @@ impl SignedRequest {
         &self.partner_code
     }
 
-    /// The `orderId` in the body: for a query or a confirm, the payment's.
+    /// The `orderId` in the body: for a query or a confirm, the payment's;
+    /// for a refund, the refund's own.
     pub fn order_id(&self) -> &str {
         &self.order_id
     }
