@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A tour of the momo-pos command-line tool: one Quick Pay payment step by
-# step with MoMo's public sandbox credentials and the repository's test RSA
-# key. Nothing is sent anywhere: the library never does I/O. (The live demo
-# with a cashier page, a backend and a local MoMo sandbox is scripts/demo.sh.)
+# A tour of the momo-pos command-line tool: one Quick Pay payment, then a
+# refund of it, step by step with MoMo's public sandbox credentials and the
+# repository's test RSA key. Nothing is sent anywhere: the library never
+# does I/O. (The live demo with a cashier page, a backend and a local MoMo
+# sandbox is scripts/demo.sh.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -57,5 +58,24 @@ step "9. The answer is lost: the transaction driver queries instead of charging 
 
 step "10. MoMo stays silent: the payment ends 'unknown: reconcile', never 'failed'" "momo-pos simulate deadline-unknown"
 "$cli" simulate deadline-unknown | tail -6
+
+refund='{"orderId":"DEMO-1001-R1","requestId":"DEMO-1001-R1-r1","amount":20000,
+ "transId":"9007199254740993","description":"Khách trả hàng","lang":"vi"}'
+step "11. The shopper returns one item: sign a refund of the paid payment (its own orderId; transId kept exact)" "momo-pos refund-request < refund.json"
+echo "$refund" | "$cli" refund-request
+
+step "12. A refund beyond MoMo's bounds is refused locally, naming the field" "amount 500 VND"
+echo '{"orderId":"DEMO-1001-R2","requestId":"r","amount":500,"transId":9007199254740993}' \
+  | "$cli" refund-request || echo "(exit $?)"
+
+step "13. MoMo's answer to the refund (its transId is the refund's own)" "momo-pos verify-response refund < answer.json"
+echo '{"partnerCode":"MOMO","orderId":"DEMO-1001-R1","requestId":"DEMO-1001-R1-r1","amount":20000,"transId":4088878700,"resultCode":0,"message":"Thành công.","responseTime":1700000000000}' \
+  | "$cli" verify-response refund
+
+step "14. The refund's answer is lost: the payment's status lists it, and no second refund is made" "momo-pos simulate refund-lost-then-listed"
+"$cli" simulate refund-lost-then-listed
+
+step "15. MoMo never answers: the refund ends 'unknown: reconcile', never 'refunded'" "momo-pos simulate refund-dropped-unknown"
+"$cli" simulate refund-dropped-unknown | tail -4
 
 printf '\nDone. See README.md for the Rust API; `bash scripts/test.sh` runs every test.\n'

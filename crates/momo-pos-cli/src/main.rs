@@ -10,10 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
-use momo_pos::input::{self, ConfirmInput, PosPaymentInput, StatusQueryInput};
+use momo_pos::driver::LogEntry;
+use momo_pos::input::{self, ConfirmInput, PosPaymentInput, RefundInput, StatusQueryInput};
 use momo_pos::{
     explain, Answer, Authenticity, Client, CredentialFields, Credentials, Environment, Error, Lang,
-    MomoPublicKey, PaymentCode, Response, SignedRequest, MAX_BODY_BYTES,
+    MomoPublicKey, PaymentCode, Response, ResultCodeInfo, SignedRequest, MAX_BODY_BYTES,
 };
 use momo_pos_testkit as simulation;
 use serde::Serialize;
@@ -28,7 +29,8 @@ ENVIRONMENT (secrets come only from here, never from flags):
 EXIT: 0 success, 1 rejected input or failed verification, 2 usage or configuration error.";
 
 /// MoMo Quick Pay (POS Scanner) from the command line: signed requests,
-/// verified answers and notifications, result codes, simulated payments.
+/// verified answers and notifications, result codes, simulated payments
+/// and refunds.
 #[derive(Parser)]
 #[command(name = "momo-pos", version, after_help = ENVIRONMENT)]
 struct Cli {
@@ -59,6 +61,16 @@ enum Command {
     /// "cancel", "description"?, "lang"?}. stdout: {url, headers, body,
     /// rawSignature}.
     ConfirmRequest,
+    /// Sign a refund of a paid payment read from stdin.
+    ///
+    /// stdin: {"orderId" (the refund's own, new orderId), "requestId" (the
+    /// refund's idempotency key: a resend reuses it), "amount" (VND to give
+    /// back), "transId" (MoMo's transId of the paid payment: a JSON number
+    /// or a string of digits, every digit kept), "description"?, "lang"?,
+    /// "subPartnerCode"?}. stdout: {url, headers, body, rawSignature}; POST
+    /// body to url with headers, and keep it: a resend after a lost answer
+    /// is these bytes again.
+    RefundRequest,
     /// Verify a payment notification (IPN) from its raw body on stdin.
     ///
     /// stdin: the body exactly as MoMo POSTed it. stdout: the verified
@@ -68,8 +80,11 @@ enum Command {
     /// Parse an answer of MoMo from its raw body on stdin, verifying its
     /// signature when it carries one.
     ///
-    /// stdin: the answer's body. stdout: {authenticity, body, result}; an
-    /// unsigned answer is shown with a warning on stderr.
+    /// stdin: the answer's body (to a pos, query, confirm or refund
+    /// request). stdout: {authenticity, body, result}; an unsigned answer is
+    /// shown with a warning on stderr. A refund's answer carries the
+    /// refund's own transId; a query's lists the payment's refunds in
+    /// refundTrans.
     VerifyResponse {
         /// Which call the answer is for.
         #[arg(value_enum)]
@@ -90,11 +105,28 @@ enum Command {
         #[arg(long, default_value = "vi", value_parser = parse_lang)]
         lang: Lang,
     },
-    /// Play the payment driver against a scripted MoMo double.
+    /// Play the payment driver, or the refund driver, against a scripted
+    /// MoMo double.
     ///
-    /// Without arguments (or with --list) lists the named scenarios; with a
-    /// SCENARIO prints its journal; with --script FILE replays a script of
-    /// what MoMo did (README: "Replaying an incident").
+    /// Without arguments (or with --list) lists the named scenarios (the
+    /// payments, then the refunds: refund-*); with a SCENARIO prints its
+    /// journal and outcome; with --script FILE replays a script of what
+    /// MoMo did (README: "Replaying an incident"; for refunds the CLI's
+    /// README, "Simulated refunds"). --json prints {scenario,
+    /// steps, log, outcome}.
+    ///
+    /// A script with a "refund" object plays a refund of the simulated
+    /// payment (ORDER-1001, 50,000 VND paid, transId 4088878653) under the
+    /// refund's orderId ORDER-1001-R1 and requestId ORDER-1001-R1-r1:
+    /// "refund": {"amount"? (VND, default 50000), "refunded"? (VND refunded
+    /// before, default 0), "config"? (requestTimeoutMs, pollDelaysMs,
+    /// refundWindowMs, maxRefundSends)}, "answers": {"refund": [the answers
+    /// to the refund and its identical resends], "query": [the answers to
+    /// the payment's status queries, each with an optional "refundTrans":
+    /// [{"resultCode", "amount"?, "orderId"?, "transId"?}], defaulting to
+    /// this refund]}, "ipns" and "crashes" as for a payment. An answer is
+    /// {"resultCode", "status"?, "afterMs"?, "times"?} or {"lost": "timeout"
+    /// | "networkError"}. The outcome is refunded, refused or unknown.
     Simulate {
         /// A scenario of `momo-pos simulate --list`.
         #[arg(conflicts_with_all = ["script", "list"])]
@@ -116,6 +148,7 @@ enum AnswerKind {
     Pos,
     Query,
     Confirm,
+    Refund,
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -174,6 +207,7 @@ fn run(command: Option<Command>) -> Outcome {
         Command::PosRequest => pos_request(&read_stdin()?),
         Command::QueryRequest => query_request(&read_stdin()?),
         Command::ConfirmRequest => confirm_request(&read_stdin()?),
+        Command::RefundRequest => refund_request(&read_stdin()?),
         Command::VerifyIpn => verify_ipn(&read_stdin()?),
         Command::VerifyResponse { kind } => verify_response(kind, &read_stdin()?),
         Command::NormalizeCode { code } => Ok(PaymentCode::parse(&code)?.as_str().to_owned()),
@@ -286,6 +320,11 @@ fn confirm_request(stdin: &[u8]) -> Outcome {
     print_request(&client()?.confirm_request(&input.into_confirm())?)
 }
 
+fn refund_request(stdin: &[u8]) -> Outcome {
+    let input: RefundInput = read_input(stdin)?;
+    print_request(&client()?.refund_request(&input.into_refund())?)
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RequestOutput<'a> {
@@ -331,6 +370,7 @@ fn verify_response(kind: AnswerKind, stdin: &[u8]) -> Outcome {
         AnswerKind::Pos => print_response(client.parse_pos_response(stdin)?),
         AnswerKind::Query => print_response(client.parse_query_response(stdin)?),
         AnswerKind::Confirm => print_response(client.parse_confirm_response(stdin)?),
+        AnswerKind::Refund => print_response(client.parse_refund_response(stdin)?),
     }
 }
 
@@ -366,31 +406,34 @@ fn to_json<T: Serialize>(value: &T) -> Outcome {
 }
 
 fn list_scenarios() -> String {
-    let width = simulation::SCENARIOS
-        .iter()
-        .map(|s| s.name.len())
-        .max()
-        .unwrap_or(0);
-    simulation::SCENARIOS
-        .iter()
+    let all = || {
+        simulation::SCENARIOS
+            .iter()
+            .chain(simulation::REFUND_SCENARIOS)
+    };
+    let width = all().map(|s| s.name.len()).max().unwrap_or(0);
+    all()
         .map(|s| format!("{:width$}  {}", s.name, s.summary()))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-/// Plays a scenario and prints the driver's journal, times relative to the
-/// start: the flow an integrator's host goes through.
+/// Plays a scenario (a payment's or a refund's) and prints the driver's
+/// journal, times relative to the start: the flow an integrator's host
+/// goes through.
 fn simulate(name: &str, as_json: bool) -> Outcome {
-    let scenario = simulation::find(name).ok_or_else(|| {
-        Failure::Usage(format!(
-            "no scenario {name:?}; `momo-pos simulate --list` shows them"
-        ))
-    })?;
+    let scenario = simulation::find(name)
+        .or_else(|| simulation::find_refund(name))
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "no scenario {name:?}; `momo-pos simulate --list` shows them"
+            ))
+        })?;
     report(scenario.name, &scenario.script()?, as_json)
 }
 
 /// Plays a script file of the format in the README ("Replaying an
-/// incident").
+/// incident"): a refund's when it has "refund".
 fn simulate_script(path: &std::path::Path, as_json: bool) -> Outcome {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
@@ -399,7 +442,26 @@ fn simulate_script(path: &std::path::Path, as_json: bool) -> Outcome {
 }
 
 fn report(name: &str, script: &simulation::Script, as_json: bool) -> Outcome {
-    let run = simulation::play(script, simulation::RunOptions::default())?;
+    let options = simulation::RunOptions::default();
+    if script.is_refund() {
+        let run = simulation::play_refund(script, options)?;
+        if as_json {
+            return to_json(&serde_json::json!({
+                "scenario": name,
+                "steps": run.steps,
+                "log": run.driver.log(),
+                "outcome": run.outcome,
+            }));
+        }
+        return Ok(journal(
+            name,
+            script,
+            run.driver.log(),
+            &run.outcome,
+            run.outcome.result(),
+        ));
+    }
+    let run = simulation::play(script, options)?;
     if as_json {
         return to_json(&serde_json::json!({
             "scenario": name,
@@ -408,8 +470,26 @@ fn report(name: &str, script: &simulation::Script, as_json: bool) -> Outcome {
             "outcome": run.outcome,
         }));
     }
+    Ok(journal(
+        name,
+        script,
+        run.driver.log(),
+        &run.outcome,
+        run.outcome.result(),
+    ))
+}
+
+/// The journal as text, `!` marking what support should look at, then the
+/// outcome and MoMo's next step for its code.
+fn journal(
+    name: &str,
+    script: &simulation::Script,
+    log: &[LogEntry],
+    outcome: &dyn std::fmt::Display,
+    result: Option<ResultCodeInfo>,
+) -> String {
     let mut out = format!("scenario {name}: {}\n\n", script.summary);
-    for entry in run.driver.log() {
+    for entry in log {
         let at = entry.at_ms.saturating_sub(simulation::T0_MS);
         let flag = if entry.event.is_anomaly() { "!" } else { " " };
         out += &format!(
@@ -419,9 +499,9 @@ fn report(name: &str, script: &simulation::Script, as_json: bool) -> Outcome {
             entry.event
         );
     }
-    out += &format!("\noutcome: {}", run.outcome);
-    if let Some(info) = run.outcome.result() {
+    out += &format!("\noutcome: {outcome}");
+    if let Some(info) = result {
         out += &format!("\nnext step: {}", info.next_step.as_str());
     }
-    Ok(out)
+    out
 }

@@ -295,8 +295,9 @@ fn verify_response_reports_unsigned() {
     assert_eq!(v["authenticity"], "unsigned");
     assert_eq!(v["result"]["nextStep"], "query");
     assert!(stderr(&out).contains("unsigned"));
-    let out = run(&["verify-response", "refund"], "{}", true);
+    let out = run(&["verify-response", "frobnicate"], "{}", true);
     assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("refund"), "{}", stderr(&out));
 }
 
 #[test]
@@ -354,11 +355,13 @@ fn every_subcommand_has_help_naming_its_input() {
         ("pos-request", "encryptedPaymentCode"),
         ("query-request", "requestId"),
         ("confirm-request", "requestType"),
+        ("refund-request", "transId"),
         ("verify-ipn", "dedupeKey"),
         ("verify-response", "authenticity"),
         ("normalize-code", "scanner"),
         ("explain", "--lang"),
         ("simulate", "--script"),
+        ("simulate", "refundTrans"),
     ] {
         let out = run(&[command, "--help"], "", false);
         assert_eq!(out.status.code(), Some(0), "{command}");
@@ -532,5 +535,389 @@ fn simulate_refuses_bad_scripts_naming_the_problem() {
     }
     let missing = run(&["simulate", "--script", "/no/such/file.json"], "", false);
     assert_eq!(missing.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---- refunds ----------------------------------------------------------------
+
+/// The oracle's refund vectors (independent Python hmac), as the CLI's
+/// stdin: transId as the JSON number and as a string of digits.
+fn refund_inputs(vector: &Value) -> [String; 2] {
+    let f = &vector["fields"];
+    let trans_id = f["transId"].as_u64().unwrap();
+    let input = |trans_id: String| {
+        format!(
+            r#"{{"orderId":{},"requestId":{},"amount":{},"transId":{trans_id},"description":{},"lang":"en"}}"#,
+            f["orderId"], f["requestId"], f["amount"], f["description"]
+        )
+    };
+    [
+        input(trans_id.to_string()),
+        input(format!("\"{trans_id}\"")),
+    ]
+}
+
+#[test]
+fn refund_request_matches_the_oracle_vectors() {
+    let vectors = vectors()["refund"].as_array().unwrap().clone();
+    assert!(vectors.len() >= 4);
+    let mut above_2_53 = false;
+    for vector in &vectors {
+        let name = vector["name"].as_str().unwrap();
+        let trans_id = vector["fields"]["transId"].as_u64().unwrap();
+        above_2_53 |= trans_id > 1 << 53;
+        for input in refund_inputs(vector) {
+            let out = run(&["refund-request"], &input, true);
+            assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+            let v = stdout_json(&out);
+            assert_eq!(
+                v["url"], "https://test-payment.momo.vn/v2/gateway/api/refund",
+                "{name}"
+            );
+            assert_eq!(
+                v["headers"]["Content-Type"],
+                "application/json; charset=UTF-8"
+            );
+            assert_eq!(v["rawSignature"], vector["rawSignature"], "{name}");
+            assert_eq!(v["body"]["signature"], vector["signature"], "{name}");
+            assert_eq!(v["body"]["partnerCode"], "MOMO");
+            assert_eq!(v["body"]["lang"], "en");
+            // Every digit of the transId reaches the body text, as a number.
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains(&format!(r#""transId":{trans_id},"#)),
+                "{name}: {text}"
+            );
+        }
+    }
+    assert!(above_2_53, "a vector with a transId above 2^53");
+}
+
+#[test]
+fn refund_request_sub_partner_code_and_defaults() {
+    let out = run(
+        &["refund-request"],
+        r#"{"orderId":"R1","requestId":"R1-r1","amount":20000,"transId":4088878653,"subPartnerCode":"SHOP-7"}"#,
+        true,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = stdout_json(&out);
+    assert_eq!(v["body"]["subPartnerCode"], "SHOP-7");
+    assert_eq!(v["body"]["description"], "");
+    assert_eq!(v["body"]["lang"], "vi");
+    // subPartnerCode is sent, not signed; an empty description is signed.
+    let raw = "accessKey=F8BBA842ECF85&amount=20000&description=&orderId=R1&partnerCode=MOMO&requestId=R1-r1&transId=4088878653";
+    assert_eq!(v["rawSignature"], raw);
+    assert_eq!(
+        v["body"]["signature"],
+        momo_pos::hmac_sha256_hex(SECRET.as_bytes(), raw.as_bytes()).as_str()
+    );
+}
+
+#[test]
+fn refund_request_rejects_bad_input_naming_the_field() {
+    let ok = r#""orderId":"R1","requestId":"R1-r1","amount":20000"#;
+    for (input, field) in [
+        (format!(r#"{{{ok},"transId":"12x"}}"#), "transId"),
+        (format!(r#"{{{ok},"transId":-1}}"#), "transId"),
+        (format!(r#"{{{ok},"transId":1.5}}"#), "transId"),
+        (
+            format!(r#"{{{ok},"transId":9223372036854775808}}"#),
+            "transId",
+        ),
+        (format!(r#"{{{ok}}}"#), "transId: required field is missing"),
+        (format!(r#"{{{ok},"transID":1}}"#), "transID"),
+        (
+            r#"{"orderId":"R1","requestId":"R1-r1","amount":999,"transId":1}"#.to_owned(),
+            "amount",
+        ),
+        (
+            r#"{"orderId":"R1","requestId":"R1-r1","amount":"20000","transId":1}"#.to_owned(),
+            "amount: invalid type",
+        ),
+        (
+            r#"{"orderId":"-R1","requestId":"R1-r1","amount":20000,"transId":1}"#.to_owned(),
+            "orderId",
+        ),
+        (
+            r#"{"orderId":"R1","amount":20000,"transId":1}"#.to_owned(),
+            "requestId: required field is missing",
+        ),
+        (
+            format!(r#"{{{ok},"transId":1,"description":"a\u0007b"}}"#),
+            "description",
+        ),
+        (format!(r#"{{{ok},"transId":1,"lang":"fr"}}"#), "lang"),
+        (
+            format!(r#"{{{ok},"transId":1,"subPartnerCode":""}}"#),
+            "subPartnerCode",
+        ),
+    ] {
+        let out = run(&["refund-request"], &input, true);
+        assert_eq!(out.status.code(), Some(1), "{input}: {}", stderr(&out));
+        assert!(stderr(&out).contains(field), "{input}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{input}");
+        assert_eq!(stderr(&out).trim_end().lines().count(), 1, "{input}");
+    }
+    // No credentials: a usage error, as for every signing command.
+    let out = run(
+        &["refund-request"],
+        r#"{"orderId":"R1","requestId":"R1-r1","amount":20000,"transId":1}"#,
+        false,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("MOMO_PARTNER_CODE"));
+}
+
+#[test]
+fn verify_response_refund() {
+    let unsigned = r#"{"partnerCode":"MOMO","orderId":"R1","requestId":"R1-r1","amount":20000,"transId":9007199254740993,"resultCode":0,"message":"Successful.","responseTime":1700000000000}"#;
+    let out = run(&["verify-response", "refund"], unsigned, true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = stdout_json(&out);
+    assert_eq!(v["authenticity"], "unsigned");
+    assert_eq!(v["body"]["transId"], "9007199254740993");
+    assert_eq!(v["body"]["amount"], 20000);
+    assert_eq!(v["result"]["code"], 0);
+    assert!(stderr(&out).contains("unsigned"));
+
+    // Signed over the same fields as a pos answer.
+    let raw = "accessKey=F8BBA842ECF85&amount=20000&message=Refund rejected.&orderId=R1&partnerCode=MOMO&requestId=R1-r1&responseTime=1700000000000&resultCode=1081&transId=0";
+    let signature = momo_pos::hmac_sha256_hex(SECRET.as_bytes(), raw.as_bytes());
+    let signed = format!(
+        r#"{{"partnerCode":"MOMO","orderId":"R1","requestId":"R1-r1","amount":20000,"transId":0,"resultCode":1081,"message":"Refund rejected.","responseTime":1700000000000,"signature":"{signature}"}}"#
+    );
+    let out = run(&["verify-response", "refund"], &signed, true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = stdout_json(&out);
+    assert_eq!(v["authenticity"], "verified");
+    assert_eq!(v["result"]["code"], 1081);
+    assert_eq!(v["result"]["nextStep"], "query");
+    assert!(!stderr(&out).contains("unsigned"));
+
+    for (body, word) in [
+        (
+            signed.replace("\"amount\":20000", "\"amount\":20001"),
+            "signature",
+        ),
+        (unsigned.replace(r#""resultCode":0,"#, ""), "resultCode"),
+        ("[]".to_owned(), "object"),
+    ] {
+        let out = run(&["verify-response", "refund"], &body, true);
+        assert_eq!(out.status.code(), Some(1), "{body}");
+        assert!(out.stdout.is_empty());
+        assert!(stderr(&out).contains(word), "{body}: {}", stderr(&out));
+    }
+}
+
+/// Every refund scenario, by name, with the outcome the protocol calls for;
+/// its script file gives the same run.
+#[test]
+fn simulate_plays_refund_scenarios() {
+    let list = run(&["simulate", "--list"], "", false);
+    let listed = String::from_utf8(list.stdout).unwrap();
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../momo-pos-testkit/src/scenarios"
+    );
+    for (name, outcome) in [
+        ("refund-full", "refunded"),
+        ("refund-partial", "refunded"),
+        ("refund-refused-1081", "refused"),
+        ("refund-not-refundable-1088", "refused"),
+        ("refund-retry-later-1080", "refused"),
+        ("refund-lost-then-listed", "refunded"),
+        ("refund-pending-7000-then-listed", "refunded"),
+        ("refund-lost-not-listed-resent", "refunded"),
+        ("refund-dropped-unknown", "unknown"),
+    ] {
+        assert!(listed.lines().any(|l| l.starts_with(name)), "{name}");
+        let named = stdout_json(&run(&["simulate", name, "--json"], "", false));
+        assert_eq!(named["scenario"], name);
+        assert_eq!(named["outcome"]["outcome"], outcome, "{name}");
+        assert_eq!(
+            named["steps"].as_array().unwrap()[0],
+            "send refund ORDER-1001-R1-r1"
+        );
+        assert_eq!(
+            named["steps"].as_array().unwrap().last().unwrap(),
+            &Value::from(format!("done {outcome}")),
+            "{name}"
+        );
+        let file = format!("{dir}/{name}.json");
+        let scripted = stdout_json(&run(&["simulate", "--script", &file, "--json"], "", false));
+        assert_eq!(scripted["outcome"], named["outcome"], "{name}");
+        assert_eq!(scripted["steps"], named["steps"], "{name}");
+        assert_eq!(scripted["log"], named["log"], "{name}");
+    }
+    let refused = stdout_json(&run(
+        &["simulate", "refund-refused-1081", "--json"],
+        "",
+        false,
+    ));
+    assert_eq!(refused["outcome"]["resultCode"], 1081);
+    let refunded = stdout_json(&run(&["simulate", "refund-full", "--json"], "", false));
+    assert_eq!(refunded["outcome"]["transId"], "4088878700");
+    let unknown = stdout_json(&run(
+        &["simulate", "refund-dropped-unknown", "--json"],
+        "",
+        false,
+    ));
+    assert_eq!(unknown["outcome"]["lastResultCode"], Value::Null);
+
+    // The text journal: sends, the evidence of the payment's refundTrans,
+    // the outcome and MoMo's next step.
+    let out = run(&["simulate", "refund-lost-not-listed-resent"], "", false);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trace = String::from_utf8(out.stdout).unwrap();
+    let sends: Vec<_> = trace.lines().filter(|l| l.contains("-> send")).collect();
+    assert_eq!(sends.len(), 3, "{trace}");
+    assert!(
+        sends[0].contains("refund requestId=ORDER-1001-R1-r1"),
+        "{trace}"
+    );
+    assert!(
+        sends[1].contains("query requestId=ORDER-1001-R1-r1-q1"),
+        "{trace}"
+    );
+    assert!(
+        sends[2].contains("refund requestId=ORDER-1001-R1-r1"),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("evidence: MoMo lists no refund ORDER-1001-R1"),
+        "{trace}"
+    );
+    assert!(trace
+        .lines()
+        .any(|l| l.starts_with("outcome: refunded (transId 4088878700)")));
+    assert!(trace.trim_end().ends_with("next step: done"), "{trace}");
+    let out = run(&["simulate", "refund-dropped-unknown"], "", false);
+    let trace = String::from_utf8(out.stdout).unwrap();
+    assert!(trace.contains("outcome: unknown"), "{trace}");
+}
+
+#[test]
+fn simulate_replays_a_refund_script_and_refuses_bad_ones() {
+    let dir = std::env::temp_dir().join(format!("momo-refund-script-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("incident.json");
+    std::fs::write(
+        &file,
+        r#"{
+  "format": 1,
+  "summary": "Till 3: a 20,000 VND refund; the answer was lost; the status query listed it with 7000, then 0",
+  "refund": { "amount": 20000, "refunded": 10000, "config": { "pollDelaysMs": [1000] } },
+  "answers": {
+    "refund": [{ "lost": "timeout" }],
+    "query": [
+      { "resultCode": 0, "refundTrans": [{ "resultCode": 0, "orderId": "ORDER-1001-R0", "amount": 10000 }, { "resultCode": 7000 }] },
+      { "resultCode": 0, "refundTrans": [{ "resultCode": 0, "orderId": "ORDER-1001-R0", "amount": 10000 }, { "resultCode": 0 }] }
+    ]
+  }
+}"#,
+    )
+    .unwrap();
+    let out = run(&["simulate", "--script", file.to_str().unwrap()], "", false);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let trace = String::from_utf8(out.stdout).unwrap();
+    assert!(trace.contains("scenario "), "{trace}");
+    assert!(trace.contains("Till 3: a 20,000 VND refund"), "{trace}");
+    assert!(trace.contains("wait 1.000 s"), "{trace}");
+    assert!(trace.contains("outcome: refunded"), "{trace}");
+    let json = stdout_json(&run(
+        &["simulate", "--script", file.to_str().unwrap(), "--json"],
+        "",
+        false,
+    ));
+    assert_eq!(
+        json["steps"],
+        serde_json::json!([
+            "send refund ORDER-1001-R1-r1",
+            "timeout",
+            "wait 1000ms",
+            "send query ORDER-1001-R1-r1-q1",
+            "answer 0",
+            "wait 1000ms",
+            "send query ORDER-1001-R1-r1-q2",
+            "answer 0",
+            "done refunded"
+        ])
+    );
+
+    for (text, says) in [
+        (
+            r#"{"refund": {}, "decision": {"action": "capture"}}"#,
+            "decision",
+        ),
+        (
+            r#"{"refund": {}, "answers": {"pos": [{"resultCode": 0}]}}"#,
+            "answers.pos",
+        ),
+        (
+            r#"{"answers": {"refund": [{"resultCode": 0}]}}"#,
+            "answers.refund",
+        ),
+        (
+            r#"{"refund": {}, "answers": {"refund": [{"resultCode": 0, "refundTrans": []}]}}"#,
+            "refundTrans",
+        ),
+        (r#"{"refund": {"amount": 60000}}"#, "amount"),
+        (r#"{"refund": {"refunded": 50000}}"#, "amount"),
+        (
+            r#"{"refund": {"config": {"maxRefundSends": 11}}}"#,
+            "maxRefundSends",
+        ),
+        (r#"{"refund": {"amout": 1}}"#, "amout"),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        let out = run(&["simulate", "--script", file.to_str().unwrap()], "", false);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(stderr(&out).contains(says), "{text}: {}", stderr(&out));
+        assert_eq!(stderr(&out).trim_end().lines().count(), 1, "{text}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The CLI README's refund script replays as the README says.
+#[test]
+fn simulate_replays_the_cli_readme_refund_example() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("```json\n").expect("a JSON example") + "```json\n".len();
+    let example = &readme[start..];
+    let example = &example[..example.find("```").unwrap()];
+    let dir = std::env::temp_dir().join(format!("momo-readme-refund-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("refund.json");
+    std::fs::write(&file, example).unwrap();
+    let json = stdout_json(&run(
+        &["simulate", "--script", file.to_str().unwrap(), "--json"],
+        "",
+        false,
+    ));
+    assert_eq!(json["outcome"]["outcome"], "refunded", "{json}");
+    assert_eq!(
+        json["steps"],
+        serde_json::json!([
+            "send refund ORDER-1001-R1-r1",
+            "timeout",
+            "wait 1000ms",
+            "send query ORDER-1001-R1-r1-q1",
+            "answer 0",
+            "wait 1000ms",
+            "send query ORDER-1001-R1-r1-q2",
+            "answer 0",
+            "done refunded"
+        ])
+    );
+    // Every scenario the README's table names is one `simulate` plays, with
+    // the outcome the table gives.
+    for row in readme.lines().filter(|l| l.starts_with("| `refund-")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let name = cells[1].trim_matches('`');
+        let named = stdout_json(&run(&["simulate", name, "--json"], "", false));
+        assert_eq!(named["outcome"]["outcome"], cells[3], "{name}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

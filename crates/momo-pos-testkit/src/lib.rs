@@ -1,7 +1,9 @@
 //! A scripted MoMo double that plays a [`Script`] (a named [`Scenario`],
-//! or an integrator's own file) against the [`Driver`]: the engine of
-//! `momo-pos simulate`, of the driver's tests, and usable in an
-//! integrator's own tests. Pure Rust, no network, simulated clock.
+//! or an integrator's own file) against the [`Driver`], or, for a refund
+//! script, against the [`RefundDriver`](momo_pos::refund::RefundDriver)
+//! ([`play_refund`]): the engine of `momo-pos simulate`, of the drivers'
+//! tests, and usable in an integrator's own tests. Pure Rust, no network,
+//! simulated clock.
 //!
 //! The host it plays is an asynchronous one: it performs each send once,
 //! keeps the answers of every request it sent until they arrive (an answer
@@ -15,6 +17,7 @@
 //! host takes.
 
 mod invariants;
+mod refund;
 mod scenarios;
 mod script;
 
@@ -22,16 +25,23 @@ use std::collections::{HashSet, VecDeque};
 
 use serde_json::{json, Value};
 
-pub use invariants::{check_money_rules, codes_before_settling};
-pub use scenarios::{find, Scenario, SCENARIOS};
-pub use script::{Answers, Crash, Decision, IpnDelivery, Lost, Reply, Script};
+pub use invariants::{check_money_rules, check_refund_rules, codes_before_settling};
+pub use refund::{
+    paid_payment, play_refund, refund, run_refund, RefundRun, REFUND_ORDER_ID, REFUND_REQUEST_ID,
+    REFUND_TRANS_ID,
+};
+pub use scenarios::{find, find_refund, Scenario, REFUND_SCENARIOS, SCENARIOS};
+pub use script::{
+    Answers, Crash, Decision, IpnDelivery, Lost, RefundListing, RefundPlan, Reply, Script,
+};
 
 use momo_pos::driver::{Action, Driver, Event, Outcome, Outgoing, SendId};
 use momo_pos::hmac_sha256_hex;
 use momo_pos::result_code::explain;
 use momo_pos::Endpoint;
 use momo_pos::{
-    Client, CredentialFields, Credentials, EncryptedPaymentCode, Environment, Lang, PosPayment,
+    Client, ConfirmAction, CredentialFields, Credentials, EncryptedPaymentCode, Environment, Lang,
+    PosPayment,
 };
 use momo_pos::{Error, Result};
 
@@ -115,11 +125,108 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Run> {
 }
 
 /// Plays `script` with the [`DriverConfig`](momo_pos::driver::DriverConfig) it names (defaults otherwise).
+/// A refund script is refused: [`play_refund`] plays it.
 pub fn play(script: &Script, options: RunOptions) -> Result<Run> {
+    if script.is_refund() {
+        return Err(script_error(
+            "a refund script (it has \"refund\") is played by play_refund".into(),
+        ));
+    }
     let client = client()?;
     let config = script.config.clone().unwrap_or_default();
     let driver = Driver::start(&client, &payment(script.auto_capture)?, config, T0_MS)?;
-    Host::new(&client, script, driver)?.play(options)
+    let played = Host::new(&client, script, driver)?.play(options)?;
+    Ok(Run {
+        steps: played.steps,
+        sent: played.sent,
+        outcome: played.outcome,
+        driver: played.driver,
+    })
+}
+
+/// What the host does with the driver's next action.
+enum Step<'d> {
+    Send(&'d Outgoing),
+    Wait { until_ms: u64 },
+    Decide { until_ms: u64 },
+    Done,
+}
+
+/// What the host needs of a driver: the payment's or the refund's.
+trait Driven: Sized {
+    type Outcome: Clone;
+    fn step(&self) -> Step<'_>;
+    fn outcome(&self) -> Option<&Self::Outcome>;
+    fn name(outcome: &Self::Outcome) -> &'static str;
+    fn in_flight(&self) -> Option<&Outgoing>;
+    fn snapshot(&self) -> Result<String>;
+    fn inspect(snapshot: &str) -> Result<Self>;
+    fn restore(snapshot: &str, now_ms: u64) -> Result<Self>;
+    fn handle(&mut self, client: &Client, now_ms: u64, event: Event<'_>) -> Result<()>;
+    fn decide(&mut self, client: &Client, now_ms: u64, action: ConfirmAction) -> Result<()>;
+    /// The rules every step of a run keeps, given every request sent.
+    fn check(&self, sent: &[Outgoing]) -> std::result::Result<(), String>;
+}
+
+impl Driven for Driver {
+    type Outcome = Outcome;
+
+    fn step(&self) -> Step<'_> {
+        match self.next_action() {
+            Action::Send(request) => Step::Send(request),
+            Action::Wait { until_ms } => Step::Wait { until_ms },
+            Action::Decide { until_ms, .. } => Step::Decide { until_ms },
+            _ => Step::Done,
+        }
+    }
+
+    fn outcome(&self) -> Option<&Outcome> {
+        Driver::outcome(self)
+    }
+
+    fn name(outcome: &Outcome) -> &'static str {
+        outcome.as_str()
+    }
+
+    fn in_flight(&self) -> Option<&Outgoing> {
+        Driver::in_flight(self)
+    }
+
+    fn snapshot(&self) -> Result<String> {
+        Driver::snapshot(self)
+    }
+
+    fn inspect(snapshot: &str) -> Result<Self> {
+        Driver::inspect(snapshot)
+    }
+
+    fn restore(snapshot: &str, now_ms: u64) -> Result<Self> {
+        Driver::restore(snapshot, now_ms)
+    }
+
+    fn handle(&mut self, client: &Client, now_ms: u64, event: Event<'_>) -> Result<()> {
+        Driver::handle(self, client, now_ms, event)
+    }
+
+    fn decide(&mut self, client: &Client, now_ms: u64, action: ConfirmAction) -> Result<()> {
+        Driver::decide(self, client, now_ms, action)
+    }
+
+    fn check(&self, _sent: &[Outgoing]) -> std::result::Result<(), String> {
+        Ok(())
+    }
+}
+
+/// What the host saw of a run.
+struct Played<D: Driven> {
+    steps: Vec<String>,
+    sent: Vec<Outgoing>,
+    outcome: D::Outcome,
+    driver: D,
+    /// Whether MoMo's side said this refund was made: a refund answer with
+    /// 0, or a status query listing it with 0 for its amount, handed to
+    /// the driver as the answer to the request in flight.
+    said_refunded: bool,
 }
 
 fn script_error(reason: String) -> Error {
@@ -150,11 +257,14 @@ enum Next {
 }
 
 /// The host: performs actions, keeps the persisted snapshot and the clock.
-struct Host<'a> {
+struct Host<'a, D> {
     client: &'a Client,
     script: &'a Script,
+    /// The refund a refund script plays (its defaults otherwise): what
+    /// `refundTrans` entries default to.
+    plan: RefundPlan,
     now: u64,
-    driver: Driver,
+    driver: D,
     persisted: String,
     replies: Replies,
     /// Sends performed since the last start or crash.
@@ -171,6 +281,7 @@ struct Host<'a> {
     waiting: Option<(u64, u64)>,
     steps: Vec<String>,
     sent: Vec<Outgoing>,
+    said_refunded: bool,
 }
 
 /// The script's replies not yet given, per endpoint.
@@ -178,6 +289,7 @@ struct Replies {
     pos: VecDeque<Reply>,
     query: VecDeque<Reply>,
     confirm: VecDeque<Reply>,
+    refund: VecDeque<Reply>,
 }
 
 impl Replies {
@@ -187,13 +299,14 @@ impl Replies {
             Endpoint::Pos => Some(&mut self.pos),
             Endpoint::Query => Some(&mut self.query),
             Endpoint::Confirm => Some(&mut self.confirm),
+            Endpoint::Refund => Some(&mut self.refund),
             _ => None,
         }
     }
 }
 
-impl<'a> Host<'a> {
-    fn new(client: &'a Client, script: &'a Script, driver: Driver) -> Result<Self> {
+impl<'a, D: Driven> Host<'a, D> {
+    fn new(client: &'a Client, script: &'a Script, driver: D) -> Result<Self> {
         let mut ipns: Vec<_> = script.ipns.clone();
         ipns.sort_by_key(|i| i.at_ms);
         let mut crashes_at: Vec<u64> = script.crashes.iter().filter_map(|c| c.at_ms).collect();
@@ -202,10 +315,12 @@ impl<'a> Host<'a> {
             pos: script.replies(Endpoint::Pos).into(),
             query: script.replies(Endpoint::Query).into(),
             confirm: script.replies(Endpoint::Confirm).into(),
+            refund: script.replies(Endpoint::Refund).into(),
         };
         Ok(Self {
             client,
             script,
+            plan: script.refund.clone().unwrap_or_default(),
             now: T0_MS,
             persisted: driver.snapshot()?,
             driver,
@@ -225,15 +340,19 @@ impl<'a> Host<'a> {
             waiting: None,
             steps: Vec::new(),
             sent: Vec::new(),
+            said_refunded: false,
         })
     }
 
-    fn play(mut self, options: RunOptions) -> Result<Run> {
+    fn play(mut self, options: RunOptions) -> Result<Played<D>> {
         for _ in 0..MAX_STEPS {
+            self.driver
+                .check(&self.sent)
+                .map_err(|broken| script_error(format!("a rule was broken: {broken}")))?;
             if options.restore_every_step {
-                self.driver = Driver::inspect(&self.driver.snapshot()?)?;
+                self.driver = D::inspect(&self.driver.snapshot()?)?;
             }
-            if let Action::Send(request) = self.driver.next_action() {
+            if let Step::Send(request) = self.driver.step() {
                 if !self.performed.contains(&request.id()) {
                     let request = request.clone();
                     self.persisted = self.driver.snapshot()?;
@@ -256,13 +375,14 @@ impl<'a> Host<'a> {
                     .driver
                     .outcome()
                     .cloned()
-                    .ok_or_else(|| script_error("the payment never ended".into()))?;
-                self.steps.push(format!("done {}", outcome.as_str()));
-                return Ok(Run {
+                    .ok_or_else(|| script_error("the run never ended".into()))?;
+                self.steps.push(format!("done {}", D::name(&outcome)));
+                return Ok(Played {
                     steps: self.steps,
                     sent: self.sent,
                     outcome,
                     driver: self.driver,
+                    said_refunded: self.said_refunded,
                 });
             };
             self.now = self.now.max(at);
@@ -296,14 +416,14 @@ impl<'a> Host<'a> {
                 candidates.push((T0_MS.saturating_add(*at), Next::Crash));
             }
         }
-        match self.driver.next_action() {
-            Action::Wait { until_ms } => {
+        match self.driver.step() {
+            Step::Wait { until_ms } => {
                 if self.waiting.map(|(until, _)| until) != Some(until_ms) {
                     self.waiting = Some((until_ms, self.now));
                 }
                 candidates.push((until_ms, Next::Timer));
             }
-            Action::Decide { until_ms, .. } => {
+            Step::Decide { until_ms } => {
                 let asked = *self.asked_at.get_or_insert(self.now);
                 if let Some(decision) = self.script.decision.filter(|_| !self.decided) {
                     let at = asked.saturating_add(decision.delay_ms());
@@ -313,8 +433,8 @@ impl<'a> Host<'a> {
                 }
                 candidates.push((until_ms, Next::Timer));
             }
-            Action::Send(request) => candidates.push((request.deadline_ms(), Next::Timer)),
-            _ => {}
+            Step::Send(request) => candidates.push((request.deadline_ms(), Next::Timer)),
+            Step::Done => {}
         }
         candidates.into_iter().min()
     }
@@ -337,7 +457,7 @@ impl<'a> Host<'a> {
                 (None, after) => self.now.saturating_add(after.unwrap_or(script::LATENCY_MS)),
             };
             let body = match reply.result_code {
-                Some(code) => answer_body(&request, code)?,
+                Some(code) => answer_body(&request, code, &reply, &self.plan)?,
                 None => String::new(),
             };
             self.arrivals.push(Arrival {
@@ -376,6 +496,9 @@ impl<'a> Host<'a> {
                 } else {
                     format!("{stale}answer {code} (HTTP {status})")
                 });
+                if current && code_says_refunded(&arrival, code, &self.plan) {
+                    self.said_refunded = true;
+                }
                 let body = arrival.body.as_bytes();
                 return self.driver.handle(
                     self.client,
@@ -415,20 +538,20 @@ impl<'a> Host<'a> {
     }
 
     fn timer(&mut self) -> Result<()> {
-        match self.driver.next_action() {
-            Action::Wait { until_ms } => {
+        match self.driver.step() {
+            Step::Wait { until_ms } => {
                 let since = self.waiting.map_or(self.now, |(_, since)| since);
                 self.steps
                     .push(format!("wait {}ms", until_ms.saturating_sub(since)));
                 self.waiting = None;
             }
-            Action::Decide { .. } => self.steps.push("no decision".into()),
-            Action::Send(_) => {
+            Step::Decide { .. } => self.steps.push("no decision".into()),
+            Step::Send(_) => {
                 // Its answer did not come in time: the driver counts it
                 // lost; an answer still on its way will be stale.
                 self.steps.push("timeout".into());
             }
-            _ => {}
+            Step::Done => {}
         }
         self.driver.handle(self.client, self.now, Event::Tick)
     }
@@ -446,29 +569,75 @@ impl<'a> Host<'a> {
         self.performed.clear();
         self.waiting = None;
         self.asked_at = None;
-        self.driver = Driver::restore(&self.persisted, self.now)?;
+        self.driver = D::restore(&self.persisted, self.now)?;
         Ok(())
     }
 }
 
-/// MoMo's answer to `request`, echoing its orderId and requestId.
-fn answer_body(request: &Outgoing, code: i64) -> Result<String> {
+/// Whether an answer handed to the driver says the scripted refund was
+/// made: a refund answer with 0 (it echoes the refund's amount), or a
+/// paid payment's status listing the refund with 0 for its amount.
+fn code_says_refunded(arrival: &Arrival, code: i64, plan: &RefundPlan) -> bool {
+    match arrival.endpoint {
+        Endpoint::Refund => code == 0,
+        Endpoint::Query => {
+            code == 0
+                && arrival.reply.refund_trans.iter().flatten().any(|entry| {
+                    entry.result_code == 0
+                        && entry.order_id.as_deref().unwrap_or(REFUND_ORDER_ID) == REFUND_ORDER_ID
+                        && entry.amount.unwrap_or(plan.amount) == plan.amount
+                })
+        }
+        _ => false,
+    }
+}
+
+/// MoMo's answer to `request`, echoing its orderId and requestId. A
+/// refund's answer carries the refund's amount and its own transId; a
+/// status query's the payment's, and the `refundTrans` the reply lists.
+fn answer_body(request: &Outgoing, code: i64, reply: &Reply, plan: &RefundPlan) -> Result<String> {
     let sent: Value = serde_json::from_str(request.body_str()).map_err(|e| Error::InvalidJson {
         reason: e.to_string(),
     })?;
     let echo = |key: &str| sent.get(key).cloned().unwrap_or(Value::Null);
+    let (amount, trans_id) = match request.endpoint() {
+        Endpoint::Refund => (echo("amount"), Value::from(REFUND_TRANS_ID)),
+        _ => (Value::from(AMOUNT), Value::from(TRANS_ID)),
+    };
     let mut answer = json!({
         "partnerCode": echo("partnerCode"),
         "orderId": echo("orderId"),
         "requestId": echo("requestId"),
-        "amount": AMOUNT,
-        "transId": TRANS_ID,
+        "amount": amount,
+        "transId": trans_id,
         "resultCode": code,
         "message": explain(code).message_en,
         "responseTime": T0_MS,
     });
-    if let (Endpoint::Confirm, Some(fields)) = (request.endpoint(), answer.as_object_mut()) {
-        fields.insert("requestType".into(), echo("requestType"));
+    if let Some(fields) = answer.as_object_mut() {
+        match request.endpoint() {
+            Endpoint::Confirm => {
+                fields.insert("requestType".into(), echo("requestType"));
+            }
+            Endpoint::Query => {
+                if let Some(listed) = &reply.refund_trans {
+                    let entries = listed
+                        .iter()
+                        .map(|entry| {
+                            json!({
+                                "orderId": entry.order_id.as_deref().unwrap_or(REFUND_ORDER_ID),
+                                "amount": entry.amount.unwrap_or(plan.amount),
+                                "resultCode": entry.result_code,
+                                "transId": entry.trans_id.unwrap_or(REFUND_TRANS_ID),
+                                "createdTime": T0_MS,
+                            })
+                        })
+                        .collect::<Vec<_>>();
+                    fields.insert("refundTrans".into(), entries.into());
+                }
+            }
+            _ => {}
+        }
     }
     Ok(answer.to_string())
 }

@@ -1,6 +1,7 @@
-//! The named scenarios of `momo-pos simulate`, also played by the driver's
+//! The named scenarios of `momo-pos simulate`, also played by the drivers'
 //! tests. Each is a script file of `scenarios/`, in the format an
-//! integrator writes for `simulate --script`.
+//! integrator writes for `simulate --script`: [`SCENARIOS`] are payments,
+//! [`REFUND_SCENARIOS`] refunds of the paid payment.
 
 use super::Script;
 use momo_pos::Result;
@@ -27,9 +28,9 @@ impl Scenario {
 }
 
 macro_rules! scenarios {
-    ($($name:literal),* $(,)?) => {
-        /// Every scenario, in the order `momo-pos simulate --list` shows them.
-        pub const SCENARIOS: &[Scenario] = &[$(Scenario {
+    ($(#[$doc:meta])* $list:ident: $($name:literal),* $(,)?) => {
+        $(#[$doc])*
+        pub const $list: &[Scenario] = &[$(Scenario {
             name: $name,
             json: include_str!(concat!("scenarios/", $name, ".json")),
         }),*];
@@ -37,6 +38,9 @@ macro_rules! scenarios {
 }
 
 scenarios!(
+    /// Every payment scenario, in the order `momo-pos simulate --list`
+    /// shows them.
+    SCENARIOS:
     "paid",
     "authorized-capture",
     "authorized-cancel",
@@ -60,7 +64,28 @@ scenarios!(
     "ipn-authorizes-during-query",
 );
 
-/// The scenario called `name`.
+scenarios!(
+    /// Every refund scenario (scripts with `"refund"`, played by
+    /// [`play_refund`](crate::play_refund)), in the order `momo-pos
+    /// simulate --list` shows them, after the payments.
+    REFUND_SCENARIOS:
+    "refund-full",
+    "refund-partial",
+    "refund-refused-1081",
+    "refund-not-refundable-1088",
+    "refund-retry-later-1080",
+    "refund-lost-then-listed",
+    "refund-pending-7000-then-listed",
+    "refund-lost-not-listed-resent",
+    "refund-dropped-unknown",
+);
+
+/// The payment scenario called `name`.
 pub fn find(name: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.name == name)
+}
+
+/// The refund scenario called `name`.
+pub fn find_refund(name: &str) -> Option<&'static Scenario> {
+    REFUND_SCENARIOS.iter().find(|s| s.name == name)
 }
