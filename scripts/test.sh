@@ -46,6 +46,9 @@ step "model check: the driver's money rules in every interleaving, against a mod
 # MOMO_MODEL_DEPTH deepens the search.
 cargo test -p momo-pos-testkit --profile model --locked --test model_check -- --ignored --nocapture
 
+step "model check: the refund driver's money rules, against a model of MoMo's refund ledger"
+cargo test -p momo-pos-testkit --profile model --locked --test model_check_refund -- --ignored --nocapture
+
 step "WebAssembly and the npm package"
 bash scripts/test-wasm.sh
 

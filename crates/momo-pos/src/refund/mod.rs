@@ -84,6 +84,9 @@ use crate::Answer;
 const REFUSALS: [i64; 11] = [1080, 1081, 1088, 11, 12, 13, 20, 21, 22, 42, 47];
 
 /// One refund's driver. See the [module documentation](self).
+///
+/// `Hash` leaves the journal out, as the payment driver's does: a model
+/// checker's set of visited states sees states, not histories.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundDriver {
     config: RefundConfig,
@@ -105,6 +108,36 @@ pub struct RefundDriver {
     next_send: u64,
     log: Vec<LogEntry>,
     log_dropped: u64,
+}
+
+impl std::hash::Hash for RefundDriver {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let Self {
+            config,
+            partner_code,
+            payment_order_id,
+            payment_trans_id,
+            order_id,
+            request_id,
+            amount,
+            refund,
+            sends,
+            in_flight,
+            next_poll_ms,
+            deadline_ms,
+            now_ms,
+            queries,
+            last_result_code,
+            outcome,
+            next_send,
+            log: _,
+            log_dropped: _,
+        } = self;
+        (config, partner_code, payment_order_id, payment_trans_id).hash(h);
+        (order_id, request_id, amount, refund, sends, in_flight).hash(h);
+        (next_poll_ms, deadline_ms, now_ms, queries).hash(h);
+        (last_result_code, outcome, next_send).hash(h);
+    }
 }
 
 /// What a code says about this refund.
