@@ -86,6 +86,14 @@ fn parse(client: &Client, kind: &str, body: &[u8]) -> Result<Parsed, Error> {
                 answer: r.body.answer,
             }
         }
+        "refund" => {
+            let r = client.parse_refund_response(body)?;
+            Parsed {
+                authenticity: r.authenticity,
+                answer: r.body.answer,
+                extra: Value::Null,
+            }
+        }
         other => panic!("unknown kind {other}"),
     })
 }
@@ -132,9 +140,18 @@ fn assert_fields(name: &str, kind: &str, body: &str, p: &Parsed) {
 
 #[test]
 fn every_response_vector() {
+    every_vector_of("responses", 50);
+}
+
+#[test]
+fn every_refund_response_vector() {
+    every_vector_of("refundResponses", 15);
+}
+
+fn every_vector_of(section: &str, at_least: usize) {
     let v = vectors();
     let client = client();
-    let list = v["responses"].as_array().unwrap();
+    let list = v[section].as_array().unwrap();
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
     for case in list {
         let (name, kind, body, expect) = (
@@ -186,7 +203,7 @@ fn every_response_vector() {
             "{kind}: {seen:?}"
         );
     }
-    assert!(list.len() >= 50);
+    assert!(list.len() >= at_least);
 }
 
 #[test]
