@@ -24,6 +24,7 @@ export const KEYS = {
   pos: ['accessKey', 'amount', 'extraData', 'orderId', 'orderInfo', 'partnerCode', 'paymentCode', 'requestId'],
   query: ['accessKey', 'orderId', 'partnerCode', 'requestId'],
   confirm: ['accessKey', 'amount', 'description', 'orderId', 'partnerCode', 'requestId', 'requestType'],
+  refund: ['accessKey', 'amount', 'description', 'orderId', 'partnerCode', 'requestId', 'transId'],
   ipn: [
     'accessKey', 'amount', 'extraData', 'message', 'orderId', 'orderInfo', 'orderType',
     'partnerCode', 'payType', 'requestId', 'responseTime', 'resultCode', 'transId',

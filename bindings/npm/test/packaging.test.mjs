@@ -18,6 +18,8 @@ const SCANNED = ']Q1MM561918531775222861\r\n';
 const CODE = 'MM561918531775222861';
 const ORDER = { orderId: 'SMOKE-1', requestId: 'SMOKE-1-r1', amount: 59000, orderInfo: 'Cà phê' };
 const IPN = ipnBody();
+const REFUND = { orderId: 'SMOKE-1-R1', requestId: 'SMOKE-1-R1', amount: 20000, description: 'Hoàn tiền' };
+const REFUND_TRANS_ID = '9007199254740993'; // beyond 2^53: given as a BigInt
 
 let workdir;
 let browser;
@@ -66,13 +68,18 @@ async function smoke(browser, full) {
   try { browser.normalizePaymentCode('MM1'); } catch (e) {
     error = { code: e.code, field: e.field, guard: browser.isMomoError(e), instance: e instanceof browser.MomoError };
   }
-  const out = { encrypted, error, canSign: 'MomoClient' in browser, info: browser.explainResultCode(9000).nextStep };
+  const out = {
+    encrypted, error, canSign: 'MomoClient' in browser, info: browser.explainResultCode(9000).nextStep,
+    browserRefunds: Object.keys(browser).filter((name) => /refund/i.test(name)),
+  };
   if (full) {
     await full.init();
     const client = new full.MomoClient(${JSON.stringify(credentials)});
     const request = client.posRequest({ ...${JSON.stringify(ORDER)}, encryptedPaymentCode: encrypted });
     out.body = request.body;
     out.transId = client.verifyIpn(${JSON.stringify(IPN)}).transId;
+    out.refund = client.refundRequest({ ...${JSON.stringify(REFUND)}, transId: ${REFUND_TRANS_ID}n }).body;
+    out.canRefund = typeof full.RefundDriver;
   }
   return out;
 }
@@ -84,12 +91,17 @@ function check(out, { signed }) {
   assert.deepEqual(out.error, { code: 'invalidPaymentCode', field: 'paymentCode', guard: true, instance: true });
   assert.equal(out.canSign, false);
   assert.equal(out.info, 'captureOrCancel');
+  assert.deepEqual(out.browserRefunds, [], 'the browser entry has no refund export');
   if (!signed) return;
   const body = JSON.parse(out.body);
   const fields = { ...ORDER, paymentCode: out.encrypted, partnerCode: 'MOMO', extraData: '' };
   assert.equal(body.paymentCode, out.encrypted);
   assert.equal(body.signature, hmacHex(rawSignature('pos', fields)));
   assert.equal(out.transId, '9007199254740993');
+  assert.ok(out.refund.includes(`"transId":${REFUND_TRANS_ID},`), out.refund);
+  const refund = { ...REFUND, transId: REFUND_TRANS_ID, partnerCode: 'MOMO' };
+  assert.equal(JSON.parse(out.refund).signature, hmacHex(rawSignature('refund', refund)));
+  assert.equal(out.canRefund, 'function');
 }
 
 function runNode(dir, file, flags = []) {

@@ -23,6 +23,13 @@ import init, {
   type Outcome,
   type UnknownReason,
   type LogEntry,
+  RefundDriver,
+  type RefundAction,
+  type RefundOutcome,
+  type RefundLogEntry,
+  type RefundTrans,
+  type RefundAnswer,
+  type PaidPayment,
 } from "momo-pos";
 import * as browser from "momo-pos/browser";
 
@@ -198,4 +205,96 @@ if (status.nextAction.type === "send") {
 void browser.PaymentDriver;
 
 void [fresh, fromIpn, fromIpnNow, firstText, driverTransId, restored, restoredNow];
+
+// Refunds: the full entry only.
+const refundInput = { orderId: "ORDER-2-R1", requestId: "ORDER-2-R1", amount: 20_000, transId: "4088878653", description: "Khách trả hàng" };
+const refundRequest: SignedRequest = client.refundRequest(refundInput);
+client.refundRequest({ ...refundInput, transId: 9223372036854775807n, lang: "en", subPartnerCode: "SUB" });
+client.refundRequest({ ...refundInput, transId: 4088878653 });
+// @ts-expect-error transId is digits, a bigint or a number, not a boolean
+client.refundRequest({ ...refundInput, transId: true });
+// @ts-expect-error a refund names the payment's transId
+client.refundRequest({ orderId: "R", requestId: "R", amount: 1000 });
+const refundAnswer: MomoResponse<RefundAnswer> = client.parseRefundResponse(raw);
+const refundTransId: string | null = refundAnswer.body.transId;
+const listed: RefundTrans[] | null = answer.body.refunds;
+const listedTransId: string | undefined = listed?.[0]?.transId;
+// @ts-expect-error a refund's transId may pass 2^53: it is a string
+const lossyRefund: number | undefined = listed?.[0]?.transId;
+const rawRefundTrans: string | null = answer.body.refundTrans;
+const paid: PaidPayment = { orderId: "ORDER-2", transId: "4088878653", amount: 59_000, refunded: 10_000 };
+const refundDriver: RefundDriver = RefundDriver.start(client, refundInput, paid, Date.now(), { refundWindowMs: 60_000 });
+const refundNow: RefundDriver = RefundDriver.start(client, refundInput, { orderId: "ORDER-2", transId: 4088878653n, amount: 59_000 });
+// @ts-expect-error config names are known
+RefundDriver.start(client, refundInput, paid, 0, { paymentWindowMs: 1 });
+// @ts-expect-error the payment's amount is required
+RefundDriver.start(client, refundInput, { orderId: "ORDER-2", transId: "1" });
+const refundAction: RefundAction = refundDriver.nextAction();
+switch (refundAction.type) {
+  case "send": {
+    const endpoint: "refund" | "query" = refundAction.endpoint;
+    // @ts-expect-error a refund driver never sends a pos or confirm call
+    const pos: "pos" = refundAction.endpoint;
+    refundDriver.handleResponse(refundAction.id, 200, raw, Date.now());
+    refundDriver.handleResponse(refundAction.id, 200, "{}");
+    refundDriver.handleTimeout(refundAction.id);
+    refundDriver.handleNetworkError(refundAction.id, Date.now());
+    void [endpoint, pos, refundAction.body, refundAction.deadlineMs];
+    break;
+  }
+  case "wait":
+    refundDriver.tick(refundAction.untilMs);
+    refundDriver.tick();
+    break;
+  case "done": {
+    const o: RefundOutcome = refundAction.outcome;
+    if (o.outcome === "refunded") {
+      const t: string | null = o.transId;
+      void t;
+    } else if (o.outcome === "refused") {
+      const c: number = o.resultCode;
+      void c;
+    } else {
+      const last: number | null = o.lastResultCode;
+      void last;
+    }
+    break;
+  }
+  default: {
+    const never: never = refundAction;
+    void never;
+  }
+}
+// @ts-expect-error the refund driver takes no decision
+void refundAction.default;
+// @ts-expect-error nor IPNs: a refund is settled by its answer or the payment's refundTrans
+refundDriver.handleIpn("{}");
+const refundOutcome: RefundOutcome | null = refundDriver.outcome;
+const refundLog: RefundLogEntry[] = refundDriver.log;
+for (const entry of refundLog) {
+  if (entry.kind === "evidence") {
+    const what: string = entry.what;
+    void what;
+  } else if (entry.kind === "refundSettled") {
+    const settled: RefundOutcome = entry.outcome;
+    void settled;
+  }
+}
+const refundAnomalies: RefundLogEntry[] = refundDriver.anomalies;
+const refundResult: ResultCodeInfo | null = refundDriver.lastResult;
+const refundIds: [string, string, number, string, string, number] = [
+  refundDriver.orderId, refundDriver.requestId, refundDriver.amount,
+  refundDriver.paymentOrderId, refundDriver.paymentTransId, refundDriver.deadlineMs,
+];
+const refundRestored: RefundDriver = RefundDriver.restore(client, refundDriver.snapshot(), Date.now());
+const refundRestoredNow: RefundDriver = RefundDriver.restore(client, refundDriver.snapshot());
+// @ts-expect-error restore binds the client too
+RefundDriver.restore(refundDriver.snapshot(), Date.now());
+refundRestored.free();
+// @ts-expect-error the browser entry cannot refund
+void browser.RefundDriver;
+// @ts-expect-error nor does it have the refund types
+type NoRefundTypes = browser.RefundOutcome;
+void [refundRequest, refundTransId, listedTransId, lossyRefund, rawRefundTrans, refundNow, refundOutcome];
+void [refundAnomalies, refundResult, refundIds, refundRestoredNow];
 void [bits, body, contentType, transId, lossy, authenticity, next, snake, all, code, decoded];

@@ -1,5 +1,6 @@
 //! The signing side (feature `signing`, the `momo-pos` entry only):
-//! the merchant's secret, signed requests, IPN and answer verification.
+//! the merchant's secret, signed requests (refunds too), IPN and answer
+//! verification.
 
 use std::rc::Rc;
 
@@ -10,10 +11,10 @@ use super::error::{js, JsResult};
 use super::names::JsResultInfo;
 use super::output::Headers;
 use super::{input, objects, output};
-use momo_pos::input::{ConfirmInput, PosPaymentInput, StatusQueryInput};
+use momo_pos::input::{ConfirmInput, PosPaymentInput, RefundInput, StatusQueryInput};
 use momo_pos::{
     extra_data, AmountLimits, Client, CredentialFields, Credentials, Environment, Error, Lang,
-    Notification, PosPayment, SignedRequest,
+    Notification, PosPayment, QueryAnswer, Refund, RefundTrans, Response, SignedRequest,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -31,6 +32,8 @@ export interface ClientOptions {
   lang?: Lang;
   /** Defaults to Quick Pay's 1,000 to 5,000,000 VND. */
   amountLimits?: { min: number; max: number };
+  /** Bounds of a refund's amount; defaults to MoMo's 1,000 to 50,000,000 VND. */
+  refundLimits?: { min: number; max: number };
 }
 /** One product line shown in the MoMo app. */
 export interface Item {
@@ -91,6 +94,25 @@ export interface ConfirmInput {
   description?: string;
   lang?: Lang;
 }
+/** A refund of all or part of a paid payment (refundRequest, RefundDriver.start). */
+export interface RefundInput {
+  /** The refund's own, new orderId (not the payment's). */
+  orderId: string;
+  /** MoMo's idempotency key for this refund: every resend reuses it. */
+  requestId: string;
+  /** VND to give back (refundLimits: 1,000 to 50,000,000 by default). */
+  amount: number;
+  /**
+   * MoMo's transId of the payment: a string of digits or a BigInt; a number
+   * only up to 2^53 - 1 (beyond that it may already have lost digits).
+   */
+  transId: string | bigint | number;
+  /** The reason, shown to the shopper; signed, "" when left out. */
+  description?: string;
+  lang?: Lang;
+  /** For a master merchant refunding for a sub-merchant. */
+  subPartnerCode?: string;
+}
 /** A request ready to send: POST `body` to `url` with `headers`, timeout at least `timeoutMs`. */
 export interface SignedRequest {
   url: string;
@@ -149,12 +171,33 @@ export interface QueryAnswer extends Answer {
   paymentOption: string | null;
   /** Raw JSON as MoMo sent it. */
   refundTrans: string | null;
+  /**
+   * refundTrans read: the payment's refunds in MoMo's order ([] when MoMo
+   * sent none); null when refundTrans is not a list of refunds (then only
+   * the raw text above tells what MoMo sent).
+   */
+  refunds: RefundTrans[] | null;
   /** Raw JSON as MoMo sent it. */
   promotionInfo: string | null;
+}
+/** One refund of a payment, as its status query's refundTrans lists it. */
+export interface RefundTrans {
+  /** The refund's own orderId (the refund request's). */
+  orderId: string;
+  /** VND refunded, or being refunded. */
+  amount: number;
+  /** 0 refunded; 7000 or 7002 still in progress. */
+  resultCode: number;
+  /** MoMo's transId of the refund (not the payment's); exact digits, may exceed 2^53. */
+  transId: string;
+  /** Epoch milliseconds of MoMo's clock, when given. */
+  createdTime: number | null;
 }
 export interface ConfirmAnswer extends Answer {
   requestType: string | null;
 }
+/** The answer to a refund: orderId and requestId are the refund's, transId the refund's own. */
+export interface RefundAnswer extends Answer {}
 /** A parsed answer, whether its signature was verified, and what its result code means. */
 export interface MomoResponse<T extends Answer> {
   body: T;
@@ -173,6 +216,7 @@ struct ClientOptions {
     environment: Option<String>,
     lang: Option<Lang>,
     amount_limits: Option<Limits>,
+    refund_limits: Option<Limits>,
 }
 
 #[derive(Deserialize)]
@@ -232,6 +276,27 @@ struct ResponseOut<'a, T> {
     result: JsResultInfo,
 }
 
+/// A query answer with its `refundTrans` read (`null` when unreadable: the
+/// raw text stays, and the rest of the answer is still usable).
+#[derive(Serialize)]
+struct QueryOut<'a> {
+    #[serde(flatten)]
+    answer: &'a QueryAnswer,
+    refunds: Option<Vec<RefundTrans>>,
+}
+
+/// An answer as JS data: `body` (as given), authenticity, result explained.
+fn response_out<T: AsRef<momo_pos::Answer>, B: Serialize>(
+    response: &Response<T>,
+    body: &B,
+) -> JsResult<JsValue> {
+    output::to_js(&ResponseOut {
+        body,
+        authenticity: response.authenticity,
+        result: JsResultInfo(response.result()),
+    })
+}
+
 /// A `PosPaymentInput` object as the core's payment (for posRequest and
 /// PaymentDriver.start).
 pub(super) fn pos_payment(payment: &JsValue) -> momo_pos::Result<PosPayment> {
@@ -247,6 +312,12 @@ pub(super) fn notification_out(notification: &Notification) -> JsResult<JsValue>
         dedupe_key: notification.dedupe_key().to_string(),
         result: JsResultInfo(notification.result()),
     })
+}
+
+/// A `RefundInput` object as the core's refund (for refundRequest and
+/// RefundDriver.start): `transId` exact, as digits, a BigInt or a safe number.
+pub(super) fn refund(refund: &JsValue) -> momo_pos::Result<Refund> {
+    objects::object::<RefundInput>(refund, "refund").map(RefundInput::into_refund)
 }
 
 fn signed_out(request: momo_pos::Result<SignedRequest>) -> JsResult<JsValue> {
@@ -294,6 +365,9 @@ impl JsClient {
         }
         if let Some(Limits { min, max }) = options.amount_limits {
             client = client.with_amount_limits(AmountLimits::new(min, max)?);
+        }
+        if let Some(Limits { min, max }) = options.refund_limits {
+            client = client.with_refund_limits(AmountLimits::new(min, max)?);
         }
         Ok(Self {
             client: Rc::new(client),
@@ -345,6 +419,17 @@ impl JsClient {
         )
     }
 
+    /// Checks and signs a refund of a paid payment (its `transId`). Every
+    /// resend of a refund must be these same bytes: `RefundDriver` keeps to
+    /// that.
+    #[wasm_bindgen(js_name = refundRequest, unchecked_return_type = "SignedRequest")]
+    pub fn refund_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RefundInput")] input: JsValue,
+    ) -> JsResult<JsValue> {
+        signed_out(refund(&input).and_then(|r| self.client.refund_request(&r)))
+    }
+
     /// Verifies a payment notification from the raw body as received, and
     /// that it is for this partnerCode. Then compare orderId and amount with
     /// your records, skip a `dedupeKey` already seen, and answer HTTP 204.
@@ -365,11 +450,7 @@ impl JsClient {
     ) -> JsResult<JsValue> {
         let body = js(input::body(body))?;
         let response = js(parse(&self.client, &body))?;
-        output::to_js(&ResponseOut {
-            body: &response.body,
-            authenticity: response.authenticity,
-            result: JsResultInfo(response.result()),
-        })
+        response_out(&response, &response.body)
     }
 
     /// Parses the answer to a pos request, verifying its signature if it has one.
@@ -381,7 +462,8 @@ impl JsClient {
         self.answer(&body, Client::parse_pos_response)
     }
 
-    /// Parses the answer to a status query, verifying its signature if it has one.
+    /// Parses the answer to a status query, verifying its signature if it
+    /// has one; `body.refunds` is its `refundTrans` read.
     #[wasm_bindgen(
         js_name = parseQueryResponse,
         unchecked_return_type = "MomoResponse<QueryAnswer>"
@@ -390,7 +472,13 @@ impl JsClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
     ) -> JsResult<JsValue> {
-        self.answer(&body, Client::parse_query_response)
+        let body = js(input::body(&body))?;
+        let response = js(self.client.parse_query_response(&body))?;
+        let query = QueryOut {
+            answer: &response.body,
+            refunds: response.body.refunds().ok(),
+        };
+        response_out(&response, &query)
     }
 
     /// Parses the answer to a confirm call, verifying its signature if it has one.
@@ -403,6 +491,18 @@ impl JsClient {
         #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
     ) -> JsResult<JsValue> {
         self.answer(&body, Client::parse_confirm_response)
+    }
+
+    /// Parses the answer to a refund, verifying its signature if it has one.
+    #[wasm_bindgen(
+        js_name = parseRefundResponse,
+        unchecked_return_type = "MomoResponse<RefundAnswer>"
+    )]
+    pub fn parse_refund_response(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RawBody")] body: JsValue,
+    ) -> JsResult<JsValue> {
+        self.answer(&body, Client::parse_refund_response)
     }
 }
 

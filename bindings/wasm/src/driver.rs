@@ -66,17 +66,17 @@ pub struct JsDriver {
 }
 
 /// The clock argument of every method: optional, `Date.now()` by default.
-fn now(value: &JsValue) -> JsResult<u64> {
+pub(super) fn now(value: &JsValue) -> JsResult<u64> {
     js(input::now_or_given(value, "nowMs"))
 }
 
 /// A restored driver must be fed by its own merchant's client: checked at
-/// once rather than at the first event.
-fn check_partner(driver: &Driver, client: &Client) -> momo_pos::Result<()> {
-    let body: serde_json::Value =
-        serde_json::from_str(driver.pos_request().body_str()).map_err(|e| Error::InvalidJson {
-            reason: format!("the snapshot's pos request: {e}"),
-        })?;
+/// once rather than at the first event. `what` is a "payment" or a
+/// "refund", `body` the request that started it.
+pub(super) fn check_partner(what: &str, body: &str, client: &Client) -> momo_pos::Result<()> {
+    let body: serde_json::Value = serde_json::from_str(body).map_err(|e| Error::InvalidJson {
+        reason: format!("the snapshot's {what} request: {e}"),
+    })?;
     let ours = body.get("partnerCode").and_then(serde_json::Value::as_str);
     let given = client.credentials().partner_code();
     if ours == Some(given) {
@@ -84,7 +84,7 @@ fn check_partner(driver: &Driver, client: &Client) -> momo_pos::Result<()> {
     } else {
         Err(Error::InvalidState {
             reason: format!(
-                "this payment belongs to partnerCode {:?}, not to the client given ({given:?})",
+                "this {what} belongs to partnerCode {:?}, not to the client given ({given:?})",
                 ours.unwrap_or_default()
             ),
         })
@@ -128,7 +128,7 @@ impl JsDriver {
         let restore = || {
             let snapshot = input::text(&snapshot, "snapshot")?;
             let driver = Driver::restore(&snapshot, now)?;
-            check_partner(&driver, &client.client)?;
+            check_partner("payment", driver.pos_request().body_str(), &client.client)?;
             Ok(driver)
         };
         js(restore()).map(|driver| Self {

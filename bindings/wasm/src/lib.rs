@@ -9,8 +9,9 @@
 //! Two wasm binaries are built from it. Without the `signing` feature
 //! only public-key code is compiled in (`momo-pos/browser`: payment codes,
 //! encryption, result codes); with it, the `MomoClient` that signs and
-//! verifies is added (`momo-pos`, for Node and trusted terminals). The
-//! browser binary therefore cannot sign, whatever a page does with it.
+//! verifies is added (`momo-pos`, for Node and trusted terminals), with the
+//! payment and refund drivers. The browser binary therefore cannot sign (nor
+//! refund), whatever a page does with it.
 // Native builds of the workspace skip this crate: it is wasm32 only.
 #![cfg(target_arch = "wasm32")]
 
@@ -28,6 +29,8 @@ mod driver;
 #[cfg(feature = "signing")]
 mod objects;
 #[cfg(feature = "signing")]
+mod refund;
+#[cfg(feature = "signing")]
 mod status;
 
 #[cfg(feature = "signing")]
@@ -39,5 +42,7 @@ pub use public::{
     explain_result_code, mask_payment_code, normalize_payment_code, result_code_catalogue,
     JsPublicKey,
 };
+#[cfg(feature = "signing")]
+pub use refund::JsRefundDriver;
 #[cfg(feature = "signing")]
 pub use status::describe_driver_snapshot;

@@ -17,13 +17,19 @@ use momo_pos::{Error, Result};
 ///
 /// `what` names the argument for errors about the whole value.
 pub(crate) fn object<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T> {
+    momo_pos::input::from_value(tree(value, what)?, what)
+}
+
+/// A plain JS object as checked JSON (every integer exact), before it is
+/// read into a type.
+pub(crate) fn tree(value: &JsValue, what: &str) -> Result<Value> {
     if !value.is_object() || Array::is_array(value) || value.is_instance_of::<Uint8Array>() {
         return Err(Error::invalid(what, "must be a plain object"));
     }
     let json = stringify(value, what)?;
     let tree: Value = serde_json::from_str(&json).map_err(|e| parse_error(value, what, &e))?;
     check_safe_integers(&tree, &mut String::new())?;
-    momo_pos::input::from_value(tree, what)
+    Ok(tree)
 }
 
 /// Reads any JSON-shaped JS value (extraData contents).

@@ -24,6 +24,21 @@ struct Bytes<'a> {
     timeout_ms: u64,
 }
 
+/// A send action's fields after its `type` (the payment's and the refund's
+/// drivers hand out the same shape).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SendOut<'a> {
+    /// What the host hands back with this request's fate.
+    id: u64,
+    endpoint: Endpoint,
+    request_id: &'a str,
+    deadline_ms: u64,
+    attempt: u32,
+    #[serde(flatten)]
+    bytes: Option<Bytes<'a>>,
+}
+
 #[derive(Serialize)]
 #[serde(
     tag = "type",
@@ -31,16 +46,7 @@ struct Bytes<'a> {
     rename_all_fields = "camelCase"
 )]
 enum ActionOut<'a> {
-    Send {
-        /// What the host hands back with this request's fate.
-        id: u64,
-        endpoint: Endpoint,
-        request_id: &'a str,
-        deadline_ms: u64,
-        attempt: u32,
-        #[serde(flatten)]
-        bytes: Option<Bytes<'a>>,
-    },
+    Send(SendOut<'a>),
     Wait {
         until_ms: u64,
     },
@@ -56,7 +62,7 @@ enum ActionOut<'a> {
 
 fn action(driver: &Driver, with_bytes: bool) -> ActionOut<'_> {
     match driver.next_action() {
-        Action::Send(request) => send(request, with_bytes),
+        Action::Send(request) => ActionOut::Send(send(request, with_bytes)),
         Action::Wait { until_ms } => ActionOut::Wait { until_ms },
         Action::Decide { until_ms, default } => ActionOut::Decide { until_ms, default },
         Action::Done(outcome) => ActionOut::Done { outcome },
@@ -65,8 +71,9 @@ fn action(driver: &Driver, with_bytes: bool) -> ActionOut<'_> {
     }
 }
 
-fn send(request: &Outgoing, with_bytes: bool) -> ActionOut<'_> {
-    ActionOut::Send {
+/// A request to send, with its exact bytes or (for a screen) without.
+pub(crate) fn send(request: &Outgoing, with_bytes: bool) -> SendOut<'_> {
+    SendOut {
         id: request.id().get(),
         endpoint: request.endpoint(),
         request_id: request.request_id(),
@@ -91,13 +98,13 @@ pub(crate) fn next_action(driver: &Driver) -> JsResult<JsValue> {
 
 /// A journal line with its Display text, which hosts show as is.
 #[derive(Serialize)]
-struct LogLine<'a> {
+pub(crate) struct LogLine<'a> {
     #[serde(flatten)]
     entry: &'a LogEntry,
     text: String,
 }
 
-fn lines<'a>(entries: impl Iterator<Item = &'a LogEntry>) -> Vec<LogLine<'a>> {
+pub(crate) fn lines<'a>(entries: impl Iterator<Item = &'a LogEntry>) -> Vec<LogLine<'a>> {
     entries
         .map(|entry| LogLine {
             entry,

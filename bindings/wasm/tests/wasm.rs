@@ -347,6 +347,7 @@ mod signing {
             client.parse_pos_response(as_text()),
             client.parse_query_response(as_bytes()),
             client.parse_confirm_response(as_text()),
+            client.parse_refund_response(as_bytes()),
         ] {
             assert_eq!(momo_error(result.unwrap_err()).0, "bodyTooLarge");
         }
@@ -381,13 +382,16 @@ mod signing {
     fn responses_verify_or_fail_as_the_oracle_says() {
         let client = client();
         let v = vectors(RESPONSES);
-        for case in v["responses"].as_array().unwrap() {
+        let refunds = v["refundResponses"].as_array().unwrap();
+        assert!(refunds.len() >= 15);
+        for case in v["responses"].as_array().unwrap().iter().chain(refunds) {
             let name = case["name"].as_str().unwrap();
             let body: JsValue = case["body"].as_str().unwrap().into();
             let parsed = match case["kind"].as_str().unwrap() {
                 "pos" => client.parse_pos_response(body),
                 "query" => client.parse_query_response(body),
                 "confirm" => client.parse_confirm_response(body),
+                "refund" => client.parse_refund_response(body),
                 other => panic!("{other}"),
             };
             let expect = case["expect"].as_str().unwrap();
@@ -942,5 +946,195 @@ mod signing {
         );
         assert_eq!((code.as_str(), field), ("invalidState", None));
         assert!(message.contains("MOMO"), "{message}");
+    }
+
+    // ---- Refunds: the refund request and RefundDriver ----
+
+    #[wasm_bindgen_test]
+    fn refund_requests_match_the_oracle() {
+        let client = client();
+        let v = vectors(SIGNATURES);
+        let cases = v["refund"].as_array().unwrap();
+        assert!(cases.len() >= 4);
+        for case in cases {
+            let name = case["name"].as_str().unwrap();
+            let f = &case["fields"];
+            // serde_json keeps the oracle's digits exactly, beyond 2^53 too.
+            let digits = f["transId"].to_string();
+            let input = serde_json::json!({
+                "orderId": f["orderId"], "requestId": f["requestId"], "amount": f["amount"],
+                "description": f["description"],
+            });
+            let as_text = json(&input.to_string());
+            Reflect::set(&as_text, &"transId".into(), &digits.as_str().into()).unwrap();
+            let as_bigint = json(&input.to_string());
+            let big = js_sys::BigInt::new(&JsValue::from_str(&digits)).unwrap();
+            Reflect::set(&as_bigint, &"transId".into(), &big).unwrap();
+            for input in [as_text, as_bigint] {
+                let request = client.refund_request(input).unwrap();
+                assert_eq!(text(&request, "signature"), case["signature"], "{name}");
+                assert_eq!(
+                    text(&request, "rawSignature"),
+                    case["rawSignature"],
+                    "{name}"
+                );
+                let body = text(&request, "body");
+                assert!(body.contains(&format!(r#""transId":{digits},"#)), "{body}");
+                assert_eq!(
+                    text(&request, "url"),
+                    "https://test-payment.momo.vn/v2/gateway/api/refund"
+                );
+            }
+        }
+        // A JS number past 2^53 - 1 may have lost digits already: refused.
+        let (code, field, _) = momo_error(
+            client
+                .refund_request(json(
+                    r#"{"orderId":"O-R1","requestId":"O-R1","amount":1000,"transId":9007199254740993}"#,
+                ))
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalidField", Some("transId"))
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn query_answers_carry_their_refunds_typed() {
+        let client = client();
+        let v = vectors(RESPONSES);
+        let case = v["responses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "query_signed_with_lists")
+            .unwrap();
+        let r = client
+            .parse_query_response(case["body"].as_str().unwrap().into())
+            .unwrap();
+        assert_eq!(text(&r, "authenticity"), "verified");
+        let refunds: js_sys::Array = get(&r, "body.refunds").unchecked_into();
+        assert_eq!(refunds.length(), 2);
+        assert_eq!(text(&refunds.get(0), "transId"), "9007199254740993");
+        assert_eq!(text(&refunds.get(1), "orderId"), "MM1540456472575-r2");
+        assert!(text(&r, "body.refundTrans").starts_with("[{"));
+    }
+
+    /// The refund of the oracle's payment (MM1540456472575, transId 4088878653).
+    fn start_refund(
+        client: &JsClient,
+        amount: u64,
+    ) -> Result<momo_pos_wasm::JsRefundDriver, JsValue> {
+        let refund = format!(
+            r#"{{"orderId":"{ORDER}-R1","requestId":"{ORDER}-R1","amount":{amount},"transId":"4088878653","description":"Hoàn tiền"}}"#
+        );
+        let paid = format!(r#"{{"orderId":"{ORDER}","transId":4088878653,"amount":50000}}"#);
+        momo_pos_wasm::JsRefundDriver::start(
+            client,
+            json(&refund),
+            json(&paid),
+            JsValue::from(T0),
+            JsValue::UNDEFINED,
+        )
+    }
+
+    /// MoMo's answer to a refund, or to the payment's status query listing
+    /// `listed` (the refund's code) in refundTrans.
+    fn refund_answer(action: &JsValue, result_code: i64, listed: Option<i64>) -> JsValue {
+        let request: Value = serde_json::from_str(&text(action, "body")).unwrap();
+        let mut answer = serde_json::json!({
+            "partnerCode": request["partnerCode"], "orderId": request["orderId"],
+            "requestId": request["requestId"], "amount": 20000, "transId": 9_007_199_254_740_995_u64,
+            "resultCode": result_code, "message": "m", "responseTime": 1,
+        });
+        if let Some(code) = listed {
+            answer["refundTrans"] = serde_json::json!([{
+                "orderId": format!("{ORDER}-R1"), "amount": 20000, "resultCode": code,
+                "transId": 9_007_199_254_740_995_u64,
+            }]);
+        }
+        answer.to_string().into()
+    }
+
+    #[wasm_bindgen_test]
+    fn refund_driver_settles_by_answer_or_by_refund_trans() {
+        use momo_pos_wasm::JsRefundDriver;
+        let client = client();
+        let refunded = r#"{"outcome":"refunded","transId":"9007199254740995"}"#;
+        let outcome =
+            |d: &JsRefundDriver| String::from(JSON::stringify(&d.outcome().unwrap()).unwrap());
+
+        // Answered 0: refunded. Answered 1081: refused.
+        for (code, want) in [
+            (0, refunded),
+            (1081, r#"{"outcome":"refused","resultCode":1081}"#),
+        ] {
+            let mut d = start_refund(&client, 20_000).unwrap();
+            let send = d.next_action().unwrap();
+            assert_eq!(text(&send, "endpoint"), "refund");
+            d.handle_response(
+                send_id(&send),
+                JsValue::from(200),
+                refund_answer(&send, code, None),
+                JsValue::from(T0 + 300.0),
+            )
+            .unwrap();
+            assert_eq!(outcome(&d), want);
+            assert_eq!(text(&d.next_action().unwrap(), "type"), "done");
+        }
+
+        // The answer is lost: the payment's status query lists the refund.
+        // Restored while the query is out: the same bytes under a new id.
+        let mut d = start_refund(&client, 20_000).unwrap();
+        let send = d.next_action().unwrap();
+        d.handle_timeout(send_id(&send), JsValue::from(T0 + 30_000.0))
+            .unwrap();
+        let wait = d.next_action().unwrap();
+        assert_eq!(text(&wait, "type"), "wait");
+        assert_eq!(get(&wait, "untilMs").as_f64(), Some(T0 + 32_000.0));
+        d.tick(JsValue::from(T0 + 32_000.0)).unwrap();
+        let query = d.next_action().unwrap();
+        assert_eq!(text(&query, "endpoint"), "query");
+        assert_eq!(text(&query, "requestId"), format!("{ORDER}-R1-q1"));
+        let mut d = JsRefundDriver::restore(
+            &client,
+            d.snapshot().unwrap().into(),
+            JsValue::from(T0 + 32_100.0),
+        )
+        .unwrap();
+        let again = d.next_action().unwrap();
+        assert_eq!(text(&again, "body"), text(&query, "body"));
+        assert_ne!(send_id(&again), send_id(&query));
+        d.handle_response(
+            send_id(&again),
+            JsValue::from(200),
+            refund_answer(&again, 0, Some(0)),
+            JsValue::from(T0 + 32_400.0),
+        )
+        .unwrap();
+        assert_eq!(outcome(&d), refunded);
+        let log: js_sys::Array = d.log().unwrap().unchecked_into();
+        let kinds: Vec<String> = log.iter().map(|e| text(&e, "kind")).collect();
+        assert_eq!(kinds.first().map(String::as_str), Some("refundStarted"));
+        assert!(kinds.iter().any(|k| k == "evidence"), "{kinds:?}");
+        assert_eq!(kinds.last().map(String::as_str), Some("refundSettled"));
+
+        // The guard, before anything is signed; another merchant's client.
+        let (code, field, _) = momo_error(start_refund(&client, 50_001).err().unwrap());
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalidField", Some("amount"))
+        );
+        let other = JsClient::new(json(
+            r#"{"partnerCode":"OTHER","accessKey":"A","secretKey":"S"}"#,
+        ))
+        .unwrap();
+        let (code, ..) = momo_error(
+            JsRefundDriver::restore(&other, d.snapshot().unwrap().into(), JsValue::UNDEFINED)
+                .err()
+                .unwrap(),
+        );
+        assert_eq!(code, "invalidState");
     }
 }
