@@ -18,7 +18,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use momo_pos::{
     Client, Confirm, ConfirmAction, CredentialFields, Credentials, Environment, MomoPublicKey,
-    PaymentCode, PosPayment, StatusQuery,
+    PaymentCode, PosPayment, Refund, StatusQuery,
 };
 use serde_json::Value;
 
@@ -137,6 +137,23 @@ fn confirm_request(c: &mut Criterion) {
     group.finish();
 }
 
+fn refund_request(c: &mut Criterion) {
+    let client = client();
+    let refund = Refund::new(
+        "ORDER-1001-R1",
+        "ORDER-1001-R1",
+        20_000,
+        "9007199254740993".parse().unwrap(),
+    )
+    .with_description("Khách trả hàng");
+    let mut group = c.benchmark_group("refund_request");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("sign", |b| {
+        b.iter(|| client.refund_request(black_box(&refund)).unwrap());
+    });
+    group.finish();
+}
+
 fn verify_ipn(c: &mut Criterion) {
     let client = client();
     for (group_name, vector) in [
@@ -215,6 +232,10 @@ fn driver(c: &mut Criterion) {
     group.bench_function("restore", |b| {
         b.iter(|| Driver::restore(black_box(&snapshot), 0).unwrap())
     });
+    let lost = simulation::find_refund("refund-lost-then-listed").unwrap();
+    group.bench_function("refund_lost_then_listed", |b| {
+        b.iter(|| simulation::run_refund(black_box(lost), RunOptions::default()).unwrap())
+    });
     group.finish();
 }
 
@@ -225,6 +246,7 @@ criterion_group!(
     pos_request,
     query_request,
     confirm_request,
+    refund_request,
     verify_ipn,
     hostile_bodies,
     parse_key,
