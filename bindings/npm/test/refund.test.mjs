@@ -491,12 +491,13 @@ test('restore: the refund in flight goes again under a new id; wrong snapshots a
   throwsMomo(() => momo.RefundDriver.restore(client, snapshot.replace('"kind":"refund"', '"kind":"payment"'), later), 'invalidState', null);
   throwsMomo(() => momo.RefundDriver.restore(client, 7, later), 'invalidField', 'snapshot');
   // A refund and a payment snapshot are never mistaken for each other.
-  throwsMomo(() => momo.PaymentDriver.restore(client, snapshot, later), 'invalidJson', null);
-  throwsMomo(() => momo.describeDriverSnapshot(snapshot), 'invalidJson', null);
+  const kind = throwsMomo(() => momo.PaymentDriver.restore(client, snapshot, later), 'invalidState', null);
+  assert.match(kind.message, /a refund snapshot, not a payment snapshot/);
+  throwsMomo(() => momo.describeDriverSnapshot(snapshot), 'invalidState', null);
   const payment = momo.PaymentDriver.start(client, {
     orderId: PAID.orderId, requestId: `${PAID.orderId}-r1`, amount: PAID.amount, encryptedPaymentCode: 'A'.repeat(344),
   }, T0);
-  throwsMomo(() => momo.RefundDriver.restore(client, payment.snapshot(), later), 'invalidJson', null);
+  throwsMomo(() => momo.RefundDriver.restore(client, payment.snapshot(), later), 'invalidState', null);
   // The client is kept: freeing the MomoClient does not break the driver.
   const own = new momo.MomoClient(credentials);
   const kept = momo.RefundDriver.start(own, REFUND, PAID, T0);

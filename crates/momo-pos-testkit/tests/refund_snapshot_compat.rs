@@ -298,3 +298,23 @@ fn write_refund_snapshots() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FILE);
     std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
 }
+
+#[test]
+fn each_reader_names_the_other_kind() {
+    let file = committed();
+    let refund = file["cases"][0]["snapshot"].as_str().unwrap();
+    let err = momo_pos::driver::Driver::inspect(refund).unwrap_err();
+    assert_eq!(err.kind(), momo_pos::ErrorKind::InvalidState);
+    assert!(
+        err.to_string()
+            .contains("a refund snapshot, not a payment snapshot"),
+        "{err}"
+    );
+    let run = kit::run(kit::find("paid").unwrap(), kit::RunOptions::default()).unwrap();
+    let err = RefundDriver::inspect(&run.driver.snapshot().unwrap()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a payment snapshot, not a refund snapshot"),
+        "{err}"
+    );
+}

@@ -122,6 +122,40 @@ impl From<SavedRequest> for Outgoing {
     }
 }
 
+/// The two fields that say what a snapshot is, read before the rest so that
+/// a refund's snapshot given to a payment's reader (or the reverse) is
+/// named as such, not reported as an unknown field.
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+/// Refuses a snapshot too large to be one of ours, or of another kind
+/// (`None`: a payment's, which has no `kind`).
+pub(crate) fn check_kind(text: &str, kind: Option<&str>) -> Result<()> {
+    if text.len() > MAX_SNAPSHOT_BYTES {
+        return Err(Error::BodyTooLarge {
+            size: text.len(),
+            limit: MAX_SNAPSHOT_BYTES,
+        });
+    }
+    let probe: Probe = serde_json::from_str(text).map_err(|e| Error::InvalidJson {
+        reason: format!("snapshot: {e}"),
+    })?;
+    if probe.kind.as_deref() != kind {
+        let name = |k: Option<&str>| k.unwrap_or("payment").to_owned();
+        return Err(Error::InvalidState {
+            reason: format!(
+                "this is a {} snapshot, not a {} snapshot",
+                name(probe.kind.as_deref()),
+                name(kind)
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// The driver as format-2 JSON.
 pub(super) fn write(d: &Driver) -> Result<String> {
     let phase = match &d.state {
@@ -183,14 +217,9 @@ fn inconsistent(what: &str) -> Error {
 /// can be: a document that is not one this library wrote is refused, never
 /// resumed into a payment nobody can reason about.
 pub(super) fn read(text: &str) -> Result<Driver> {
-    if text.len() > MAX_SNAPSHOT_BYTES {
-        return Err(Error::BodyTooLarge {
-            size: text.len(),
-            limit: MAX_SNAPSHOT_BYTES,
-        });
-    }
+    check_kind(text, None)?;
     let mut saved: Saved = serde_json::from_str(text).map_err(|e| Error::InvalidJson {
-        reason: e.to_string(),
+        reason: format!("snapshot: {e}"),
     })?;
     if !READABLE.contains(&saved.version) {
         return Err(Error::InvalidState {

@@ -291,6 +291,12 @@ impl RefundDriver {
         self.log.iter().filter(|entry| entry.event.is_anomaly())
     }
 
+    /// The partnerCode the refund was signed for: only a client of this
+    /// merchant may drive it.
+    pub fn partner_code(&self) -> &str {
+        &self.partner_code
+    }
+
     /// The refund's own orderId.
     pub fn order_id(&self) -> &str {
         &self.order_id

@@ -91,7 +91,10 @@ impl fmt::Display for RefundOutcome {
 pub struct PaidPayment {
     /// The payment's orderId: its status query lists the refunds.
     pub order_id: String,
-    /// MoMo's transId of the payment (its `paid` outcome or IPN gave it).
+    /// MoMo's transId of the payment (its `paid` outcome or IPN gave it):
+    /// from JSON a number or a string of digits, like
+    /// [`RefundInput`](crate::input::RefundInput)'s.
+    #[serde(deserialize_with = "crate::input::trans_id")]
     pub trans_id: TransId,
     /// VND paid.
     pub amount: u64,

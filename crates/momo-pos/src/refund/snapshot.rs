@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{RefundConfig, RefundDriver, RefundOutcome};
-use crate::driver::snapshot::SavedRequest;
-use crate::driver::{LogEntry, Outgoing, MAX_SNAPSHOT_BYTES};
+use crate::driver::snapshot::{check_kind, SavedRequest};
+use crate::driver::{LogEntry, Outgoing};
 use crate::error::{Error, Result};
 use crate::ipn::TransId;
 use crate::request::Endpoint;
@@ -76,20 +76,10 @@ fn inconsistent(what: &str) -> Error {
 }
 
 pub(super) fn read(text: &str) -> Result<RefundDriver> {
-    if text.len() > MAX_SNAPSHOT_BYTES {
-        return Err(Error::BodyTooLarge {
-            size: text.len(),
-            limit: MAX_SNAPSHOT_BYTES,
-        });
-    }
+    check_kind(text, Some(KIND))?;
     let saved: Saved = serde_json::from_str(text).map_err(|e| Error::InvalidJson {
-        reason: e.to_string(),
+        reason: format!("snapshot: {e}"),
     })?;
-    if saved.kind != KIND {
-        return Err(Error::InvalidState {
-            reason: format!("not a refund snapshot (kind {:?})", saved.kind),
-        });
-    }
     if saved.version != FORMAT {
         return Err(Error::InvalidState {
             reason: format!(
