@@ -212,6 +212,16 @@ pub(crate) fn append(log: &mut Vec<LogEntry>, dropped: &mut u64, at_ms: u64, eve
 }
 
 impl LogEvent {
+    /// The entry for a request handed to the host.
+    pub(crate) fn sent(request: &super::Outgoing) -> Self {
+        Self::Send {
+            id: request.id(),
+            endpoint: request.endpoint(),
+            request_id: request.request_id().to_owned(),
+            attempt: request.attempt(),
+        }
+    }
+
     /// True for what support should look at: a mismatched IPN, a
     /// contradiction, an unusable answer.
     pub fn is_anomaly(&self) -> bool {

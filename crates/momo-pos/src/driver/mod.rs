@@ -319,16 +319,9 @@ impl Driver {
     pub fn handle(&mut self, client: &Client, now_ms: u64, event: Event<'_>) -> Result<()> {
         self.check_client(client)?;
         let now = self.clock(now_ms);
-        if let Some(id) = event.send_id() {
-            if self.in_flight.as_ref().map(Outgoing::id) != Some(id) {
-                let what = match event {
-                    Event::Response { status, .. } => format!("an HTTP {status} answer"),
-                    Event::Timeout { .. } => "a timeout".into(),
-                    _ => "a network error".into(),
-                };
-                self.record(LogEvent::Stale { id, what });
-                return Ok(());
-            }
+        if let Some(stale) = stale(self.in_flight.as_ref(), &event) {
+            self.record(stale);
+            return Ok(());
         }
         match event {
             Event::Response { status, body, .. } => self.on_response(client, now, status, body),
@@ -482,13 +475,8 @@ impl Driver {
 
     /// The host's clock, never going back: deadlines only move forward.
     fn clock(&mut self, now_ms: u64) -> u64 {
-        if now_ms < self.now_ms {
-            let back = self.now_ms - now_ms;
-            self.record(LogEvent::Ignored {
-                what: format!("the clock went back by {back} ms"),
-            });
-        } else {
-            self.now_ms = now_ms;
+        if let Some(back) = follow_clock(&mut self.now_ms, now_ms) {
+            self.record(back);
         }
         self.now_ms
     }
@@ -498,18 +486,11 @@ impl Driver {
     }
 
     fn new_id(&mut self) -> SendId {
-        let id = SendId::from(self.next_send);
-        self.next_send = self.next_send.saturating_add(1);
-        id
+        take_id(&mut self.next_send)
     }
 
     fn hand_out(&mut self, request: Outgoing) {
-        self.record(LogEvent::Send {
-            id: request.id(),
-            endpoint: request.endpoint(),
-            request_id: request.request_id().to_owned(),
-            attempt: request.attempt(),
-        });
+        self.record(LogEvent::sent(&request));
         self.next_poll_ms = None;
         self.in_flight = Some(request);
     }
@@ -859,6 +840,41 @@ impl Driver {
         }
         Ok(())
     }
+}
+
+/// The journal entry for an event about a request that is no longer in
+/// flight (it timed out, or the driver moved on), which then changes
+/// nothing; `None` for an event about the request in flight, or none.
+pub(crate) fn stale(in_flight: Option<&Outgoing>, event: &Event<'_>) -> Option<LogEvent> {
+    let id = event.send_id()?;
+    if in_flight.map(Outgoing::id) == Some(id) {
+        return None;
+    }
+    let what = match event {
+        Event::Response { status, .. } => format!("an HTTP {status} answer"),
+        Event::Timeout { .. } => "a timeout".into(),
+        _ => "a network error".into(),
+    };
+    Some(LogEvent::Stale { id, what })
+}
+
+/// Moves a driver's clock to the host's `now_ms`, never back: deadlines
+/// only move forward. A clock that went back gives the entry to journal.
+pub(crate) fn follow_clock(clock: &mut u64, now_ms: u64) -> Option<LogEvent> {
+    if now_ms < *clock {
+        return Some(LogEvent::Ignored {
+            what: format!("the clock went back by {} ms", *clock - now_ms),
+        });
+    }
+    *clock = now_ms;
+    None
+}
+
+/// The next [`SendId`] of a driver.
+pub(crate) fn take_id(next_send: &mut u64) -> SendId {
+    let id = SendId::from(*next_send);
+    *next_send = next_send.saturating_add(1);
+    id
 }
 
 /// A requestId for a follow-up call of this payment: readable when it fits

@@ -70,7 +70,9 @@ pub use outcome::{PaidPayment, RefundAction, RefundOutcome};
 
 use crate::client::Client;
 use crate::driver::log::append;
-use crate::driver::{derived_request_id, Event, LogEntry, LogEvent, Outgoing, SendId};
+use crate::driver::{
+    derived_request_id, follow_clock, stale, take_id, Event, LogEntry, LogEvent, Outgoing, SendId,
+};
 use crate::error::{Error, Result};
 use crate::ipn::TransId;
 use crate::request::{Endpoint, Refund, StatusQuery};
@@ -219,16 +221,9 @@ impl RefundDriver {
     pub fn handle(&mut self, client: &Client, now_ms: u64, event: Event<'_>) -> Result<()> {
         self.check_client(client)?;
         let now = self.clock(now_ms);
-        if let Some(id) = event.send_id() {
-            if self.in_flight.as_ref().map(Outgoing::id) != Some(id) {
-                let what = match event {
-                    Event::Response { status, .. } => format!("an HTTP {status} answer"),
-                    Event::Timeout { .. } => "a timeout".into(),
-                    _ => "a network error".into(),
-                };
-                self.record(LogEvent::Stale { id, what });
-                return Ok(());
-            }
+        if let Some(stale) = stale(self.in_flight.as_ref(), &event) {
+            self.record(stale);
+            return Ok(());
         }
         match event {
             Event::Response { status, body, .. } => self.on_response(client, now, status, body),
@@ -356,13 +351,8 @@ impl RefundDriver {
     }
 
     fn clock(&mut self, now_ms: u64) -> u64 {
-        if now_ms < self.now_ms {
-            let back = self.now_ms - now_ms;
-            self.record(LogEvent::Ignored {
-                what: format!("the clock went back by {back} ms"),
-            });
-        } else {
-            self.now_ms = now_ms;
+        if let Some(back) = follow_clock(&mut self.now_ms, now_ms) {
+            self.record(back);
         }
         self.now_ms
     }
@@ -372,18 +362,11 @@ impl RefundDriver {
     }
 
     fn new_id(&mut self) -> SendId {
-        let id = SendId::from(self.next_send);
-        self.next_send = self.next_send.saturating_add(1);
-        id
+        take_id(&mut self.next_send)
     }
 
     fn hand_out(&mut self, request: Outgoing) {
-        self.record(LogEvent::Send {
-            id: request.id(),
-            endpoint: request.endpoint(),
-            request_id: request.request_id().to_owned(),
-            attempt: request.attempt(),
-        });
+        self.record(LogEvent::sent(&request));
         self.next_poll_ms = None;
         self.in_flight = Some(request);
     }
