@@ -103,6 +103,18 @@
 #define MOMO_MAX_DEPTH 16
 
 /**
+ * Smallest refund MoMo accepts by default, in VND (the core's
+ * `AmountLimits::REFUND`; momo_client_with_refund_limits() changes it).
+ */
+#define MOMO_REFUND_MIN_AMOUNT 1000
+
+/**
+ * Largest refund MoMo accepts by default, in VND (the core's
+ * `AmountLimits::REFUND`; momo_client_with_refund_limits() changes it).
+ */
+#define MOMO_REFUND_MAX_AMOUNT 50000000
+
+/**
  * The status of a call. MOMO_RESULT_OK is 0; every other value is a
  * failure whose details are in momo_last_error_message().
  */
@@ -262,6 +274,20 @@ typedef struct momo_pos_payment momo_pos_payment;
 typedef struct momo_public_key momo_public_key;
 
 /**
+ * A refund being built. Setters check only their argument's C form; the
+ * protocol's rules are checked when it is signed. Used by one thread at a
+ * time. Free it with momo_refund_free().
+ */
+typedef struct momo_refund momo_refund;
+
+/**
+ * One refund's driver. It changes with every event, so it belongs to one
+ * thread at a time (lock it yourself to share it); the momo_client passed
+ * to it stays shareable. Free it with momo_refund_driver_free().
+ */
+typedef struct momo_refund_driver momo_refund_driver;
+
+/**
  * A signed request: POST momo_request_body() to momo_request_url() with
  * the header "Content-Type: " momo_request_content_type() and a timeout of
  * at least momo_request_timeout_ms(). Immutable. Free it with
@@ -315,7 +341,9 @@ typedef uint32_t momo_action_kind;
 typedef uint32_t momo_endpoint;
 
 /**
- * The request of MOMO_ACTION_SEND, as momo_driver_send() fills it.
+ * The request of MOMO_ACTION_SEND, as momo_driver_send() (and
+ * momo_refund_driver_send(), whose events are momo_refund_driver_on_*())
+ * fills it.
  *
  * `url`, `body` and `request_id` are NUL-terminated views owned by the
  * driver: valid until the next call that changes it (momo_driver_on_*(),
@@ -418,10 +446,86 @@ typedef struct momo_outcome {
 } momo_outcome;
 
 /**
+ * How a refund ended: one of the MOMO_REFUND_OUTCOME_* values. 0 is never
+ * one.
+ */
+typedef uint32_t momo_refund_outcome_kind;
+
+/**
+ * How a refund ended, as momo_refund_driver_outcome() fills it. `name` is
+ * static; `trans_id` and `description` are views owned by the driver,
+ * valid until the next call that changes it or momo_refund_driver_free().
+ */
+typedef struct momo_refund_outcome {
+  /**
+   * MOMO_REFUND_OUTCOME_*.
+   */
+  momo_refund_outcome_kind kind;
+  /**
+   * Its stable name: "refunded", "refused" or "unknown".
+   */
+  struct momo_str name;
+  /**
+   * Whether `result_code` holds a code: always when refunded or refused;
+   * when unknown, only if MoMo gave a code about this refund.
+   */
+  bool has_result_code;
+  /**
+   * The deciding code: 0 when refunded; MoMo's refusal when refused
+   * (explain it with momo_result_code_explain()); when unknown, the last
+   * code MoMo gave about this refund (7000: still being processed).
+   */
+  int64_t result_code;
+  /**
+   * MoMo's transId of the refund (not the payment's) when refunded and
+   * MoMo stated it, else "".
+   */
+  struct momo_str trans_id;
+  /**
+   * One English line for logs, e.g. "refused (1081: ...)".
+   */
+  struct momo_str description;
+} momo_refund_outcome;
+
+/**
  * Whether an answer's origin was proven: one of the MOMO_AUTHENTICITY_*
  * values.
  */
 typedef uint32_t momo_authenticity;
+
+/**
+ * One refund of a payment, as a status query's refundTrans lists it
+ * (momo_response_refund_get(), momo_response_refund_find()). `order_id`
+ * and `trans_id` are NUL-terminated views owned by the momo_response,
+ * valid until it is freed.
+ */
+typedef struct momo_refund_trans {
+  /**
+   * The refund's own orderId (the refund request's, not the payment's).
+   */
+  struct momo_str order_id;
+  /**
+   * VND refunded (or being refunded).
+   */
+  uint64_t amount;
+  /**
+   * The refund's result: 0 refunded, 7000/7002 still in progress,
+   * another code refused (explain it with momo_result_code_explain()).
+   */
+  int64_t result_code;
+  /**
+   * MoMo's transId of the refund (not the payment's), exact digits.
+   */
+  struct momo_str trans_id;
+  /**
+   * Whether `created_time` holds MoMo's createdTime.
+   */
+  bool has_created_time;
+  /**
+   * createdTime, epoch milliseconds of MoMo's clock (0 when absent).
+   */
+  uint64_t created_time;
+} momo_refund_trans;
 
 /**
  * What a MoMo resultCode means. Every string is static: never freed, never
@@ -540,6 +644,11 @@ typedef struct momo_result_code_info {
 #define MOMO_ENDPOINT_CONFIRM 3
 
 /**
+ * POST /v2/gateway/api/refund: a refund (momo_refund_driver only).
+ */
+#define MOMO_ENDPOINT_REFUND 4
+
+/**
  * Result 0: the money was taken (directly or by a capture).
  */
 #define MOMO_OUTCOME_PAID 1
@@ -559,6 +668,27 @@ typedef struct momo_result_code_info {
  * again; never show it as a failure.
  */
 #define MOMO_OUTCOME_UNKNOWN 4
+
+/**
+ * MoMo refunded the amount: its answer said 0, or the payment's
+ * refundTrans lists this refund with 0.
+ */
+#define MOMO_REFUND_OUTCOME_REFUNDED 1
+
+/**
+ * MoMo refused the refund: nothing was given back (1080: retry later with
+ * a new refund; 1081: already refunded or over what is left; 1088: this
+ * payment cannot be refunded).
+ */
+#define MOMO_REFUND_OUTCOME_REFUSED 2
+
+/**
+ * No answer and no evidence by the deadline: the money may or may not
+ * have gone back. Count it as refunded when checking what is left, and
+ * reconcile (a status query of the payment lists its refunds) before
+ * refunding again.
+ */
+#define MOMO_REFUND_OUTCOME_UNKNOWN 3
 
 /**
  * Take the money held by an authorization (requestType "capture").
@@ -718,8 +848,8 @@ momo_result momo_driver_start(const struct momo_client *client,
  * restart is stale). Reads snapshot formats 1 (0.1.0) and 2 (this
  * release, which momo_driver_snapshot() writes). A snapshot above 256 KiB
  * is MOMO_RESULT_BODY_TOO_LARGE; one that is not a snapshot
- * MOMO_RESULT_INVALID_JSON; one of another format version
- * MOMO_RESULT_INVALID_STATE.
+ * MOMO_RESULT_INVALID_JSON; a refund's (momo_refund_driver_snapshot()) or
+ * one of another format version MOMO_RESULT_INVALID_STATE.
  */
 momo_result momo_driver_restore(const char *snapshot,
                                 size_t snapshot_len,
@@ -877,6 +1007,193 @@ momo_result momo_driver_decide(struct momo_driver *driver,
                                const struct momo_client *client,
                                uint64_t now_ms,
                                momo_confirm_action action);
+
+/**
+ * Checks `refund` against the payment as the host's records have it, signs
+ * it once and starts driving it at `now_ms` (any millisecond clock, the
+ * same for every call). The first action is to send the refund.
+ *
+ * The payment: `payment_order_id` (its orderId, whose status query lists
+ * its refunds), `payment_trans_id` (MoMo's transId of the payment as
+ * digits; the refund's must be the same, else MOMO_RESULT_INVALID_FIELD
+ * naming "transId"), `paid_amount` and `already_refunded` (VND refunded,
+ * or possibly refunded, before: count unknown refunds here until
+ * reconciled). Before anything is signed: a refund above
+ * `paid_amount - already_refunded` is MOMO_RESULT_INVALID_FIELD naming
+ * "amount", `already_refunded` above `paid_amount` names "refunded", and a
+ * refund orderId equal to `payment_order_id` names "orderId". Any rule of
+ * momo_client_refund_request() applies too.
+ *
+ * `config_json` is optional (NULL: the defaults): a JSON object naming only
+ * what it changes, e.g. {"refundWindowMs":120000} (fields:
+ * requestTimeoutMs, pollDelaysMs, refundWindowMs, maxRefundSends). An
+ * unknown field is MOMO_RESULT_INVALID_JSON; a value out of range
+ * MOMO_RESULT_INVALID_FIELD naming it. `refund` is only read: free it when
+ * you like. `*out` is owned by the caller: momo_refund_driver_free().
+ */
+momo_result momo_refund_driver_start(const struct momo_client *client,
+                                     const struct momo_refund *refund,
+                                     const char *payment_order_id,
+                                     size_t payment_order_id_len,
+                                     const char *payment_trans_id,
+                                     size_t payment_trans_id_len,
+                                     uint64_t paid_amount,
+                                     uint64_t already_refunded,
+                                     const char *config_json,
+                                     size_t config_json_len,
+                                     uint64_t now_ms,
+                                     struct momo_refund_driver **out);
+
+/**
+ * Rebuilds a refund driver from momo_refund_driver_snapshot()'s text, after
+ * a crash or a restart. A request that was in flight is asked for again,
+ * byte for byte, under a new momo_send.id (an answer reported with an id
+ * from before the restart is stale). A snapshot above 256 KiB is
+ * MOMO_RESULT_BODY_TOO_LARGE; one that is not a snapshot
+ * MOMO_RESULT_INVALID_JSON; a payment's (momo_driver_snapshot()) or one of
+ * another format version MOMO_RESULT_INVALID_STATE, saying which. `*out` is
+ * owned by the caller.
+ */
+momo_result momo_refund_driver_restore(const char *snapshot,
+                                       size_t snapshot_len,
+                                       uint64_t now_ms,
+                                       struct momo_refund_driver **out);
+
+/**
+ * Releases a refund driver. NULL is a no-op.
+ */
+void momo_refund_driver_free(struct momo_refund_driver *driver);
+
+/**
+ * The whole state as JSON (refund snapshot format 1, no secret), into a new
+ * buffer owned by the caller (momo_buffer_free()). The write-ahead rule:
+ * store it durably before performing every MOMO_ACTION_SEND;
+ * momo_refund_driver_restore() takes it back.
+ */
+momo_result momo_refund_driver_snapshot(const struct momo_refund_driver *driver,
+                                        struct momo_buffer **out);
+
+/**
+ * The journal as a JSON array, oldest first ("refundStarted", "send",
+ * "answer", "timeout", "evidence", "refundSettled"...), into a new buffer
+ * owned by the caller (momo_buffer_free()).
+ */
+momo_result momo_refund_driver_log_json(const struct momo_refund_driver *driver,
+                                        struct momo_buffer **out);
+
+/**
+ * What the host should do now: MOMO_ACTION_SEND, MOMO_ACTION_WAIT or
+ * MOMO_ACTION_DONE (a refund has no MOMO_ACTION_DECIDE). Ask again after
+ * every call that changes the driver.
+ */
+momo_result momo_refund_driver_next_action(const struct momo_refund_driver *driver,
+                                           momo_action_kind *kind_out);
+
+/**
+ * MOMO_ACTION_SEND: the request to perform (the refund, MOMO_ENDPOINT_REFUND,
+ * the same bytes on every resend; or a status query of the payment,
+ * MOMO_ENDPOINT_QUERY), filled into `*out` as momo_driver_send() does.
+ * Report what became of it with its id: momo_refund_driver_on_response(),
+ * momo_refund_driver_on_timeout() or momo_refund_driver_on_network_error().
+ * Any other current action is MOMO_RESULT_INVALID_STATE, and `*out` is left
+ * alone.
+ */
+momo_result momo_refund_driver_send(const struct momo_refund_driver *driver, struct momo_send *out);
+
+/**
+ * MOMO_ACTION_WAIT: when to call momo_refund_driver_tick() (host clock,
+ * ms): the next status query of the payment, or the refund's deadline.
+ */
+momo_result momo_refund_driver_wait_until_ms(const struct momo_refund_driver *driver,
+                                             uint64_t *out);
+
+/**
+ * MOMO_ACTION_DONE: how the refund ended. Any other current action is
+ * MOMO_RESULT_INVALID_STATE, and `*out` is left alone.
+ */
+momo_result momo_refund_driver_outcome(const struct momo_refund_driver *driver,
+                                       struct momo_refund_outcome *out);
+
+/**
+ * The request `send_id` (momo_send.id) got an HTTP answer: `status` and
+ * the raw body as received (any status; an unusable body counts as a lost
+ * answer, settled by a status query). An answer, timeout or network error
+ * whose id is not the request in flight is journaled as "stale", changes
+ * nothing else and returns MOMO_RESULT_OK. A client of another merchant
+ * is MOMO_RESULT_INVALID_STATE.
+ */
+momo_result momo_refund_driver_on_response(struct momo_refund_driver *driver,
+                                           const struct momo_client *client,
+                                           uint64_t now_ms,
+                                           uint64_t send_id,
+                                           uint16_t status,
+                                           const uint8_t *body,
+                                           size_t body_len);
+
+/**
+ * The request `send_id` (momo_send.id) got no answer within its timeout
+ * (another id: stale, as for momo_refund_driver_on_response()).
+ */
+momo_result momo_refund_driver_on_timeout(struct momo_refund_driver *driver,
+                                          const struct momo_client *client,
+                                          uint64_t now_ms,
+                                          uint64_t send_id);
+
+/**
+ * The request `send_id` (momo_send.id) failed below HTTP (DNS, connect,
+ * TLS, reset): it may or may not have reached MoMo (another id: stale).
+ */
+momo_result momo_refund_driver_on_network_error(struct momo_refund_driver *driver,
+                                                const struct momo_client *client,
+                                                uint64_t now_ms,
+                                                uint64_t send_id);
+
+/**
+ * Time passed: call it at momo_refund_driver_wait_until_ms() (earlier is
+ * harmless).
+ */
+momo_result momo_refund_driver_tick(struct momo_refund_driver *driver,
+                                    const struct momo_client *client,
+                                    uint64_t now_ms);
+
+/**
+ * The refund's own orderId. Valid until the driver is freed.
+ */
+momo_result momo_refund_driver_order_id(const struct momo_refund_driver *driver,
+                                        struct momo_str *out);
+
+/**
+ * The refund's requestId, MoMo's idempotency key for it. Valid until the
+ * driver is freed.
+ */
+momo_result momo_refund_driver_request_id(const struct momo_refund_driver *driver,
+                                          struct momo_str *out);
+
+/**
+ * The refunded payment's orderId. Valid until the driver is freed.
+ */
+momo_result momo_refund_driver_payment_order_id(const struct momo_refund_driver *driver,
+                                                struct momo_str *out);
+
+/**
+ * The refunded payment's transId, as digits. Valid until the driver is
+ * freed.
+ */
+momo_result momo_refund_driver_payment_trans_id(const struct momo_refund_driver *driver,
+                                                struct momo_str *out);
+
+/**
+ * The amount to give back, in VND.
+ */
+momo_result momo_refund_driver_amount(const struct momo_refund_driver *driver, uint64_t *out);
+
+/**
+ * The latest code MoMo gave about this refund (its answer, or its
+ * refundTrans entry), for the till's status line (explain it with
+ * momo_result_code_explain()); MOMO_RESULT_ABSENT before any.
+ */
+momo_result momo_refund_driver_last_result_code(const struct momo_refund_driver *driver,
+                                                int64_t *out);
 
 /**
  * Encodes a JSON object (`{"till":"7"}`) as extraData text: base64, or ""
@@ -1170,6 +1487,88 @@ momo_result momo_client_pos_request(const struct momo_client *client,
                                     struct momo_request **out);
 
 /**
+ * Starts a refund of `amount` VND of the payment MoMo numbered `trans_id`
+ * (its transId as digits, exactly as MoMo gave it: momo_outcome.trans_id,
+ * momo_notification_trans_id(); 1 to 32 digits, else
+ * MOMO_RESULT_INVALID_FIELD naming "transId").
+ *
+ * `order_id` is the refund's own, new orderId (not the payment's);
+ * `request_id` is MoMo's idempotency key for this refund, reused by every
+ * resend. Bounds (MOMO_REFUND_MIN_AMOUNT..MOMO_REFUND_MAX_AMOUNT unless the
+ * client says otherwise) and a transId above 2^63 - 1 are checked when
+ * signing. `*out` is owned by the caller: momo_refund_free().
+ */
+momo_result momo_refund_new(const char *order_id,
+                            size_t order_id_len,
+                            const char *request_id,
+                            size_t request_id_len,
+                            uint64_t amount,
+                            const char *trans_id,
+                            size_t trans_id_len,
+                            struct momo_refund **out);
+
+/**
+ * description: the reason, shown to the shopper; signed ("" by default).
+ * At most 1,024 bytes, no control characters (checked when signing).
+ */
+momo_result momo_refund_set_description(struct momo_refund *refund,
+                                        const char *value,
+                                        size_t value_len);
+
+/**
+ * subPartnerCode, for a master merchant refunding for a sub-merchant.
+ */
+momo_result momo_refund_set_sub_partner_code(struct momo_refund *refund,
+                                             const char *value,
+                                             size_t value_len);
+
+/**
+ * The payment's own orderId, not sent: signing then fails with
+ * MOMO_RESULT_INVALID_FIELD naming "orderId" if the refund's orderId is the
+ * same (MoMo needs a new one per refund). momo_refund_driver_start() sets
+ * it from its payment_order_id.
+ */
+momo_result momo_refund_set_payment_order_id(struct momo_refund *refund,
+                                             const char *value,
+                                             size_t value_len);
+
+/**
+ * lang of MoMo's message: MOMO_LANG_VI or MOMO_LANG_EN; MOMO_LANG_DEFAULT
+ * (the initial value) sends the client's language.
+ */
+momo_result momo_refund_set_lang(struct momo_refund *refund, momo_lang lang);
+
+/**
+ * Releases a refund. NULL is a no-op.
+ */
+void momo_refund_free(struct momo_refund *refund);
+
+/**
+ * Checks every field rule and signs the refund: `*out` (owned by the
+ * caller: momo_request_free()) is the request to POST to
+ * /v2/gateway/api/refund. Sign once and keep it: a resend after a lost
+ * answer must be these bytes with the same requestId
+ * (momo_refund_driver_start() does all of this). A failed rule names its
+ * field in momo_last_error_field(): "amount" outside the client's refund
+ * bounds, "transId" above 2^63 - 1, "orderId" equal to the payment's,
+ * "description"...
+ */
+momo_result momo_client_refund_request(const struct momo_client *client,
+                                       const struct momo_refund *refund,
+                                       struct momo_request **out);
+
+/**
+ * A copy of `client` enforcing other refund bounds, in VND (a contract
+ * with other caps; by default MOMO_REFUND_MIN_AMOUNT to
+ * MOMO_REFUND_MAX_AMOUNT). `client` is unchanged; `*out` is owned by the
+ * caller: momo_client_free().
+ */
+momo_result momo_client_with_refund_limits(const struct momo_client *client,
+                                           uint64_t min_amount,
+                                           uint64_t max_amount,
+                                           struct momo_client **out);
+
+/**
  * Signs a status query for `order_id`; `request_id` identifies this query
  * (a fresh one per query). `lang`: MOMO_LANG_* (DEFAULT: the client's).
  */
@@ -1270,6 +1669,17 @@ momo_result momo_client_parse_confirm_response(const struct momo_client *client,
                                                struct momo_response **out);
 
 /**
+ * Parses the answer to a refund (raw HTTP body): orderId and requestId
+ * are the refund's, momo_response_trans_id() is the refund's own transId
+ * and momo_response_amount() the amount refunded. A signature, when
+ * present, is verified as for a pos answer.
+ */
+momo_result momo_client_parse_refund_response(const struct momo_client *client,
+                                              const uint8_t *body,
+                                              size_t body_len,
+                                              struct momo_response **out);
+
+/**
  * Checks that the answer is about `request`: same partnerCode, orderId
  * and requestId wherever the answer states them (MOMO_RESULT_FIELD_MISMATCH
  * otherwise).
@@ -1358,6 +1768,36 @@ momo_result momo_response_promotion_info(const struct momo_response *response,
  * MOMO_RESULT_ABSENT otherwise.
  */
 momo_result momo_response_request_type(const struct momo_response *response, struct momo_str *out);
+
+/**
+ * How many refunds the refundTrans of a query answer lists, read as typed
+ * entries (0 when MoMo sent none or null); MOMO_RESULT_ABSENT for another
+ * answer. A list MoMo malformed is the error of its first bad entry,
+ * naming it ("refundTrans[1].amount"); the raw text stays readable with
+ * momo_response_refund_trans().
+ */
+momo_result momo_response_refund_count(const struct momo_response *response, size_t *out_count);
+
+/**
+ * The refundTrans entry `index` (0-based, in MoMo's order), as
+ * momo_response_refund_count() reads the list; MOMO_RESULT_INVALID_ARGUMENT
+ * past the end. The views in `*out` are owned by `response`.
+ */
+momo_result momo_response_refund_get(const struct momo_response *response,
+                                     size_t index,
+                                     struct momo_refund_trans *out);
+
+/**
+ * The refundTrans entry of the refund whose own orderId is `order_id`
+ * (MoMo lists a refund under the refund's orderId): how the fate of a
+ * refund whose answer was lost is learned. MOMO_RESULT_ABSENT when the
+ * list has no such refund (or the answer is not a query's). The views in
+ * `*out` are owned by `response`.
+ */
+momo_result momo_response_refund_find(const struct momo_response *response,
+                                      const char *order_id,
+                                      size_t order_id_len,
+                                      struct momo_refund_trans *out);
 
 /**
  * Releases a response. NULL is a no-op.

@@ -42,7 +42,7 @@ pub struct momo_client {
 }
 
 impl momo_client {
-    fn new(inner: Client) -> Self {
+    pub(crate) fn new(inner: Client) -> Self {
         Self {
             inner,
             base_url: CText::default(),

@@ -25,6 +25,7 @@ mod guard;
 mod input;
 mod ipn;
 mod pos;
+mod refund;
 mod request;
 mod response;
 mod result;
@@ -54,5 +55,7 @@ mod tests {
     fn driver_is_send() {
         fn assert_send<T: Send>() {}
         assert_send::<super::driver::momo_driver>();
+        assert_send::<super::driver::refund::momo_refund_driver>();
+        assert_send::<super::refund::momo_refund>();
     }
 }

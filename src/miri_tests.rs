@@ -14,9 +14,16 @@ use super::client::{momo_client, momo_client_free, momo_client_new};
 use super::code::momo_payment_code_normalize;
 use super::driver::action::{
     momo_driver_next_action, momo_driver_send, momo_send, MOMO_ACTION_DONE, MOMO_ACTION_SEND,
-    MOMO_ENDPOINT_POS,
+    MOMO_ACTION_WAIT, MOMO_ENDPOINT_POS, MOMO_ENDPOINT_QUERY, MOMO_ENDPOINT_REFUND,
 };
 use super::driver::event::momo_driver_on_response;
+use super::driver::refund::{
+    momo_refund_driver, momo_refund_driver_free, momo_refund_driver_next_action,
+    momo_refund_driver_on_network_error, momo_refund_driver_on_response,
+    momo_refund_driver_outcome, momo_refund_driver_restore, momo_refund_driver_send,
+    momo_refund_driver_snapshot, momo_refund_driver_start, momo_refund_driver_tick,
+    momo_refund_driver_wait_until_ms, momo_refund_outcome, MOMO_REFUND_OUTCOME_REFUNDED,
+};
 use super::driver::{
     momo_driver, momo_driver_free, momo_driver_restore, momo_driver_snapshot, momo_driver_start,
 };
@@ -28,9 +35,11 @@ use super::ipn::{
     momo_notification_dedupe_key, momo_notification_free, momo_notification_order_id,
 };
 use super::pos::{momo_pos_payment, momo_pos_payment_free, momo_pos_payment_new};
+use super::refund::{momo_refund, momo_refund_free, momo_refund_new, momo_refund_set_description};
 use super::response::{
-    momo_client_parse_pos_response, momo_response, momo_response_free, momo_response_message,
-    momo_response_trans_id,
+    momo_client_parse_pos_response, momo_client_parse_query_response, momo_refund_trans,
+    momo_response, momo_response_free, momo_response_message, momo_response_refund_count,
+    momo_response_refund_find, momo_response_refund_get, momo_response_trans_id,
 };
 use super::result::momo_result::*;
 use momo_pos_testkit::{self as simulation, AMOUNT, ORDER_ID, REQUEST_ID, T0_MS};
@@ -379,6 +388,203 @@ fn a_driver_survives_snapshot_and_restore_through_c() {
         );
         momo_driver_free(restored);
         momo_driver_free(null_mut());
+        momo_client_free(client);
+    }
+}
+
+/// A refund driven through C: the refund, lost; a status query that does
+/// not list it; a snapshot and restore with the identical refund in
+/// flight; refunded. Views are read only before the next change.
+#[test]
+fn a_refund_driver_survives_snapshot_and_restore_through_c() {
+    let client = client();
+    let (o, ol) = s("ORDER-1-R1");
+    let (d, dl) = s("Khách trả hàng");
+    let (t, tl) = s("4088878653");
+    let (p, pl) = s("ORDER-1");
+    let mut refund: *mut momo_refund = null_mut();
+    let mut driver: *mut momo_refund_driver = null_mut();
+    let mut restored: *mut momo_refund_driver = null_mut();
+    let mut snapshot: *mut momo_buffer = null_mut();
+    let mut kind = 0;
+    let mut sent = no_send();
+    let query_answer = |sent: &momo_send, refund_trans: &str| {
+        let request_id = view_text(sent.request_id);
+        format!(
+            r#"{{"partnerCode":"MOMO","orderId":"ORDER-1","requestId":"{request_id}","resultCode":0,"message":"ok","refundTrans":{refund_trans}}}"#
+        )
+    };
+    // SAFETY: handles used while alive, each freed once; views read only
+    // before the next change of their driver.
+    unsafe {
+        assert_eq!(
+            momo_refund_new(o, ol, o, ol, 20_000, t, tl, &mut refund),
+            MOMO_RESULT_OK
+        );
+        assert_eq!(momo_refund_set_description(refund, d, dl), MOMO_RESULT_OK);
+        let started = momo_refund_driver_start(
+            client,
+            refund,
+            p,
+            pl,
+            t,
+            tl,
+            50_000,
+            10_000,
+            null(),
+            0,
+            T0_MS,
+            &mut driver,
+        );
+        assert_eq!(started, MOMO_RESULT_OK);
+        momo_refund_free(refund); // the driver signed it already
+        assert_eq!(momo_refund_driver_send(driver, &mut sent), MOMO_RESULT_OK);
+        assert_eq!(sent.endpoint, MOMO_ENDPOINT_REFUND);
+        let first = view_text(sent.body);
+        assert!(first.contains(r#""transId":4088878653"#));
+        let fed = momo_refund_driver_on_network_error(driver, client, T0_MS + 5, sent.id);
+        assert_eq!(fed, MOMO_RESULT_OK);
+        let mut until = 0;
+        assert_eq!(
+            momo_refund_driver_wait_until_ms(driver, &mut until),
+            MOMO_RESULT_OK
+        );
+        assert_eq!(
+            momo_refund_driver_tick(driver, client, until),
+            MOMO_RESULT_OK
+        );
+        assert_eq!(momo_refund_driver_send(driver, &mut sent), MOMO_RESULT_OK);
+        assert_eq!(sent.endpoint, MOMO_ENDPOINT_QUERY);
+        let answer = query_answer(&sent, "[]");
+        let fed = momo_refund_driver_on_response(
+            driver,
+            client,
+            until + 5,
+            sent.id,
+            200,
+            answer.as_ptr(),
+            answer.len(),
+        );
+        assert_eq!(fed, MOMO_RESULT_OK);
+        assert_eq!(momo_refund_driver_send(driver, &mut sent), MOMO_RESULT_OK);
+        assert_eq!(sent.attempt, 2);
+        let resent_id = sent.id;
+
+        assert_eq!(
+            momo_refund_driver_snapshot(driver, &mut snapshot),
+            MOMO_RESULT_OK
+        );
+        momo_refund_driver_free(driver);
+        let (text, len) = (momo_buffer_data(snapshot), momo_buffer_len(snapshot));
+        assert_eq!(
+            momo_refund_driver_restore(text, len, until + 10, &mut restored),
+            MOMO_RESULT_OK
+        );
+        momo_buffer_free(snapshot);
+        assert_eq!(momo_refund_driver_send(restored, &mut sent), MOMO_RESULT_OK);
+        assert_eq!(view_text(sent.body), first, "the resend is byte-identical");
+        assert_ne!(sent.id, resent_id, "a restored send has a new id");
+        let answer = r#"{"partnerCode":"MOMO","orderId":"ORDER-1-R1","requestId":"ORDER-1-R1","amount":20000,"transId":4088879001,"resultCode":0,"message":"ok"}"#;
+        let fed = momo_refund_driver_on_response(
+            restored,
+            client,
+            until + 20,
+            sent.id,
+            200,
+            answer.as_ptr(),
+            answer.len(),
+        );
+        assert_eq!(fed, MOMO_RESULT_OK);
+        assert_eq!(
+            momo_refund_driver_next_action(restored, &mut kind),
+            MOMO_RESULT_OK
+        );
+        assert_eq!(kind, MOMO_ACTION_DONE);
+        let empty = momo_str {
+            data: null(),
+            len: 0,
+        };
+        let mut outcome = momo_refund_outcome {
+            kind: 0,
+            name: empty,
+            has_result_code: false,
+            result_code: -1,
+            trans_id: empty,
+            description: empty,
+        };
+        assert_eq!(
+            momo_refund_driver_outcome(restored, &mut outcome),
+            MOMO_RESULT_OK
+        );
+        assert_eq!(outcome.kind, MOMO_REFUND_OUTCOME_REFUNDED);
+        assert_eq!(view_text(outcome.name), "refunded");
+        assert_eq!(view_text(outcome.trans_id), "4088879001");
+        assert!(view_text(outcome.description).contains("4088879001"));
+        // Waiting is not the action now: refused, `until` left alone.
+        let mut left = 77;
+        assert_eq!(
+            momo_refund_driver_wait_until_ms(restored, &mut left),
+            MOMO_RESULT_INVALID_STATE
+        );
+        assert_eq!(left, 77);
+        assert_ne!(kind, MOMO_ACTION_WAIT);
+        momo_refund_driver_free(restored);
+        momo_refund_driver_free(null_mut());
+        momo_client_free(client);
+    }
+}
+
+/// refundTrans read as typed entries: views borrowed from the response,
+/// made once, valid until it is freed.
+#[test]
+fn refund_entries_borrow_from_their_response() {
+    let client = client();
+    let body = r#"{"resultCode":0,"message":"ok","refundTrans":[{"orderId":"R1","amount":1000,"resultCode":0,"transId":9007199254740993,"createdTime":5},{"orderId":"R2","amount":2000,"resultCode":7000,"transId":12}]}"#;
+    let mut response: *mut momo_response = null_mut();
+    let empty = momo_str {
+        data: null(),
+        len: 0,
+    };
+    let blank = momo_refund_trans {
+        order_id: empty,
+        amount: 0,
+        result_code: 0,
+        trans_id: empty,
+        has_created_time: false,
+        created_time: 0,
+    };
+    let (mut first, mut found) = (blank, blank);
+    let mut count = 0;
+    // SAFETY: `body` outlives the call; the response is freed once, after
+    // the last read of its views.
+    unsafe {
+        let parsed =
+            momo_client_parse_query_response(client, body.as_ptr(), body.len(), &mut response);
+        assert_eq!(parsed, MOMO_RESULT_OK);
+        assert_eq!(
+            momo_response_refund_count(response, &mut count),
+            MOMO_RESULT_OK
+        );
+        assert_eq!(count, 2);
+        assert_eq!(
+            momo_response_refund_get(response, 0, &mut first),
+            MOMO_RESULT_OK
+        );
+        let (r2, r2l) = s("R2");
+        assert_eq!(
+            momo_response_refund_find(response, r2, r2l, &mut found),
+            MOMO_RESULT_OK
+        );
+        assert_eq!(
+            momo_response_refund_get(response, 2, &mut found),
+            MOMO_RESULT_INVALID_ARGUMENT
+        );
+        assert_eq!(view_text(first.order_id), "R1");
+        assert_eq!(view_text(first.trans_id), "9007199254740993");
+        assert!(first.has_created_time && first.created_time == 5);
+        assert_eq!(view_text(found.order_id), "R2");
+        assert_eq!((found.result_code, found.has_created_time), (7000, false));
+        momo_response_free(response);
         momo_client_free(client);
     }
 }

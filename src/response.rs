@@ -1,15 +1,19 @@
-//! `momo_response`: MoMo's answer to a pos, query or confirm call, parsed
-//! and, when it carries a signature, verified.
+//! `momo_response`: MoMo's answer to a pos, query, confirm or refund call,
+//! parsed and, when it carries a signature, verified.
 
+use std::ffi::c_char;
 use std::sync::OnceLock;
 
 use super::buffer::{momo_str, CText};
 use super::client::momo_client;
 use super::guard::{call, call_void, Failure};
-use super::input::{bytes, free_handle, handle, new_handle, read, Out};
+use super::input::{bytes, free_handle, handle, new_handle, read, text, Out};
 use super::request::momo_request;
 use super::result::momo_result;
-use momo::{Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, Response};
+use momo::{
+    Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, RefundAnswer, RefundTrans,
+    Response,
+};
 
 /// Whether an answer's origin was proven: one of the MOMO_AUTHENTICITY_*
 /// values.
@@ -26,6 +30,7 @@ enum Parsed {
     Pos(Response<PosAnswer>),
     Query(Response<QueryAnswer>),
     Confirm(Response<ConfirmAnswer>),
+    Refund(Response<RefundAnswer>),
 }
 
 /// A parsed answer. Immutable: may be read from several threads. Free it
@@ -52,6 +57,29 @@ struct Texts {
     refund_trans: CText,
     promotion_info: CText,
     request_type: CText,
+    // refundTrans read, once it was read successfully.
+    refunds: OnceLock<Box<[Refunded]>>,
+}
+
+/// One entry of refundTrans, with the NUL-terminated copies of its texts.
+#[derive(Debug)]
+struct Refunded {
+    entry: RefundTrans,
+    order_id: CText,
+    trans_id: CText,
+}
+
+impl Refunded {
+    fn c(&self) -> momo_refund_trans {
+        momo_refund_trans {
+            order_id: self.order_id.view(&self.entry.order_id),
+            amount: self.entry.amount,
+            result_code: self.entry.result_code,
+            trans_id: self.trans_id.view(self.entry.trans_id.as_str()),
+            has_created_time: self.entry.created_time.is_some(),
+            created_time: self.entry.created_time.unwrap_or(0),
+        }
+    }
 }
 
 impl momo_response {
@@ -71,6 +99,7 @@ impl momo_response {
             Parsed::Pos(r) => r.answer(),
             Parsed::Query(r) => r.answer(),
             Parsed::Confirm(r) => r.answer(),
+            Parsed::Refund(r) => r.answer(),
         }
     }
 
@@ -79,6 +108,7 @@ impl momo_response {
             Parsed::Pos(r) => r.authenticity,
             Parsed::Query(r) => r.authenticity,
             Parsed::Confirm(r) => r.authenticity,
+            Parsed::Refund(r) => r.authenticity,
         }
     }
 
@@ -88,6 +118,49 @@ impl momo_response {
             _ => None,
         }
     }
+
+    /// refundTrans of a query answer, read once: MOMO_RESULT_ABSENT for
+    /// another answer, the core's error (naming the entry) for a list MoMo
+    /// malformed, which is read again on every call.
+    fn refunds(&self) -> Result<&[Refunded], Failure> {
+        let cache = &self.texts().refunds;
+        if let Some(list) = cache.get() {
+            return Ok(list);
+        }
+        let query = self.query().ok_or_else(|| absent("refundTrans"))?;
+        let list = query.refunds()?;
+        Ok(cache.get_or_init(|| {
+            list.into_iter()
+                .map(|entry| Refunded {
+                    entry,
+                    order_id: CText::default(),
+                    trans_id: CText::default(),
+                })
+                .collect()
+        }))
+    }
+}
+
+/// One refund of a payment, as a status query's refundTrans lists it
+/// (momo_response_refund_get(), momo_response_refund_find()). `order_id`
+/// and `trans_id` are NUL-terminated views owned by the momo_response,
+/// valid until it is freed.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct momo_refund_trans {
+    /// The refund's own orderId (the refund request's, not the payment's).
+    pub order_id: momo_str,
+    /// VND refunded (or being refunded).
+    pub amount: u64,
+    /// The refund's result: 0 refunded, 7000/7002 still in progress,
+    /// another code refused (explain it with momo_result_code_explain()).
+    pub result_code: i64,
+    /// MoMo's transId of the refund (not the payment's), exact digits.
+    pub trans_id: momo_str,
+    /// Whether `created_time` holds MoMo's createdTime.
+    pub has_created_time: bool,
+    /// createdTime, epoch milliseconds of MoMo's clock (0 when absent).
+    pub created_time: u64,
 }
 
 fn absent(field: &'static str) -> Failure {
@@ -165,6 +238,25 @@ pub unsafe extern "C" fn momo_client_parse_confirm_response(
     unsafe {
         parse(client, body, body_len, out, |c, b| {
             c.parse_confirm_response(b).map(Parsed::Confirm)
+        })
+    }
+}
+
+/// Parses the answer to a refund (raw HTTP body): orderId and requestId
+/// are the refund's, momo_response_trans_id() is the refund's own transId
+/// and momo_response_amount() the amount refunded. A signature, when
+/// present, is verified as for a pos answer.
+#[no_mangle]
+pub unsafe extern "C" fn momo_client_parse_refund_response(
+    client: *const momo_client,
+    body: *const u8,
+    body_len: usize,
+    out: *mut *mut momo_response,
+) -> momo_result {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        parse(client, body, body_len, out, |c, b| {
+            c.parse_refund_response(b).map(Parsed::Refund)
         })
     }
 }
@@ -466,6 +558,75 @@ pub unsafe extern "C" fn momo_response_request_type(
                 _ => None,
             },
         )
+    }
+}
+
+/// How many refunds the refundTrans of a query answer lists, read as typed
+/// entries (0 when MoMo sent none or null); MOMO_RESULT_ABSENT for another
+/// answer. A list MoMo malformed is the error of its first bad entry,
+/// naming it ("refundTrans[1].amount"); the raw text stays readable with
+/// momo_response_refund_trans().
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_refund_count(
+    response: *const momo_response,
+    out_count: *mut usize,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe { read(response, "response", out_count, |r| Ok(r.refunds()?.len())) }
+}
+
+/// The refundTrans entry `index` (0-based, in MoMo's order), as
+/// momo_response_refund_count() reads the list; MOMO_RESULT_INVALID_ARGUMENT
+/// past the end. The views in `*out` are owned by `response`.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_refund_get(
+    response: *const momo_response,
+    index: usize,
+    out: *mut momo_refund_trans,
+) -> momo_result {
+    // SAFETY: documented handle and out-pointer contracts.
+    unsafe {
+        read(response, "response", out, |r| {
+            let list = r.refunds()?;
+            list.get(index).map(Refunded::c).ok_or_else(|| {
+                Failure::boundary(
+                    momo_result::MOMO_RESULT_INVALID_ARGUMENT,
+                    "index",
+                    format!("{index} is past the {} refunds listed", list.len()),
+                )
+            })
+        })
+    }
+}
+
+/// The refundTrans entry of the refund whose own orderId is `order_id`
+/// (MoMo lists a refund under the refund's orderId): how the fate of a
+/// refund whose answer was lost is learned. MOMO_RESULT_ABSENT when the
+/// list has no such refund (or the answer is not a query's). The views in
+/// `*out` are owned by `response`.
+#[no_mangle]
+pub unsafe extern "C" fn momo_response_refund_find(
+    response: *const momo_response,
+    order_id: *const c_char,
+    order_id_len: usize,
+    out: *mut momo_refund_trans,
+) -> momo_result {
+    // SAFETY: documented handle, pointer + length and out-pointer contracts.
+    unsafe {
+        read(response, "response", out, |r| {
+            let order_id = text(order_id, order_id_len, "order_id")?;
+            let list = r.refunds()?;
+            list.iter()
+                .find(|e| e.entry.order_id == order_id)
+                .map(Refunded::c)
+                .ok_or_else(|| {
+                    Failure::boundary(
+                        momo_result::MOMO_RESULT_ABSENT,
+                        "refundTrans",
+                        format!("lists no refund {order_id:?}"),
+                    )
+                })
+        })
     }
 }
 

@@ -4,8 +4,8 @@
 // momo_result code, the detailed message and the field to blame. Text goes
 // in as std::string_view; text read from a handle comes back as a
 // std::string_view that lives as long as that handle, except a Driver's
-// Send and Outcome, which are std::string copies (the driver's own views
-// die with the next event fed to it).
+// (and a RefundDriver's) Send and Outcome, which are std::string copies
+// (the driver's own views die with the next event fed to it).
 #ifndef MOMO_POS_HPP
 #define MOMO_POS_HPP
 
@@ -46,6 +46,11 @@ inline void check(momo_result rc) {
 
 // string_view::data() may be NULL for an empty view; the C ABI refuses NULL.
 inline const char *data(std::string_view text) noexcept { return text.data() ? text.data() : ""; }
+
+// A received body as the C ABI takes it.
+inline const uint8_t *bytes(std::string_view body) noexcept {
+  return reinterpret_cast<const uint8_t *>(data(body));
+}
 
 inline std::string_view view(momo_str s) noexcept { return {s.data, s.len}; }
 
@@ -262,6 +267,54 @@ class PosPayment {
   detail::Owned<momo_pos_payment, momo_pos_payment_free> payment_;
 };
 
+// A refund of a paid payment being built; setters chain. Rules are checked
+// when signed (Client::refund_request) or by RefundDriver::start.
+// trans_id: MoMo's transId of the payment, as digits.
+class Refund {
+ public:
+  Refund(std::string_view order_id, std::string_view request_id, uint64_t amount,
+         std::string_view trans_id) {
+    momo_refund *refund = nullptr;
+    detail::check(momo_refund_new(detail::data(order_id), order_id.size(),
+                                  detail::data(request_id), request_id.size(), amount,
+                                  detail::data(trans_id), trans_id.size(), &refund));
+    refund_.reset(refund);
+  }
+  Refund &description(std::string_view v) { return set(momo_refund_set_description, v); }
+  Refund &sub_partner_code(std::string_view v) {
+    return set(momo_refund_set_sub_partner_code, v);
+  }
+  // The payment's own orderId (not sent): signing refuses a refund orderId
+  // equal to it.
+  Refund &payment_order_id(std::string_view v) {
+    return set(momo_refund_set_payment_order_id, v);
+  }
+  // Lang::Default: the client's language.
+  Refund &lang(Lang v) {
+    detail::check(momo_refund_set_lang(refund_.get(), static_cast<momo_lang>(v)));
+    return *this;
+  }
+  const momo_refund *get() const noexcept { return refund_.get(); }
+
+ private:
+  Refund &set(momo_result (*setter)(momo_refund *, const char *, size_t),
+              std::string_view value) {
+    detail::check(setter(refund_.get(), detail::data(value), value.size()));
+    return *this;
+  }
+  detail::Owned<momo_refund, momo_refund_free> refund_;
+};
+
+// One refund of a payment as a status query's refundTrans lists it; the
+// views live as long as the Response.
+struct RefundTrans {
+  std::string_view order_id;  // the refund's own orderId
+  uint64_t amount;
+  int64_t result_code;         // 0 refunded, 7000/7002 in progress
+  std::string_view trans_id;   // the refund's transId, exact digits
+  std::optional<uint64_t> created_time;
+};
+
 // A verified payment notification (IPN).
 class Notification {
  public:
@@ -302,7 +355,7 @@ class Notification {
   detail::Owned<momo_notification, momo_notification_free> notification_;
 };
 
-// MoMo's answer to a pos, query or confirm call.
+// MoMo's answer to a pos, query, confirm or refund call.
 class Response {
  public:
   Authenticity authenticity() const {
@@ -329,6 +382,33 @@ class Response {
     return text(momo_response_promotion_info);
   }
   std::optional<std::string_view> request_type() const { return text(momo_response_request_type); }
+  // refundTrans of a query answer as typed entries (empty when none);
+  // throws momo::Error (absent) for another answer, or naming the bad
+  // entry ("refundTrans[1].amount") when MoMo malformed the list.
+  std::vector<RefundTrans> refunds() const {
+    std::size_t count = detail::required(momo_response_refund_count, get());
+    std::vector<RefundTrans> all;
+    all.reserve(count);
+    for (std::size_t i = 0; i < count; i++) {
+      momo_refund_trans t{};
+      detail::check(momo_response_refund_get(get(), i, &t));
+      all.push_back(refund_of(t));
+    }
+    return all;
+  }
+  // The entry of the refund whose own orderId is `order_id`, if listed.
+  std::optional<RefundTrans> refund(std::string_view order_id) const {
+    momo_refund_trans t{};
+    momo_result rc =
+        momo_response_refund_find(get(), detail::data(order_id), order_id.size(), &t);
+    if (rc == MOMO_RESULT_ABSENT) {
+      // Not listed, or not a query answer (which throws).
+      detail::required(momo_response_refund_count, get());
+      return std::nullopt;
+    }
+    detail::check(rc);
+    return refund_of(t);
+  }
   // Throws momo::Error (field_mismatch) when the answer is about another request.
   void check_request(const Request &request) const {
     detail::check(momo_response_check_request(get(), request.get()));
@@ -338,6 +418,10 @@ class Response {
  private:
   friend class Client;
   explicit Response(momo_response *r) : response_(r) {}
+  static RefundTrans refund_of(const momo_refund_trans &t) {
+    return {detail::view(t.order_id), t.amount, t.result_code, detail::view(t.trans_id),
+            t.has_created_time ? std::optional<uint64_t>(t.created_time) : std::nullopt};
+  }
   std::optional<std::string_view> text(
       momo_result (*get_text)(const momo_response *, momo_str *)) const {
     auto s = detail::optional(get_text, get());
@@ -363,6 +447,12 @@ class Client {
   Client with_amount_limits(uint64_t min_amount, uint64_t max_amount) const {
     momo_client *client = nullptr;
     detail::check(momo_client_with_amount_limits(get(), min_amount, max_amount, &client));
+    return Client(client);
+  }
+  // Other refund bounds (by default MOMO_REFUND_MIN_AMOUNT..MOMO_REFUND_MAX_AMOUNT).
+  Client with_refund_limits(uint64_t min_amount, uint64_t max_amount) const {
+    momo_client *client = nullptr;
+    detail::check(momo_client_with_refund_limits(get(), min_amount, max_amount, &client));
     return Client(client);
   }
   Client with_lang(Lang lang) const {
@@ -396,9 +486,15 @@ class Client {
         detail::data(description), description.size(), static_cast<momo_lang>(lang), &request));
     return Request(request);
   }
+  // Sign once and keep it: a resend must be these bytes (RefundDriver does it).
+  Request refund_request(const Refund &refund) const {
+    momo_request *request = nullptr;
+    detail::check(momo_client_refund_request(get(), refund.get(), &request));
+    return Request(request);
+  }
   Notification verify_ipn(std::string_view body) const {
     momo_notification *n = nullptr;
-    detail::check(momo_client_verify_ipn(get(), bytes(body), body.size(), &n));
+    detail::check(momo_client_verify_ipn(get(), detail::bytes(body), body.size(), &n));
     return Notification(n);
   }
   Response parse_pos_response(std::string_view body) const {
@@ -410,18 +506,19 @@ class Client {
   Response parse_confirm_response(std::string_view body) const {
     return parse(momo_client_parse_confirm_response, body);
   }
+  // trans_id() of the answer is the refund's own transId.
+  Response parse_refund_response(std::string_view body) const {
+    return parse(momo_client_parse_refund_response, body);
+  }
   const momo_client *get() const noexcept { return client_.get(); }
 
  private:
   explicit Client(momo_client *client) : client_(client) {}
-  static const uint8_t *bytes(std::string_view body) noexcept {
-    return reinterpret_cast<const uint8_t *>(detail::data(body));
-  }
   Response parse(momo_result (*parse_fn)(const momo_client *, const uint8_t *, size_t,
                                          momo_response **),
                  std::string_view body) const {
     momo_response *r = nullptr;
-    detail::check(parse_fn(get(), bytes(body), body.size(), &r));
+    detail::check(parse_fn(get(), detail::bytes(body), body.size(), &r));
     return Response(r);
   }
   detail::Owned<momo_client, momo_client_free> client_;
@@ -436,7 +533,8 @@ enum class ActionKind : momo_action_kind {
 enum class Endpoint : momo_endpoint {
   Pos = MOMO_ENDPOINT_POS,
   Query = MOMO_ENDPOINT_QUERY,
-  Confirm = MOMO_ENDPOINT_CONFIRM
+  Confirm = MOMO_ENDPOINT_CONFIRM,
+  Refund = MOMO_ENDPOINT_REFUND
 };
 enum class OutcomeKind : momo_outcome_kind {
   Paid = MOMO_OUTCOME_PAID,
@@ -466,6 +564,20 @@ struct Send {
   uint64_t deadline_ms;
   uint32_t attempt;
 };
+
+namespace detail {
+inline Send send_of(const momo_send &s) {
+  return {s.id,
+          static_cast<Endpoint>(s.endpoint),
+          std::string(view(s.url)),
+          std::string(view(s.body)),
+          std::string(view(s.content_type)),
+          std::string(view(s.request_id)),
+          s.timeout_ms,
+          s.deadline_ms,
+          s.attempt};
+}
+}  // namespace detail
 
 // How a payment ended: a copy, which outlives the driver.
 struct Outcome {
@@ -499,18 +611,7 @@ class Driver {
     return static_cast<ActionKind>(detail::required(momo_driver_next_action, get()));
   }
   // MOMO_ACTION_SEND only (else momo::Error MOMO_RESULT_INVALID_STATE).
-  Send send() const {
-    momo_send s = detail::required(momo_driver_send, get());
-    return {s.id,
-            static_cast<Endpoint>(s.endpoint),
-            std::string(detail::view(s.url)),
-            std::string(detail::view(s.body)),
-            std::string(detail::view(s.content_type)),
-            std::string(detail::view(s.request_id)),
-            s.timeout_ms,
-            s.deadline_ms,
-            s.attempt};
-  }
+  Send send() const { return detail::send_of(detail::required(momo_driver_send, get())); }
   uint64_t wait_until_ms() const { return detail::required(momo_driver_wait_until_ms, get()); }
   uint64_t decide_until_ms() const {
     return detail::required(momo_driver_decide_until_ms, get());
@@ -529,8 +630,7 @@ class Driver {
   void on_response(const Client &client, uint64_t now_ms, uint64_t send_id, uint16_t status,
                    std::string_view body) {
     detail::check(momo_driver_on_response(get(), client.get(), now_ms, send_id, status,
-                                          reinterpret_cast<const uint8_t *>(detail::data(body)),
-                                          body.size()));
+                                          detail::bytes(body), body.size()));
   }
   void on_timeout(const Client &client, uint64_t now_ms, uint64_t send_id) {
     detail::check(momo_driver_on_timeout(get(), client.get(), now_ms, send_id));
@@ -574,6 +674,114 @@ class Driver {
     return detail::take(b);
   }
   detail::Owned<momo_driver, momo_driver_free> driver_;
+};
+
+enum class RefundOutcomeKind : momo_refund_outcome_kind {
+  Refunded = MOMO_REFUND_OUTCOME_REFUNDED,
+  Refused = MOMO_REFUND_OUTCOME_REFUSED,
+  Unknown = MOMO_REFUND_OUTCOME_UNKNOWN
+};
+
+// How a refund ended: a copy, which outlives the driver.
+struct RefundOutcome {
+  RefundOutcomeKind kind;
+  std::string name;
+  std::optional<int64_t> result_code;  // none: unknown, MoMo gave no code
+  std::string trans_id;                // the refund's transId; "" when none
+  std::string description;
+};
+
+// The payment being refunded, as the host's records have it: the guard
+// that keeps refunds within what was paid.
+struct PaidPayment {
+  std::string order_id;
+  std::string trans_id;  // MoMo's transId of the payment, digits
+  uint64_t amount;
+  uint64_t refunded = 0;  // refunded (or possibly refunded) before
+};
+
+// One refund's driver (see README, "C and C++"): the payment driver's host
+// loop without a decision. Changes with every event: one thread at a time.
+class RefundDriver {
+ public:
+  // config_json: partial RefundConfig JSON, empty for the defaults.
+  static RefundDriver start(const Client &client, const Refund &refund,
+                            const PaidPayment &payment, uint64_t now_ms,
+                            std::string_view config_json = {}) {
+    momo_refund_driver *driver = nullptr;
+    detail::check(momo_refund_driver_start(
+        client.get(), refund.get(), detail::data(payment.order_id), payment.order_id.size(),
+        detail::data(payment.trans_id), payment.trans_id.size(), payment.amount,
+        payment.refunded, config_json.empty() ? nullptr : config_json.data(),
+        config_json.size(), now_ms, &driver));
+    return RefundDriver(driver);
+  }
+  static RefundDriver restore(std::string_view snapshot, uint64_t now_ms) {
+    momo_refund_driver *driver = nullptr;
+    detail::check(
+        momo_refund_driver_restore(detail::data(snapshot), snapshot.size(), now_ms, &driver));
+    return RefundDriver(driver);
+  }
+
+  // ActionKind::Send, Wait or Done.
+  ActionKind next_action() const {
+    return static_cast<ActionKind>(detail::required(momo_refund_driver_next_action, get()));
+  }
+  // ActionKind::Send only (else momo::Error MOMO_RESULT_INVALID_STATE).
+  Send send() const {
+    return detail::send_of(detail::required(momo_refund_driver_send, get()));
+  }
+  uint64_t wait_until_ms() const {
+    return detail::required(momo_refund_driver_wait_until_ms, get());
+  }
+  RefundOutcome outcome() const {
+    momo_refund_outcome o = detail::required(momo_refund_driver_outcome, get());
+    return {static_cast<RefundOutcomeKind>(o.kind), std::string(detail::view(o.name)),
+            o.has_result_code ? std::optional<int64_t>(o.result_code) : std::nullopt,
+            std::string(detail::view(o.trans_id)), std::string(detail::view(o.description))};
+  }
+
+  // What became of the request Send::id `send_id`.
+  void on_response(const Client &client, uint64_t now_ms, uint64_t send_id, uint16_t status,
+                   std::string_view body) {
+    detail::check(momo_refund_driver_on_response(get(), client.get(), now_ms, send_id, status,
+                                                 detail::bytes(body), body.size()));
+  }
+  void on_timeout(const Client &client, uint64_t now_ms, uint64_t send_id) {
+    detail::check(momo_refund_driver_on_timeout(get(), client.get(), now_ms, send_id));
+  }
+  void on_network_error(const Client &client, uint64_t now_ms, uint64_t send_id) {
+    detail::check(momo_refund_driver_on_network_error(get(), client.get(), now_ms, send_id));
+  }
+  void tick(const Client &client, uint64_t now_ms) {
+    detail::check(momo_refund_driver_tick(get(), client.get(), now_ms));
+  }
+
+  // Persist it before every send (the write-ahead rule).
+  std::string snapshot() const { return buffer(momo_refund_driver_snapshot); }
+  std::string log_json() const { return buffer(momo_refund_driver_log_json); }
+  std::string_view order_id() const { return text(momo_refund_driver_order_id); }
+  std::string_view request_id() const { return text(momo_refund_driver_request_id); }
+  std::string_view payment_order_id() const { return text(momo_refund_driver_payment_order_id); }
+  std::string_view payment_trans_id() const { return text(momo_refund_driver_payment_trans_id); }
+  uint64_t amount() const { return detail::required(momo_refund_driver_amount, get()); }
+  std::optional<int64_t> last_result_code() const {
+    return detail::optional(momo_refund_driver_last_result_code, get());
+  }
+  const momo_refund_driver *get() const noexcept { return driver_.get(); }
+  momo_refund_driver *get() noexcept { return driver_.get(); }
+
+ private:
+  explicit RefundDriver(momo_refund_driver *driver) : driver_(driver) {}
+  std::string_view text(momo_result (*get_text)(const momo_refund_driver *, momo_str *)) const {
+    return detail::view(detail::required(get_text, get()));
+  }
+  std::string buffer(momo_result (*make)(const momo_refund_driver *, momo_buffer **)) const {
+    momo_buffer *b = nullptr;
+    detail::check(make(get(), &b));
+    return detail::take(b);
+  }
+  detail::Owned<momo_refund_driver, momo_refund_driver_free> driver_;
 };
 
 }  // namespace momo

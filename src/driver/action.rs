@@ -9,7 +9,7 @@
 
 use std::ffi::CStr;
 
-use super::{momo_driver, read_driver};
+use super::{momo_driver, read_driver, Views};
 use crate::buffer::{momo_str, static_view};
 use crate::guard::Failure;
 use crate::request::{confirm_action_value, momo_confirm_action, CONTENT_TYPE_C};
@@ -43,6 +43,8 @@ pub const MOMO_ENDPOINT_POS: momo_endpoint = 1;
 pub const MOMO_ENDPOINT_QUERY: momo_endpoint = 2;
 /// POST /v2/gateway/api/confirm: capture or cancel.
 pub const MOMO_ENDPOINT_CONFIRM: momo_endpoint = 3;
+/// POST /v2/gateway/api/refund: a refund (momo_refund_driver only).
+pub const MOMO_ENDPOINT_REFUND: momo_endpoint = 4;
 
 /// How a payment ended: one of the MOMO_OUTCOME_* values.
 pub type momo_outcome_kind = u32;
@@ -85,6 +87,7 @@ const fn endpoint_value(endpoint: Endpoint) -> momo_endpoint {
         Endpoint::Pos => MOMO_ENDPOINT_POS,
         Endpoint::Query => MOMO_ENDPOINT_QUERY,
         Endpoint::Confirm => MOMO_ENDPOINT_CONFIRM,
+        Endpoint::Refund => MOMO_ENDPOINT_REFUND,
         // See "Versions" in lib.rs: unreachable while the core is pinned.
         _ => 0,
     }
@@ -102,13 +105,16 @@ const fn kind_c(action: &Action<'_>) -> (momo_action_kind, &'static str) {
 }
 
 fn wrong_action(action: &Action<'_>, wanted: &str) -> Failure {
+    wrong_action_named(kind_c(action).1, wanted, "momo_driver_next_action")
+}
+
+/// A reader of another action than the current one (`current`), for the
+/// driver whose next-action function is `next_action`.
+pub(crate) fn wrong_action_named(current: &str, wanted: &str, next_action: &str) -> Failure {
     Failure::boundary(
         momo_result::MOMO_RESULT_INVALID_STATE,
         "driver",
-        format!(
-            "the current action is {}, not {wanted}: ask momo_driver_next_action() first",
-            kind_c(action).1
-        ),
+        format!("the current action is {current}, not {wanted}: ask {next_action}() first"),
     )
 }
 
@@ -123,7 +129,9 @@ pub unsafe extern "C" fn momo_driver_next_action(
     unsafe { read_driver(driver, kind_out, |_, d| Ok(kind_c(&d.next_action()).0)) }
 }
 
-/// The request of MOMO_ACTION_SEND, as momo_driver_send() fills it.
+/// The request of MOMO_ACTION_SEND, as momo_driver_send() (and
+/// momo_refund_driver_send(), whose events are momo_refund_driver_on_*())
+/// fills it.
 ///
 /// `url`, `body` and `request_id` are NUL-terminated views owned by the
 /// driver: valid until the next call that changes it (momo_driver_on_*(),
@@ -172,20 +180,21 @@ pub unsafe extern "C" fn momo_driver_send(
     // SAFETY: documented handle and out-pointer contracts.
     unsafe {
         read_driver(driver, out, |h, d| match d.next_action() {
-            Action::Send(r) => Ok(send_c(h, r)),
+            Action::Send(r) => Ok(send_c(&h.machine.views, r)),
             other => Err(wrong_action(&other, "send")),
         })
     }
 }
 
-fn send_c(h: &momo_driver, r: &Outgoing) -> momo_send {
+/// The momo_send of `r`, its texts kept in `views`.
+pub(crate) fn send_c(views: &Views, r: &Outgoing) -> momo_send {
     momo_send {
         id: r.id().get(),
         endpoint: endpoint_value(r.endpoint()),
-        url: h.views.url.view(r.url()),
-        body: h.views.body.view(r.body_str()),
+        url: views.url.view(r.url()),
+        body: views.body.view(r.body_str()),
         content_type: static_view(CONTENT_TYPE_C),
-        request_id: h.views.request_id.view(r.request_id()),
+        request_id: views.request_id.view(r.request_id()),
         timeout_ms: u64::try_from(r.timeout().as_millis()).unwrap_or(u64::MAX),
         deadline_ms: r.deadline_ms(),
         attempt: r.attempt(),
@@ -289,8 +298,12 @@ pub unsafe extern "C" fn momo_driver_outcome(
                 name: static_view(name),
                 has_result_code: code.is_some(),
                 result_code: code.unwrap_or(0),
-                trans_id: h.views.trans_id.view(trans_id),
-                description: h.views.description.view_with(|| outcome.to_string()),
+                trans_id: h.machine.views.trans_id.view(trans_id),
+                description: h
+                    .machine
+                    .views
+                    .description
+                    .view_with(|| outcome.to_string()),
             })
         })
     }
@@ -324,5 +337,6 @@ mod tests {
     fn endpoints_are_numbered_from_one() {
         assert_eq!(endpoint_value(Endpoint::Pos), 1);
         assert_eq!(endpoint_value(Endpoint::Confirm), 3);
+        assert_eq!(endpoint_value(Endpoint::Refund), 4);
     }
 }

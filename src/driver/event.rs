@@ -5,7 +5,7 @@
 //! MOMO_RESULT_INVALID_STATE. Anything MoMo or the network does is journaled
 //! and steers the payment, never an error.
 
-use super::momo_driver;
+use super::{momo_driver, Driven};
 use crate::client::momo_client;
 use crate::guard::{call, Failure};
 use crate::input::{bytes, handle, handle_mut};
@@ -16,14 +16,14 @@ use momo::driver::{Event, SendId};
 use momo::Client;
 
 /// Feeds one event: `event` reads its own arguments, then changes the
-/// driver through [`momo_driver::change`].
+/// driver through [`super::Machine::change`].
 ///
 /// # Safety
 /// Documented handle contracts; `driver` used by this thread only.
-unsafe fn feed(
-    driver: *mut momo_driver,
+pub(crate) unsafe fn feed<H: Driven>(
+    driver: *mut H,
     client: *const momo_client,
-    event: impl FnOnce(&mut momo_driver, &Client) -> Result<(), Failure>,
+    event: impl FnOnce(&mut H, &Client) -> Result<(), Failure>,
 ) -> momo_result {
     call(|| {
         // SAFETY: forwarded caller contract.
@@ -37,8 +37,8 @@ unsafe fn feed(
 ///
 /// # Safety
 /// As [`feed`].
-unsafe fn feed_at(
-    driver: *mut momo_driver,
+pub(crate) unsafe fn feed_at<H: Driven>(
+    driver: *mut H,
     client: *const momo_client,
     now_ms: u64,
     event: Event<'static>,
@@ -46,7 +46,32 @@ unsafe fn feed_at(
     // SAFETY: forwarded caller contract.
     unsafe {
         feed(driver, client, |h, c| {
-            h.change(|d| d.handle(c, now_ms, event))
+            h.machine_mut().change(|d| H::handle(d, c, now_ms, event))
+        })
+    }
+}
+
+/// Feeds an HTTP answer to the request `send_id`.
+///
+/// # Safety
+/// As [`feed`]; `body` NULL or `body_len` readable bytes.
+pub(crate) unsafe fn feed_response<H: Driven>(
+    driver: *mut H,
+    client: *const momo_client,
+    now_ms: u64,
+    send_id: u64,
+    status: u16,
+    body: *const u8,
+    body_len: usize,
+) -> momo_result {
+    // SAFETY: forwarded caller contract; the body is checked before the
+    // driver changes.
+    unsafe {
+        feed(driver, client, |h, c| {
+            let body = bytes(body, body_len, "body")?;
+            let id = SendId::from(send_id);
+            h.machine_mut()
+                .change(|d| H::handle(d, c, now_ms, Event::Response { id, status, body }))
         })
     }
 }
@@ -69,15 +94,8 @@ pub unsafe extern "C" fn momo_driver_on_response(
     body: *const u8,
     body_len: usize,
 ) -> momo_result {
-    // SAFETY: forwarded caller contract; the body is checked before the
-    // driver changes.
-    unsafe {
-        feed(driver, client, |h, c| {
-            let body = bytes(body, body_len, "body")?;
-            let id = SendId::from(send_id);
-            h.change(|d| d.handle(c, now_ms, Event::Response { id, status, body }))
-        })
-    }
+    // SAFETY: forwarded caller contract.
+    unsafe { feed_response(driver, client, now_ms, send_id, status, body, body_len) }
 }
 
 /// The request `send_id` (momo_send.id) got no answer within its timeout
@@ -123,7 +141,8 @@ pub unsafe extern "C" fn momo_driver_on_ipn(
     unsafe {
         feed(driver, client, |h, c| {
             let n = handle(notification, "notification")?;
-            h.change(|d| d.handle(c, now_ms, Event::Ipn(&n.inner)))
+            h.machine
+                .change(|d| d.handle(c, now_ms, Event::Ipn(&n.inner)))
         })
     }
 }
@@ -154,7 +173,7 @@ pub unsafe extern "C" fn momo_driver_decide(
     unsafe {
         feed(driver, client, |h, c| {
             let action = confirm_action_arg(action, "action")?;
-            h.change(|d| d.decide(c, now_ms, action))
+            h.machine.change(|d| d.decide(c, now_ms, action))
         })
     }
 }

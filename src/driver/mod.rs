@@ -1,4 +1,6 @@
-//! `momo_driver`: the transaction driver (`momo::driver::Driver`) for C.
+//! `momo_driver`: the transaction driver (`momo::driver::Driver`) for C,
+//! and `momo_refund_driver` ([`refund`]): the refund driver
+//! (`momo::refund::RefundDriver`) on the same machinery.
 //!
 //! The host loop is the Rust one: ask momo_driver_next_action(), perform it,
 //! feed back what happened with momo_driver_on_*() or momo_driver_tick(),
@@ -8,6 +10,7 @@
 // Visible to ffi::miri_tests, which drives a payment through the C ABI.
 pub(super) mod action;
 pub(super) mod event;
+pub(super) mod refund;
 
 use std::ffi::{c_char, CStr};
 
@@ -17,48 +20,44 @@ use super::guard::{call, call_void, Failure};
 use super::input::{free_handle, handle, new_handle, opt_text, read, text, Out};
 use super::pos::momo_pos_payment;
 use super::result::momo_result;
-use momo::driver::{Driver, DriverConfig, Stage};
-use momo::Error;
+use momo::driver::{Driver, DriverConfig, Event, LogEntry, Stage};
+use momo::{Client, Error, ResultCodeInfo};
 
-/// One payment's driver. It changes with every event, so it belongs to one
-/// thread at a time (lock it yourself to share it); the momo_client passed
-/// to it stays shareable. Free it with momo_driver_free().
+/// A core driver (payment or refund) as a C handle holds it: the texts
+/// handed to C, and whether a panic left it half-changed.
 #[derive(Debug)]
-pub struct momo_driver {
-    inner: Driver,
+pub(crate) struct Machine<D> {
+    inner: D,
     // NUL-terminated copies of the texts of the current action and outcome,
     // handed to C as momo_str. Dropped by every call that changes the
     // driver: the views C holds are valid until then.
-    views: Views,
-    order_id: CText,
-    request_id: CText,
+    pub(crate) views: Views,
     // Set while the driver changes and cleared after: still set when a
     // panic left it half-changed, so that no such state is ever read,
     // persisted or driven further.
     broken: bool,
 }
 
+/// The texts of the current action and outcome.
 #[derive(Debug, Default)]
-struct Views {
-    url: CText,
-    body: CText,
-    request_id: CText,
-    trans_id: CText,
-    description: CText,
+pub(crate) struct Views {
+    pub(crate) url: CText,
+    pub(crate) body: CText,
+    pub(crate) request_id: CText,
+    pub(crate) trans_id: CText,
+    pub(crate) description: CText,
 }
 
-impl momo_driver {
-    fn new(inner: Driver) -> Self {
+impl<D> Machine<D> {
+    pub(crate) fn new(inner: D) -> Self {
         Self {
             inner,
             views: Views::default(),
-            order_id: CText::default(),
-            request_id: CText::default(),
             broken: false,
         }
     }
 
-    fn usable(&self) -> Result<&Driver, Failure> {
+    pub(crate) fn usable(&self) -> Result<&D, Failure> {
         if self.broken {
             return Err(Failure::boundary(
                 momo_result::MOMO_RESULT_INVALID_STATE,
@@ -70,7 +69,10 @@ impl momo_driver {
     }
 
     /// Runs one change of the driver.
-    fn change(&mut self, f: impl FnOnce(&mut Driver) -> momo::Result<()>) -> Result<(), Failure> {
+    pub(crate) fn change(
+        &mut self,
+        f: impl FnOnce(&mut D) -> momo::Result<()>,
+    ) -> Result<(), Failure> {
         self.usable()?;
         self.views = Views::default();
         self.broken = true;
@@ -80,33 +82,111 @@ impl momo_driver {
     }
 }
 
+/// A C driver handle: what the shared readers and event feeders need.
+pub(crate) trait Driven {
+    /// The core driver.
+    type Inner;
+    fn machine(&self) -> &Machine<Self::Inner>;
+    fn machine_mut(&mut self) -> &mut Machine<Self::Inner>;
+    /// Feeds one event to the core driver.
+    fn handle(
+        inner: &mut Self::Inner,
+        client: &Client,
+        now_ms: u64,
+        event: Event<'_>,
+    ) -> momo::Result<()>;
+}
+
+/// One payment's driver. It changes with every event, so it belongs to one
+/// thread at a time (lock it yourself to share it); the momo_client passed
+/// to it stays shareable. Free it with momo_driver_free().
+#[derive(Debug)]
+pub struct momo_driver {
+    machine: Machine<Driver>,
+    order_id: CText,
+    request_id: CText,
+}
+
+impl momo_driver {
+    fn new(inner: Driver) -> Self {
+        Self {
+            machine: Machine::new(inner),
+            order_id: CText::default(),
+            request_id: CText::default(),
+        }
+    }
+}
+
+impl Driven for momo_driver {
+    type Inner = Driver;
+    fn machine(&self) -> &Machine<Driver> {
+        &self.machine
+    }
+    fn machine_mut(&mut self) -> &mut Machine<Driver> {
+        &mut self.machine
+    }
+    fn handle(d: &mut Driver, client: &Client, now_ms: u64, event: Event<'_>) -> momo::Result<()> {
+        d.handle(client, now_ms, event)
+    }
+}
+
 /// A shared read of a usable driver into an out-pointer.
 ///
 /// # Safety
 /// Documented handle and out-pointer contracts.
-unsafe fn read_driver<V>(
-    driver: *const momo_driver,
+pub(crate) unsafe fn read_driver<H: Driven, V>(
+    driver: *const H,
     out: *mut V,
-    pick: impl FnOnce(&momo_driver, &Driver) -> Result<V, Failure>,
+    pick: impl FnOnce(&H, &H::Inner) -> Result<V, Failure>,
 ) -> momo_result {
     // SAFETY: forwarded caller contract.
-    unsafe { read(driver, "driver", out, |d| pick(d, d.usable()?)) }
+    unsafe { read(driver, "driver", out, |h| pick(h, h.machine().usable()?)) }
 }
 
-/// The policy from partial JSON; NULL means the defaults.
+/// A policy from partial JSON read by `parse` (`serde_json::from_str`);
+/// NULL means the defaults.
 ///
 /// # Safety
 /// Documented pointer + length contract.
-unsafe fn config_arg(json: *const c_char, len: usize) -> Result<DriverConfig, Failure> {
+pub(crate) unsafe fn config_arg<C: Default>(
+    json: *const c_char,
+    len: usize,
+    parse: impl FnOnce(&str) -> serde_json::Result<C>,
+) -> Result<C, Failure> {
     // SAFETY: forwarded caller contract.
     match unsafe { opt_text(json, len, "config_json") }? {
-        None => Ok(DriverConfig::default()),
-        Some(json) => serde_json::from_str(json).map_err(|e| {
+        None => Ok(C::default()),
+        Some(json) => parse(json).map_err(|e| {
             Failure::Core(Error::InvalidJson {
                 reason: format!("config_json: {e}"),
             })
         }),
     }
+}
+
+/// A new caller-owned buffer of `text` (a snapshot, a journal).
+pub(crate) fn new_buffer(text: &str) -> *mut momo_buffer {
+    Box::into_raw(Box::new(momo_buffer::from_text(text)))
+}
+
+/// The journal as a JSON array.
+pub(crate) fn log_json(log: &[LogEntry]) -> Result<String, Failure> {
+    serde_json::to_string(log).map_err(|e| {
+        Failure::Core(Error::InvalidState {
+            reason: format!("journal: {e}"),
+        })
+    })
+}
+
+/// The latest result code MoMo gave, or MOMO_RESULT_ABSENT.
+pub(crate) fn last_result_code(last: Option<ResultCodeInfo>) -> Result<i64, Failure> {
+    last.map(|info| info.code).ok_or_else(|| {
+        Failure::boundary(
+            momo_result::MOMO_RESULT_ABSENT,
+            "resultCode",
+            "MoMo has given no result code yet",
+        )
+    })
 }
 
 /// Signs `payment` once and starts driving it at `now_ms` (any millisecond
@@ -133,7 +213,8 @@ pub unsafe extern "C" fn momo_driver_start(
         let out = unsafe { Out::new(out, "out") }?;
         let client = unsafe { handle(client, "client") }?;
         let payment = unsafe { handle(payment, "payment") }?;
-        let config = unsafe { config_arg(config_json, config_json_len) }?;
+        let config: DriverConfig =
+            unsafe { config_arg(config_json, config_json_len, |j| serde_json::from_str(j)) }?;
         let driver = Driver::start(&client.inner, payment.payment()?, config, now_ms)?;
         new_handle(out, momo_driver::new(driver));
         Ok(())
@@ -146,8 +227,8 @@ pub unsafe extern "C" fn momo_driver_start(
 /// restart is stale). Reads snapshot formats 1 (0.1.0) and 2 (this
 /// release, which momo_driver_snapshot() writes). A snapshot above 256 KiB
 /// is MOMO_RESULT_BODY_TOO_LARGE; one that is not a snapshot
-/// MOMO_RESULT_INVALID_JSON; one of another format version
-/// MOMO_RESULT_INVALID_STATE.
+/// MOMO_RESULT_INVALID_JSON; a refund's (momo_refund_driver_snapshot()) or
+/// one of another format version MOMO_RESULT_INVALID_STATE.
 #[no_mangle]
 pub unsafe extern "C" fn momo_driver_restore(
     snapshot: *const c_char,
@@ -180,13 +261,7 @@ pub unsafe extern "C" fn momo_driver_snapshot(
     out: *mut *mut momo_buffer,
 ) -> momo_result {
     // SAFETY: documented handle and out-pointer contracts.
-    unsafe {
-        read_driver(driver, out, |_, d| {
-            Ok(Box::into_raw(Box::new(momo_buffer::from_text(
-                &d.snapshot()?,
-            ))))
-        })
-    }
+    unsafe { read_driver(driver, out, |_, d| Ok(new_buffer(&d.snapshot()?))) }
 }
 
 /// The journal as a JSON array, oldest first: one object per transition
@@ -198,14 +273,7 @@ pub unsafe extern "C" fn momo_driver_log_json(
     out: *mut *mut momo_buffer,
 ) -> momo_result {
     // SAFETY: documented handle and out-pointer contracts.
-    unsafe {
-        read_driver(driver, out, |_, d| {
-            let json = serde_json::to_string(d.log()).map_err(|e| Error::InvalidState {
-                reason: format!("journal: {e}"),
-            })?;
-            Ok(Box::into_raw(Box::new(momo_buffer::from_text(&json))))
-        })
-    }
+    unsafe { read_driver(driver, out, |_, d| Ok(new_buffer(&log_json(d.log())?))) }
 }
 
 /// Where a payment stands: one of the MOMO_STAGE_* values.
@@ -291,17 +359,7 @@ pub unsafe extern "C" fn momo_driver_last_result_code(
     out: *mut i64,
 ) -> momo_result {
     // SAFETY: documented handle and out-pointer contracts.
-    unsafe {
-        read_driver(driver, out, |_, d| {
-            d.last_result().map(|info| info.code).ok_or_else(|| {
-                Failure::boundary(
-                    momo_result::MOMO_RESULT_ABSENT,
-                    "resultCode",
-                    "MoMo has given no result code yet",
-                )
-            })
-        })
-    }
+    unsafe { read_driver(driver, out, |_, d| last_result_code(d.last_result())) }
 }
 
 #[cfg(test)]
@@ -316,12 +374,16 @@ mod tests {
         let payment = simulation::payment(true).unwrap();
         let driver = Driver::start(&client, &payment, DriverConfig::default(), 1).unwrap();
         let mut handle = momo_driver::new(driver);
-        assert!(handle.usable().is_ok());
-        let code = guard::call(|| handle.change(|_| panic!("in the middle of a change")));
+        assert!(handle.machine.usable().is_ok());
+        let code = guard::call(|| {
+            handle
+                .machine
+                .change(|_| panic!("in the middle of a change"))
+        });
         assert_eq!(code, momo_result::MOMO_RESULT_PANIC);
-        let refused = handle.usable().unwrap_err();
+        let refused = handle.machine.usable().unwrap_err();
         assert_eq!(refused.code(), momo_result::MOMO_RESULT_INVALID_STATE);
-        let again = handle.change(|_| Ok(()));
+        let again = handle.machine.change(|_| Ok(()));
         assert!(again.is_err());
     }
 

@@ -75,6 +75,19 @@ def main(out_path):
             c_str(v["signature"])))
     lines.append("};")
 
+    lines.append("struct refund_vector { const char *name; uint64_t amount; const char *description;"
+                 " const char *order_id; const char *request_id; const char *trans_id;"
+                 " const char *raw_signature; const char *signature; };")
+    lines.append("static const struct refund_vector REFUND_VECTORS[] = {")
+    for v in sig["refund"]:
+        f = v["fields"]
+        # transId as the digits MoMo gave (a JSON number in the vectors).
+        lines.append("  {%s, %dULL, %s, %s, %s, %s, %s, %s}," % (
+            c_str(v["name"]), f["amount"], c_str(f["description"]), c_str(f["orderId"]),
+            c_str(f["requestId"]), c_str(str(f["transId"])), c_str(v["rawSignature"]),
+            c_str(v["signature"])))
+    lines.append("};")
+
     lines.append("struct body_vector { const char *kind; const char *name; const char *body;"
                  " size_t body_len; const char *expect; };")
     lines.append("static const struct body_vector IPN_VECTORS[] = {")
@@ -83,12 +96,14 @@ def main(out_path):
         lines.append("  {\"ipn\", %s, %s, %d, %s}," % (
             c_str(v["name"]), c_str(body), len(body), c_str(v["expect"])))
     lines.append("};")
-    lines.append("static const struct body_vector RESPONSE_VECTORS[] = {")
-    for v in resp["responses"]:
-        body = v["body"].encode("utf-8")
-        lines.append("  {%s, %s, %s, %d, %s}," % (
-            c_str(v["kind"]), c_str(v["name"]), c_str(body), len(body), c_str(v["expect"])))
-    lines.append("};")
+    for array, section in [("RESPONSE_VECTORS", "responses"),
+                           ("REFUND_RESPONSE_VECTORS", "refundResponses")]:
+        lines.append("static const struct body_vector %s[] = {" % array)
+        for v in resp[section]:
+            body = v["body"].encode("utf-8")
+            lines.append("  {%s, %s, %s, %d, %s}," % (
+                c_str(v["kind"]), c_str(v["name"]), c_str(body), len(body), c_str(v["expect"])))
+        lines.append("};")
     lines += driver_ipns(cred, sig["pos"][0])
     lines += format_1_snapshot()
     lines.append("#define COUNT(a) (sizeof(a) / sizeof((a)[0]))")

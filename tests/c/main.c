@@ -78,6 +78,7 @@ int main(void) {
   suite_ipn();
   suite_responses();
   suite_driver();
+  suite_refund();
   printf("C ABI checks: %d passed, %d failed\n", checks_passed, checks_failed);
   printf("%d passed, %d failed\n", tests_passed, tests_failed);
   return tests_failed == 0 && checks_failed == 0 ? 0 : 1;

@@ -89,5 +89,6 @@ void suite_requests(void);
 void suite_ipn(void);
 void suite_responses(void);
 void suite_driver(void);
+void suite_refund(void);
 
 #endif

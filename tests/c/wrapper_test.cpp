@@ -1,6 +1,7 @@
 // The C++17 wrapper (bindings/cpp/momo_pos.hpp): RAII, exceptions carrying
-// code + message + field, string_view in and out; the driver's Send and
-// Outcome are owning copies.
+// code + message + field, string_view in and out; the drivers' Send and
+// Outcome are owning copies. Refunds: Refund, Client::refund_request,
+// parse_refund_response, Response::refunds, RefundDriver.
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -227,6 +228,155 @@ int main() {
     expect_error([] { momo::Driver::restore("{}", 1); }, MOMO_RESULT_INVALID_JSON, "");
     expect_error([&] { momo::Driver::start(client, p, t0, "{\"nope\":1}"); },
                  MOMO_RESULT_INVALID_JSON, "");
+  }
+
+  // Refunds: the request against the oracle, answers, refundTrans, bounds.
+  {
+    static_assert(!std::is_copy_constructible_v<momo::Refund>, "unique ownership");
+    const refund_vector &rv = REFUND_VECTORS[0];
+    momo::Refund refund(rv.order_id, rv.request_id, rv.amount, rv.trans_id);
+    refund.description(rv.description).lang(momo::Lang::En).sub_partner_code("SUB1");
+    momo::Request signed_refund = client.refund_request(refund);
+    EXPECT(signed_refund.signature() == rv.signature);
+    EXPECT(signed_refund.raw_signature() == rv.raw_signature);
+    EXPECT(signed_refund.url() == "https://test-payment.momo.vn/v2/gateway/api/refund");
+    EXPECT(signed_refund.body().find("\"subPartnerCode\":\"SUB1\"") != std::string_view::npos);
+    for (const auto &big : REFUND_VECTORS) {
+      momo::Refund r(big.order_id, big.request_id, big.amount, big.trans_id);
+      EXPECT(client.refund_request(r.description(big.description)).signature() == big.signature);
+    }
+    momo::Refund cheap_refund("ORDER-9-R1", "ORDER-9-R1", MOMO_REFUND_MIN_AMOUNT - 1, "4088878653");
+    expect_error([&] { client.refund_request(cheap_refund); }, MOMO_RESULT_INVALID_FIELD, "amount");
+    EXPECT(client.with_refund_limits(1, MOMO_REFUND_MAX_AMOUNT).refund_request(cheap_refund)
+               .order_id() == "ORDER-9-R1");
+    momo::Refund too_big("ORDER-9-R1", "ORDER-9-R1", 1000, "9223372036854775808");
+    expect_error([&] { client.refund_request(too_big); }, MOMO_RESULT_INVALID_FIELD, "transId");
+    expect_error([] { momo::Refund("O", "R", 1000, "12a"); }, MOMO_RESULT_INVALID_FIELD, "transId");
+    momo::Refund same("ORDER-9", "ORDER-9-R1", 1000, "4088878653");
+    same.payment_order_id("ORDER-9");
+    expect_error([&] { client.refund_request(same); }, MOMO_RESULT_INVALID_FIELD, "orderId");
+
+    auto refund_body = [](const char *name) {
+      for (const auto &r : REFUND_RESPONSE_VECTORS)
+        if (std::strcmp(r.name, name) == 0) return std::string_view(r.body, r.body_len);
+      return std::string_view();
+    };
+    auto answer = client.parse_refund_response(refund_body("refund_signed_valid"));
+    EXPECT(answer.authenticity() == momo::Authenticity::Verified);
+    EXPECT(answer.trans_id() == std::string_view("9007199254740995"));
+    EXPECT(answer.amount() == 20000u);
+    answer.check_request(signed_refund);
+    expect_error([&] { answer.refunds(); }, MOMO_RESULT_ABSENT, "refundTrans");
+    expect_error([&] { client.parse_refund_response(refund_body("refund_signed_amount_tampered")); },
+                 MOMO_RESULT_SIGNATURE_MISMATCH, "signature");
+    for (const auto &r : RESPONSE_VECTORS) {
+      if (std::strcmp(r.name, "query_signed_with_lists") != 0) continue;
+      auto query = client.parse_query_response(std::string_view(r.body, r.body_len));
+      std::vector<momo::RefundTrans> refunds = query.refunds();
+      EXPECT(refunds.size() == 2);
+      EXPECT(refunds[0].order_id == "MM1540456472575-r1" && refunds[0].amount == 10000);
+      EXPECT(refunds[0].trans_id == "9007199254740993" && refunds[0].result_code == 0);
+      EXPECT(refunds[0].created_time == 1763886500000ULL);
+      EXPECT(refunds[1].result_code == 1080);
+      auto found = query.refund("MM1540456472575-r2");
+      EXPECT(found.has_value() && found->trans_id == "4088878999");
+      EXPECT(!query.refund("MM1540456472575-r3").has_value());
+    }
+    expect_error([&] { answer.refund("x"); }, MOMO_RESULT_ABSENT, "refundTrans");
+  }
+
+  // The refund driver: a lost refund, a status query that does not list
+  // it, the identical bytes again, refunded; snapshot/restore in flight.
+  {
+    static_assert(!std::is_copy_constructible_v<momo::RefundDriver>, "unique ownership");
+    static_assert(std::is_same_v<decltype(momo::RefundOutcome::trans_id), std::string>, "a copy");
+    const refund_vector &rv = REFUND_VECTORS[0];
+    const uint64_t t0 = 1700000000000ULL;
+    auto field = [](const momo::Send &sent, const char *key) {
+      std::string needle = std::string("\"") + key + "\":\"";
+      auto at = sent.body.find(needle);
+      if (at == std::string::npos) return std::string();
+      at += needle.size();
+      return sent.body.substr(at, sent.body.find('"', at) - at);
+    };
+    auto refund_answer = [&](const momo::Send &sent, int code) {
+      return "{\"partnerCode\":\"MOMO\",\"orderId\":\"" + field(sent, "orderId") +
+             "\",\"requestId\":\"" + field(sent, "requestId") +
+             "\",\"amount\":50000,\"transId\":4088879001,\"resultCode\":" +
+             std::to_string(code) + ",\"message\":\"fake\",\"responseTime\":1}";
+    };
+    auto query_answer = [&](const momo::Send &sent, const std::string &refund_trans) {
+      return "{\"partnerCode\":\"MOMO\",\"orderId\":\"" + field(sent, "orderId") +
+             "\",\"requestId\":\"" + field(sent, "requestId") +
+             "\",\"amount\":50000,\"transId\":4088878653,\"resultCode\":0,"
+             "\"message\":\"fake\",\"responseTime\":1,\"refundTrans\":" +
+             refund_trans + "}";
+    };
+    momo::Refund refund(rv.order_id, rv.request_id, rv.amount, rv.trans_id);
+    refund.description(rv.description);
+    const momo::PaidPayment paid{"MM1540456472575", "4088878653", 50000};
+    auto driver = momo::RefundDriver::start(client, refund, paid, t0);
+    EXPECT(driver.next_action() == momo::ActionKind::Send);
+    momo::Send sent = driver.send();
+    EXPECT(sent.endpoint == momo::Endpoint::Refund && sent.attempt == 1);
+    EXPECT(sent.body.find(rv.signature) != std::string::npos);
+    EXPECT(sent.request_id == rv.request_id && sent.deadline_ms == t0 + 30000);
+    const std::string first_body = sent.body;
+    EXPECT(driver.order_id() == rv.order_id && driver.request_id() == rv.request_id);
+    EXPECT(driver.payment_order_id() == "MM1540456472575");
+    EXPECT(driver.payment_trans_id() == "4088878653" && driver.amount() == 50000);
+    EXPECT(!driver.last_result_code().has_value());
+    expect_error([&] { driver.wait_until_ms(); }, MOMO_RESULT_INVALID_STATE, "driver");
+    expect_error([&] { driver.outcome(); }, MOMO_RESULT_INVALID_STATE, "driver");
+    // Power loss in flight: the same bytes under a new id.
+    const momo::Send before = sent;
+    driver = momo::RefundDriver::restore(driver.snapshot(), t0 + 100);
+    sent = driver.send();
+    EXPECT(sent.body == first_body && sent.id != before.id && sent.deadline_ms == t0 + 30100);
+    driver.on_network_error(client, t0 + 200, sent.id);
+    EXPECT(driver.next_action() == momo::ActionKind::Wait);
+    EXPECT(driver.wait_until_ms() == t0 + 2200);
+    driver.tick(client, t0 + 2200);
+    sent = driver.send();
+    EXPECT(sent.endpoint == momo::Endpoint::Query);
+    EXPECT(sent.request_id == std::string(rv.request_id) + "-q1");
+    driver.on_response(client, t0 + 2300, sent.id, 200, query_answer(sent, "[]"));
+    sent = driver.send();
+    EXPECT(sent.endpoint == momo::Endpoint::Refund && sent.attempt == 2);
+    EXPECT(sent.body == first_body && sent.request_id == rv.request_id);
+    driver.on_response(client, t0 + 2400, sent.id, 200, refund_answer(sent, 0));
+    EXPECT(driver.next_action() == momo::ActionKind::Done);
+    momo::RefundOutcome outcome = driver.outcome();
+    EXPECT(driver.log_json().find("\"kind\":\"refundSettled\"") != std::string::npos);
+    { momo::RefundDriver gone = std::move(driver); }
+    EXPECT(outcome.kind == momo::RefundOutcomeKind::Refunded && outcome.name == "refunded");
+    EXPECT(outcome.result_code == 0 && outcome.trans_id == "4088879001");
+    EXPECT(outcome.description.find("refunded") != std::string::npos);
+
+    // Refused; timeouts; the guard.
+    auto refused = momo::RefundDriver::start(client, refund, paid, t0, "{\"maxRefundSends\":1}");
+    sent = refused.send();
+    refused.on_timeout(client, t0 + 30000, sent.id);
+    refused.tick(client, t0 + 32000);
+    sent = refused.send();
+    refused.on_response(client, t0 + 32100, sent.id, 200,
+                        query_answer(sent, "[{\"orderId\":\"" + std::string(rv.order_id) +
+                                               "\",\"amount\":50000,\"resultCode\":1081,"
+                                               "\"transId\":4088879001}]"));
+    momo::RefundOutcome no = refused.outcome();
+    EXPECT(no.kind == momo::RefundOutcomeKind::Refused && no.result_code == 1081);
+    EXPECT(no.trans_id.empty() && refused.last_result_code() == 1081);
+    const momo::PaidPayment mostly{"MM1540456472575", "4088878653", 50000, 10000};
+    expect_error([&] { momo::RefundDriver::start(client, refund, mostly, t0); },
+                 MOMO_RESULT_INVALID_FIELD, "amount");
+    const momo::PaidPayment itself{rv.order_id, "4088878653", 50000};
+    expect_error([&] { momo::RefundDriver::start(client, refund, itself, t0); },
+                 MOMO_RESULT_INVALID_FIELD, "orderId");
+    expect_error([&] { momo::RefundDriver::start(client, refund, paid, t0, "{\"nope\":1}"); },
+                 MOMO_RESULT_INVALID_JSON, "");
+    expect_error([] { momo::RefundDriver::restore("garbage", 1); }, MOMO_RESULT_INVALID_JSON, "");
+    expect_error([] { momo::RefundDriver::restore(DRIVER_SNAPSHOT_V1, 1); },
+                 MOMO_RESULT_INVALID_STATE, "");
   }
 
   // Moving hands the handle over; the moved-from object frees nothing.
