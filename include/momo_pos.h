@@ -17,13 +17,14 @@
  * - Handles (momo_client, momo_public_key, ...) are created by one function
  *   and released by their _free function, which accepts NULL. A momo_str
  *   returned by an accessor borrows from its handle: it is NUL-terminated and
- *   valid until the handle is freed (for a momo_driver: until the next call
- *   that changes it).
+ *   valid until the handle is freed (for a momo_driver or a
+ *   momo_refund_driver: until the next call that changes it).
  * - Thread safety: momo_client and momo_public_key (and the results
  *   momo_request, momo_notification, momo_response, momo_buffer) are
  *   immutable once made and may be used by any number of threads at once.
- *   A momo_pos_payment being built may be used by one thread at a time.
- *   A momo_driver changes with every event: it is NOT shareable between
+ *   A momo_pos_payment or momo_refund being built may be used by one thread
+ *   at a time. A momo_driver or momo_refund_driver changes with every
+ *   event: it is NOT shareable between
  *   threads without a lock of your own (it may move between threads); the
  *   momo_client passed to it stays shareable.
  *   The last error is per thread. No panic crosses this boundary
