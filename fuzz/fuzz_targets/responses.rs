@@ -1,4 +1,4 @@
-//! The pos, query and confirm answer parsers, from raw bytes.
+//! The pos, query, confirm and refund answer parsers, from raw bytes.
 //!
 //! Invariants:
 //! - No parser panics, whatever the bytes (first byte picks the parser).
@@ -8,6 +8,8 @@
 //! - A body with a signature is either refused or `Verified`; `Unsigned`
 //!   only when the body has no signature (absent or null).
 //! - Parsing the same bytes twice gives the same answer.
+//! - A refund answer reads exactly as a pos answer does (the same fields,
+//!   the same signed set), so the two parsers share the first byte's slot.
 //! - The JSON reader's work on the body is within its linear bound.
 #![no_main]
 
@@ -77,6 +79,15 @@ fuzz_target!(|data: &[u8]| {
         0 => {
             let parsed = client.parse_pos_response(body);
             assert_eq!(parsed, client.parse_pos_response(body));
+            let refund = client.parse_refund_response(body);
+            match (&parsed, &refund) {
+                (Ok(pos), Ok(refund)) => {
+                    assert_eq!(pos.body.answer, refund.body.answer);
+                    assert_eq!(pos.authenticity, refund.authenticity);
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b),
+                _ => panic!("pos {parsed:?} but refund {refund:?}"),
+            }
             if let Ok(r) = parsed {
                 check_answer(&r.body.answer, r.authenticity, body);
             }
