@@ -22,7 +22,7 @@ done
 bash scripts/setup.sh
 # The npm package is rebuilt only when its sources changed since the last build.
 dist=bindings/npm/dist/node/full.mjs
-if [ ! -f "$dist" ] || [ -n "$(find src Cargo.toml Cargo.lock bindings/npm/js scripts/build-npm.sh \
+if [ ! -f "$dist" ] || [ -n "$(find src crates/momo-pos bindings/wasm Cargo.toml Cargo.lock bindings/npm/js scripts/build-npm.sh \
     -newer "$dist" -print -quit)" ]; then
   bash scripts/build-npm.sh
 fi
@@ -68,11 +68,16 @@ cat <<TEXT
     0000 paid            9000 authorized: capture or cancel   1000 pending, then paid
     0504 slow answer     0444 answer lost                      1001 insufficient funds
     1006 shopper denies  4005 code expired                     0044 code unknown to MoMo
-  e.g. MM561918531775220000. The C terminal against the same sandbox:
+  e.g. MM561918531775220000. A paid order refunds with Alt+R (amount, reason,
+  Enter, then Enter to confirm); by the payment's code: 1088 not refundable,
+  1080 retry later (Alt+T), 0505 slow answer, 0445 answer lost.
+  The C terminal against the same sandbox:
     printf 'MM561918531775221000\r\n' | MOMO_PARTNER_CODE=MOMO MOMO_ACCESS_KEY=F8BBA842ECF85 \\
       MOMO_SECRET_KEY=K951B6PE1waDMi640xX08PD3vg6EkVlz \\
       MOMO_PUBLIC_KEY_FILE=tests/keys/test_rsa2048_public_spki.b64 \\
       target/demo/pos_terminal http://127.0.0.1:$sandbox_port T-$RANDOM 59000
+  and a refund of 20,000 of it (TRANSID from its "PAID:" line):
+    ... target/demo/pos_terminal http://127.0.0.1:$sandbox_port refund ORDER_ID TRANSID 59000 0 20000 'Khách trả 1 ly'
 
   Ctrl-C stops the sandbox and the backend.
 TEXT

@@ -1,6 +1,8 @@
 // The cashier screen. It encrypts the scanned code with MoMo's public key
 // (momo-pos/browser cannot sign) and hands the ciphertext to the backend,
-// then shows the backend's PaymentDriver status as it streams in.
+// then shows the backend's PaymentDriver status as it streams in. A paid
+// order can be refunded, in full or in part, behind a confirmation step;
+// the backend's RefundDriver stages stream in the same way.
 import init, { MomoPublicKey, explainResultCode, isMomoError, maskPaymentCode, normalizePaymentCode } from 'momo-pos/browser';
 import { LANGS, explainCodeError, t } from './i18n.js';
 
@@ -11,6 +13,14 @@ const el = {
   scan: $('scan'), hint: $('scan-hint'), error: $('scan-error'),
   capture: $('capture'), cancel: $('cancel'), newOrder: $('new-order'),
   lang: $('lang'), autoCapture: $('auto-capture'), journal: $('journal'),
+  refunds: $('refunds'), refundSummary: $('refund-summary'), refundProgress: $('refund-progress'),
+  refundNotice: $('refund-notice'), refundList: $('refund-list'), refundOpen: $('refund-open'), refundRetry: $('refund-retry'),
+  dialog: $('refund-dialog'), form: $('refund-form'), dialogTitle: $('refund-dialog-title'), dialogLeft: $('refund-dialog-left'),
+  stepForm: $('refund-step-form'), stepConfirm: $('refund-step-confirm'),
+  refundAmount: $('refund-amount'), refundAmountHint: $('refund-amount-hint'), refundReason: $('refund-reason'), refundError: $('refund-error'),
+  confirmAmount: $('refund-confirm-amount'), confirmReason: $('refund-confirm-reason'),
+  confirmLeftNow: $('refund-confirm-left-now'), confirmLeftAfter: $('refund-confirm-left-after'),
+  refundConfirm: $('refund-confirm'), refundCancel: $('refund-cancel'),
 };
 const CODE_DIGITS = 18;
 const vnd = new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' });
@@ -27,6 +37,12 @@ const state = {
   submitting: false,
   requestError: '',
   events: null,
+  /** The backend's refunds view of the order ({ paidAmount, refunded, unknown, refundable, running, refunds }), or null. */
+  refunds: null,
+  refundSubmitting: false,
+  refundNotice: '',
+  /** The refund being prepared in the dialog: { step: 'form' | 'confirm', amount, reason, retryOf }. */
+  dialog: null,
 };
 
 // ---- what the screen shows, derived from the driver's status -------------
@@ -117,17 +133,273 @@ function render() {
   el.scan.closest('.scan-box').hidden = !scanning;
   if (scanning) {
     if (document.activeElement !== el.scan) el.scan.focus();
-  } else if (p?.outcome?.outcome === 'paid' || p?.outcome?.outcome === 'unknown') {
+  } else if (el.dialog.open) {
+    // The refund dialog keeps the focus until it closes.
+  } else if ((p?.outcome?.outcome === 'paid' || p?.outcome?.outcome === 'unknown')
+      && !(el.refunds.contains(document.activeElement) && !document.activeElement.disabled && !document.activeElement.hidden)) {
     el.newOrder.focus(); // Enter starts the next customer
   } else if (deciding && !el.capture.contains(document.activeElement) && !el.cancel.contains(document.activeElement)) {
     el.capture.focus();
   }
-  el.journal.replaceChildren(...(p?.log ?? []).map((entry) => {
+  // The journal: the payment's, then each refund's.
+  const time = (ms) => new Date(ms - state.clockOffsetMs).toLocaleTimeString(L === 'vi' ? 'vi-VN' : 'en-GB');
+  const lines = [
+    ...(p?.log ?? []).map((entry) => `${time(entry.atMs)} ${entry.text}`),
+    ...(state.refunds?.refunds ?? []).flatMap((r) => r.log.map((entry) => `${time(entry.atMs)} [${r.requestId}] ${entry.text}`)),
+  ];
+  el.journal.replaceChildren(...lines.map((text) => {
     const li = document.createElement('li');
-    li.textContent = `${new Date(entry.atMs - state.clockOffsetMs).toLocaleTimeString(L === 'vi' ? 'vi-VN' : 'en-GB')} ${entry.text}`;
+    li.textContent = text;
     return li;
   }));
+  renderRefunds();
 }
+
+// ---- refunds --------------------------------------------------------------
+
+/** What the page knows of a paid order's refunds, or null when the order is not paid. */
+function refundInfo() {
+  const p = state.payment;
+  if (!state.order || p?.stage !== 'done' || p.outcome.outcome !== 'paid') return null;
+  const v = state.refunds?.ref === state.order.ref ? state.refunds : null;
+  const known = v?.paidAmount != null;
+  const list = v?.refunds ?? [];
+  return {
+    paidAmount: known ? v.paidAmount : p.amount,
+    refunded: v?.refunded ?? 0,
+    unknown: v?.unknown ?? 0,
+    refundable: known ? v.refundable : p.amount,
+    min: v?.minAmount ?? 1000,
+    list,
+    running: list.find((r) => r.state !== 'done') ?? null,
+    retry: list.findLast((r) => r.retryable) ?? null,
+  };
+}
+
+/** A new refund may be prepared now. */
+function canRefund(info = refundInfo()) {
+  return !!info && !info.running && !state.refundSubmitting && info.refundable >= info.min;
+}
+
+/** The cashier's amount: digits, with thousands dots or commas, "₫"/"đ", or "20k". */
+function parseAmount(text) {
+  const s = text.trim().toLowerCase().replace(/\s|₫|đ|vnd/g, '');
+  const m = s.match(/^(\d{1,3}(?:[.,]\d{3})+|\d+)(k?)$/);
+  if (!m) return null;
+  const n = Number(m[1].replace(/[.,]/g, '')) * (m[2] ? 1000 : 1);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function outcomeLabel(r) {
+  const L = state.lang;
+  if (r.state !== 'done' || !r.outcome) return t(L, 'refundRunning');
+  if (r.outcome.outcome === 'refunded') return t(L, 'refundRefunded');
+  if (r.outcome.outcome === 'refused') return `${t(L, 'refundRefused')} (${r.outcome.resultCode})`;
+  return t(L, 'refundUnknown');
+}
+
+/** Why a refund ended as it did, in the cashier's language. */
+function refundDetail(r) {
+  const L = state.lang;
+  const o = r.outcome;
+  if (!o) return '';
+  if (o.outcome === 'refunded') return r.transId ? t(L, 'refundTransId', { transId: r.transId }) : '';
+  if (o.outcome === 'unknown') return t(L, 'refundUnknownDetail');
+  const info = explainResultCode(o.resultCode);
+  const next = t(L, 'refundRefusedNext')[o.resultCode] ?? t(L, 'refundRefusedDefault');
+  return `${(L === 'vi' ? info.messageVi : info.messageEn).replace(/\.$/, '')}. ${next}`;
+}
+
+function stepText(r) {
+  const L = state.lang;
+  const amount = vnd.format(r.amount);
+  if (r.step === 'resending') return t(L, 'refundResending', { attempt: r.attempt ?? 2 });
+  if (r.step === 'checking') return t(L, 'refundChecking');
+  if (r.step === 'waiting') return t(L, 'refundWaiting');
+  return t(L, 'refundSending', { amount });
+}
+
+function renderRefunds() {
+  const L = state.lang;
+  const info = refundInfo();
+  el.refunds.hidden = !info;
+  if (!info) {
+    if (el.dialog.open) closeRefund();
+    return;
+  }
+  const latest = info.list.at(-1);
+  const running = info.running;
+  el.refunds.dataset.state = state.refundSubmitting ? 'submitting' : running ? 'running' : latest ? 'done' : 'none';
+  el.refunds.dataset.step = running?.step ?? '';
+  el.refunds.dataset.outcome = !running && !state.refundSubmitting && latest?.outcome ? latest.outcome.outcome : '';
+  el.refunds.dataset.refundable = String(info.refundable);
+
+  let summary = t(L, 'refundSummary', {
+    paid: vnd.format(info.paidAmount), refunded: vnd.format(info.refunded + info.unknown), left: vnd.format(info.refundable),
+  });
+  if (info.unknown) summary += t(L, 'refundSummaryUnknown', { unknown: vnd.format(info.unknown) });
+  if (info.refundable === 0) summary += `. ${t(L, 'refundAllDone')}`;
+  else if (info.refundable < info.min) summary += `. ${t(L, 'refundBelowMin', { left: vnd.format(info.refundable), min: vnd.format(info.min) })}`;
+  el.refundSummary.textContent = summary;
+
+  el.refundProgress.textContent = state.refundSubmitting ? t(L, 'refundSubmitting')
+    : running ? stepText(running)
+      : latest ? t(L, 'refundLatest', { outcome: outcomeLabel(latest), amount: vnd.format(latest.amount) }) : '';
+  el.refundNotice.textContent = state.refundNotice;
+
+  el.refundList.replaceChildren(...info.list.map((r) => {
+    const li = document.createElement('li');
+    li.dataset.outcome = r.state === 'done' ? r.outcome?.outcome ?? '' : 'running';
+    li.dataset.requestId = r.requestId;
+    li.innerHTML = '<span class="refund-amount"></span> <span class="refund-reason"></span> <strong class="refund-outcome"></strong> <span class="refund-detail"></span>';
+    li.querySelector('.refund-amount').textContent = `−${vnd.format(r.amount)}`;
+    li.querySelector('.refund-reason').textContent = r.retryOf ? `${r.reason} (${t(L, 'refundRetryMark')})` : r.reason;
+    li.querySelector('.refund-outcome').textContent = outcomeLabel(r);
+    li.querySelector('.refund-detail').textContent = r.state === 'done' ? refundDetail(r) : stepText(r);
+    return li;
+  }));
+
+  el.refundOpen.disabled = !canRefund(info);
+  el.refundRetry.hidden = !info.retry;
+  el.refundRetry.disabled = !!running || state.refundSubmitting;
+  if (el.dialog.open) renderDialog();
+}
+
+function renderDialog() {
+  const L = state.lang;
+  const d = state.dialog;
+  const info = refundInfo();
+  if (!d || !info) return;
+  const left = vnd.format(info.refundable);
+  el.stepForm.hidden = d.step !== 'form';
+  el.stepConfirm.hidden = d.step !== 'confirm';
+  el.dialog.dataset.step = d.step;
+  el.dialogTitle.textContent = d.step === 'form' ? t(L, 'refundDialogTitle', { ref: state.order.ref })
+    : t(L, d.retryOf ? 'refundRetryTitle' : 'refundConfirmTitle', { amount: vnd.format(d.amount) });
+  el.dialogLeft.textContent = t(L, 'refundDialogLeft', { paid: vnd.format(info.paidAmount), left });
+  el.refundAmountHint.textContent = t(L, 'refundAmountHint', { min: vnd.format(info.min), left });
+  if (d.step === 'confirm') {
+    el.confirmAmount.textContent = vnd.format(d.amount);
+    el.confirmReason.textContent = d.reason;
+    el.confirmLeftNow.textContent = left;
+    el.confirmLeftAfter.textContent = vnd.format(Math.max(0, info.refundable - d.amount));
+  }
+}
+
+/** Alt+R: the refund dialog, the amount field holding all that is left (type over it for a partial refund). */
+function openRefund() {
+  const info = refundInfo();
+  if (!canRefund(info) || el.dialog.open) return;
+  state.dialog = { step: 'form', amount: null, reason: '', retryOf: null };
+  state.refundNotice = '';
+  el.refundAmount.value = String(info.refundable);
+  el.refundReason.value = '';
+  el.refundError.textContent = '';
+  el.refundAmount.setAttribute('aria-invalid', 'false');
+  el.refundReason.setAttribute('aria-invalid', 'false');
+  el.dialog.showModal();
+  renderDialog();
+  el.refundAmount.focus();
+  el.refundAmount.select();
+}
+
+/** Alt+T: a refund MoMo refused with 1080 (retry later), again: straight to the confirmation. */
+function openRetry() {
+  const info = refundInfo();
+  if (!info?.retry || info.running || state.refundSubmitting || el.dialog.open) return;
+  state.dialog = { step: 'confirm', amount: info.retry.amount, reason: info.retry.reason, retryOf: info.retry.requestId };
+  state.refundNotice = '';
+  el.dialog.showModal();
+  renderDialog();
+  el.refundConfirm.focus();
+}
+
+function closeRefund() {
+  state.dialog = null;
+  if (el.dialog.open) el.dialog.close();
+  render();
+}
+
+/** Enter in the form: check the amount and the reason, then show the confirmation. */
+function refundNext() {
+  const L = state.lang;
+  const info = refundInfo();
+  if (!info) return closeRefund();
+  const amount = parseAmount(el.refundAmount.value);
+  const reason = el.refundReason.value.trim();
+  let error = '';
+  let field = el.refundAmount;
+  if (amount === null) error = t(L, 'refundErrAmount');
+  else if (amount < info.min) error = t(L, 'refundErrMin', { min: vnd.format(info.min) });
+  else if (amount > info.refundable) error = t(L, 'refundErrMax', { left: vnd.format(info.refundable) });
+  else if (reason === '') {
+    error = t(L, 'refundErrReason');
+    field = el.refundReason;
+  }
+  el.refundAmount.setAttribute('aria-invalid', String(!!error && field === el.refundAmount));
+  el.refundReason.setAttribute('aria-invalid', String(!!error && field === el.refundReason));
+  el.refundError.textContent = error;
+  if (error) {
+    field.focus();
+    field.select();
+    return;
+  }
+  state.dialog = { ...state.dialog, step: 'confirm', amount, reason };
+  renderDialog();
+  el.refundConfirm.focus();
+}
+
+/** Enter on the confirmation: the backend starts the refund; its stages arrive on the event stream. */
+async function confirmRefund() {
+  const d = state.dialog;
+  if (!d || d.step !== 'confirm' || state.refundSubmitting) return;
+  const ref = state.order.ref;
+  state.dialog = null;
+  el.dialog.close();
+  state.refundSubmitting = true;
+  state.refundNotice = '';
+  render();
+  try {
+    const url = d.retryOf ? `/api/orders/${ref}/refunds/${encodeURIComponent(d.retryOf)}/retry` : `/api/orders/${ref}/refunds`;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ amount: d.amount, reason: d.reason, lang: state.lang }),
+    });
+    if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error ?? `HTTP ${res.status}`);
+  } catch (e) {
+    state.refundNotice = t(state.lang, 'refundNotSent', { why: e.message });
+  } finally {
+    state.refundSubmitting = false;
+    render();
+  }
+}
+
+el.form.addEventListener('submit', (e) => e.preventDefault());
+el.dialog.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.isComposing) {
+    e.preventDefault();
+    if (document.activeElement === el.refundCancel) closeRefund();
+    else if (state.dialog?.step === 'form') refundNext();
+    else confirmRefund();
+  } else if (e.key === 'Escape') {
+    e.preventDefault();
+    closeRefund(); // nothing was sent
+  } else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyF' && state.dialog?.step === 'form') {
+    e.preventDefault();
+    el.refundAmount.value = String(refundInfo()?.refundable ?? '');
+    el.refundReason.focus();
+  }
+});
+// Esc as the browser reports it for a modal dialog.
+el.dialog.addEventListener('cancel', (e) => {
+  e.preventDefault();
+  closeRefund();
+});
+el.refundConfirm.addEventListener('click', () => confirmRefund());
+el.refundCancel.addEventListener('click', () => closeRefund());
+el.refundOpen.addEventListener('click', () => openRefund());
+el.refundRetry.addEventListener('click', () => openRetry());
 
 function renderCountdown() {
   const p = state.payment;
@@ -243,6 +515,13 @@ function follow(ref) {
     state.requestError = '';
     render();
   };
+  // The order's refunds, the whole view on every change.
+  events.addEventListener('refunds', (message) => {
+    const v = JSON.parse(message.data);
+    if (v.ref !== state.order?.ref) return;
+    state.refunds = v;
+    render();
+  });
   events.onerror = () => {
     // EventSource reconnects by itself; the server resends the current state.
     if (events.readyState !== EventSource.CLOSED) el.message.textContent = t(state.lang, 'networkDown');
@@ -275,6 +554,9 @@ async function openOrder(ref) {
   const order = await getJson(`/api/orders/${ref}`);
   state.order = order;
   state.payment = order.payment;
+  state.refunds = order.refunds ?? null;
+  state.refundNotice = '';
+  if (el.dialog.open) closeRefund();
   state.requestError = '';
   if (order.payment) state.clockOffsetMs = order.payment.serverNowMs - Date.now();
   const url = new URL(location.href);
@@ -320,8 +602,12 @@ const SHORTCUTS = {
   KeyN: () => { if (!el.newOrder.disabled) newOrder(); },
   KeyL: () => setLang(state.lang === 'vi' ? 'en' : 'vi'),
   KeyA: () => { el.autoCapture.checked = !el.autoCapture.checked; render(); },
+  KeyR: () => openRefund(),
+  KeyT: () => openRetry(),
 };
 document.addEventListener('keydown', (e) => {
+  // The refund dialog has its own keys (Enter, Esc, Alt+F); Alt+L still switches the language.
+  if (el.dialog.open && e.code !== 'KeyL') return;
   const action = e.altKey && !e.ctrlKey && !e.metaKey && SHORTCUTS[e.code];
   if (action) {
     e.preventDefault();

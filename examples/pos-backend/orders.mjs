@@ -65,7 +65,7 @@ export class Orders {
     const lineItems = [...lines.values()].map((l) => ({ ...l, totalPrice: l.price * l.quantity }));
     const total = lineItems.reduce((sum, l) => sum + l.totalPrice, 0);
     if (total > MAX_TOTAL) throw new OrderError(`total ${total} VND is above MoMo's ${MAX_TOTAL}`);
-    const order = { ref: this.#newRef(), createdAt: Date.now(), items: lineItems, total, attempts: 0 };
+    const order = { ref: this.#newRef(), createdAt: Date.now(), items: lineItems, total, attempts: 0, refunds: [] };
     this.byRef.set(order.ref, order);
     this.save();
     return order;
@@ -85,6 +85,12 @@ export class Orders {
     order.attempts += 1;
     this.save();
     return `${order.ref}-${order.attempts}`;
+  }
+
+  /** Records a refund of the order (refunds.mjs keeps its entry up to date), saved at once. */
+  addRefund(order, entry) {
+    (order.refunds ??= []).push(entry);
+    this.save();
   }
 
   save() {

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { FAST_POLLS } from './scenarios.mjs';
+import { FAST_POLLS, FAST_REFUND_POLLS } from './scenarios.mjs';
 import { CREDENTIALS, ROOT, ledger, startBackend, startSandbox } from './stack.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -30,7 +30,7 @@ let browser;
 
 /** A backend of its own (state dir, port) against the shared sandbox. */
 async function ownBackend(name, stateDir) {
-  const backend = await startBackend(momo, { name, stateDir, driverConfig: FAST_POLLS });
+  const backend = await startBackend(momo, { name, stateDir, driverConfig: FAST_POLLS, refundConfig: FAST_REFUND_POLLS });
   children.push(backend);
   return backend;
 }
@@ -56,7 +56,7 @@ const code = (last4) => `MM${String(Date.now() % 1e9).padStart(9, '0')}${String(
 
 // Two scenarios go first, alone: the slow one, whose 30 s timeout is the
 // suite's critical path, and the pending one, whose 1.5 s "waiting for the
-// shopper" state is screenshotted. The other pages open once both are past
+// shopper" state is screenshotted (the two slow refunds start early too). The other pages open once both are past
 // that (or after 10 s, when a name filter left them out): on a small
 // machine, 18 pages loading at once would delay them by many seconds.
 const deferred = () => {
@@ -364,6 +364,229 @@ describe('cashier page', { concurrency: true }, () => {
     await context.close();
   });
 
+  // ---- refunds: from the keyboard, behind a confirmation step ----------------
+
+  const vnd = (n) => new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' }).format(n);
+  const focused = (page) => page.evaluate(() => document.activeElement?.id);
+  const dialogClosed = (page) => page.waitForFunction(() => !document.getElementById('refund-dialog').open);
+  const refundsDone = (page, outcome, timeout = 30000) =>
+    page.waitForSelector(`#refunds[data-state="done"][data-outcome="${outcome}"]`, { timeout });
+
+  /** Alt+R, the amount typed over the prefilled full amount (or kept), Tab, the reason, Enter: the confirmation step. */
+  async function prepareRefund(page, amount, reason) {
+    await page.keyboard.press('Alt+KeyR');
+    await page.waitForSelector('#refund-dialog[open][data-step="form"]');
+    assert.equal(await focused(page), 'refund-amount');
+    if (amount !== undefined) await page.keyboard.type(String(amount), { delay: 5 }); // the field's text is selected
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page), 'refund-reason');
+    await page.keyboard.type(reason, { delay: 5 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#refund-dialog[open][data-step="confirm"]');
+    assert.equal(await focused(page), 'refund-confirm');
+  }
+
+  test('refunds from the keyboard: Esc cancels, part, then the rest; nothing more can be refunded', async () => {
+    const { page, context, order, errors, payRequests } = await pay('0000');
+    await done(page, 'paid');
+    const momoOrderId = `${order.ref}-1`;
+    await page.waitForSelector('#refunds:not([hidden])');
+    assert.equal(await page.getAttribute('#refunds', 'data-refundable'), '78000');
+    assert.match(await page.textContent('#refund-summary'), new RegExp(vnd(78000).replace(/\s/g, '\\s')));
+
+    // Esc cancels at either step: nothing is sent.
+    const refundPosts = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && /\/refunds/.test(r.url())) refundPosts.push(r.url()); });
+    await page.keyboard.press('Alt+KeyR');
+    await page.waitForSelector('#refund-dialog[open]');
+    assert.equal(await page.inputValue('#refund-amount'), '78000', 'the full amount is offered');
+    await page.keyboard.press('Escape');
+    await dialogClosed(page);
+    await prepareRefund(page, 20000, 'Khách đổi ý');
+    await page.keyboard.press('Escape');
+    await dialogClosed(page);
+    // An amount above what is left is explained in the form, and the step stays.
+    await page.keyboard.press('Alt+KeyR');
+    await page.keyboard.type('99000', { delay: 5 });
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('x', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('refund-error').textContent.includes('78.000'));
+    assert.equal(await page.getAttribute('#refund-dialog', 'data-step'), 'form');
+    assert.equal(await page.getAttribute('#refund-amount', 'aria-invalid'), 'true');
+    await page.keyboard.press('Escape');
+    await dialogClosed(page);
+    assert.deepEqual(refundPosts, [], 'nothing sent before a confirmation');
+
+    // Part of it: the confirmation shows the amount and what is left, now and after.
+    await prepareRefund(page, 20000, 'Khách trả 1 ly');
+    assert.equal(await page.textContent('#refund-confirm-amount'), vnd(20000));
+    assert.equal(await page.textContent('#refund-confirm-reason'), 'Khách trả 1 ly');
+    assert.equal(await page.textContent('#refund-confirm-left-now'), vnd(78000));
+    assert.equal(await page.textContent('#refund-confirm-left-after'), vnd(58000));
+    await shot(page, 'refund-confirm');
+    await page.keyboard.press('Enter');
+    await refundsDone(page, 'refunded');
+    assert.equal(await page.getAttribute('#refunds', 'data-refundable'), '58000');
+    const first = page.locator('#refund-list li').first();
+    assert.equal(await first.getAttribute('data-outcome'), 'refunded');
+    assert.match(await first.textContent(), /20\.000.*Khách trả 1 ly.*Đã hoàn tiền.*mã MoMo 9\d{15}/s);
+    assert.match(await page.textContent('#refund-summary'), /đã hoàn 20\.000\s₫ · còn có thể hoàn 58\.000\s₫/);
+    await shot(page, 'refunded-part');
+    let seen = (await ledger(momo)).orders[momoOrderId];
+    assert.equal(seen.refunded, 20000);
+    assert.deepEqual(seen.refunds.map((r) => [r.orderId, r.amount]), [[`${momoOrderId}-R1`, 20000]]);
+    assert.equal(seen.refundRequests.length, 1);
+    const { body: view } = await api(`/api/orders/${order.ref}`);
+    assert.equal(view.refunds.refunds[0].transId, seen.refunds[0].transId, "MoMo's refund transId, every digit");
+    assert.equal(view.refunds.refunds[0].reason, 'Khách trả 1 ly');
+
+    // The rest: Alt+R offers exactly what is left; in English this time (Alt+L).
+    await page.keyboard.press('Alt+KeyL');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.keyboard.press('Alt+KeyR');
+    await page.waitForSelector('#refund-dialog[open]');
+    assert.equal(await page.inputValue('#refund-amount'), '58000');
+    await page.keyboard.press('Escape');
+    await prepareRefund(page, undefined, 'Order cancelled');
+    assert.equal(await page.textContent('#refund-confirm-left-after'), vnd(0));
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#refund-list li[data-outcome="refunded"]').length === 2);
+    await refundsDone(page, 'refunded');
+    assert.equal(await page.getAttribute('#refunds', 'data-refundable'), '0');
+    assert.match(await page.textContent('#refund-summary'), /Fully refunded/);
+    // The page offers no more...
+    assert.equal(await page.isDisabled('#refund-open'), true);
+    await page.keyboard.press('Alt+KeyR');
+    await sleep(200);
+    assert.equal(await page.evaluate(() => document.getElementById('refund-dialog').open), false);
+    await shot(page, 'refunded-all');
+    // ...and the backend refuses, before anything reaches MoMo, saying why.
+    const more = await api(`/api/orders/${order.ref}/refunds`, { method: 'POST', body: JSON.stringify({ amount: 1000, reason: 'one more' }) });
+    assert.equal(more.status, 409);
+    assert.match(more.body.error, /nothing left to refund/);
+    assert.equal(more.body.refundable, 0);
+    const post = (path, body) => api(`/api/orders/${order.ref}/refunds${path}`, { method: 'POST', body: JSON.stringify(body) });
+    assert.equal((await post('', { amount: '1000', reason: 'x' })).status, 400, 'amount: a number');
+    assert.equal((await post('', { amount: 1000, reason: '  ' })).status, 400, 'a reason is needed');
+    const retry = await post(`/${view.refunds.refunds[0].requestId}/retry`, {});
+    assert.equal(retry.status, 409);
+    assert.match(retry.body.error, /1080/);
+    seen = (await ledger(momo)).orders[momoOrderId];
+    assert.equal(seen.refunded, 78000);
+    assert.equal(seen.refunds.length, 2);
+    assert.equal(seen.refundRequests.length, 2, 'the refused one never left the backend');
+    assert.equal(seen.charges, 1);
+    assert.equal(payRequests.length, 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('not refundable (1088): refused, explained, nothing refunded', async () => {
+    const { page, context, order } = await pay('1088');
+    await done(page, 'paid');
+    await page.waitForSelector('#refunds:not([hidden])');
+    await prepareRefund(page, undefined, 'Khách trả hàng');
+    await page.keyboard.press('Enter');
+    await refundsDone(page, 'refused');
+    const item = page.locator('#refund-list li').first();
+    assert.equal(await item.getAttribute('data-outcome'), 'refused');
+    const text = await item.textContent();
+    assert.match(text, /Bị từ chối \(1088\)/);
+    assert.match(text, /không hoàn được qua MoMo/);
+    assert.equal(await page.getAttribute('#refunds', 'data-refundable'), '78000', 'a refused refund gave nothing back');
+    await shot(page, 'refund-refused-1088');
+    await page.keyboard.press('Alt+KeyL');
+    await page.waitForFunction(() => document.querySelector('#refund-list li').textContent.includes('Refused (1088)'));
+    assert.match(await item.textContent(), /ineligible|cannot be refunded/i);
+    const seen = (await ledger(momo)).orders[`${order.ref}-1`];
+    assert.equal(seen.refunded, 0);
+    assert.deepEqual(seen.refundRequests.map((r) => r.resultCode), [1088]);
+    // Below MoMo's 1,000 VND minimum: refused by the package before signing.
+    const small = await api(`/api/orders/${order.ref}/refunds`, { method: 'POST', body: JSON.stringify({ amount: 500, reason: 'x' }) });
+    assert.equal(small.status, 400);
+    assert.equal(small.body.field, 'amount');
+    await context.close();
+  });
+
+  test('retry later (1080): refused, then Alt+T retries under the same refund orderId and refunds', async () => {
+    const { page, context, order } = await pay('1080');
+    await done(page, 'paid');
+    await page.waitForSelector('#refunds:not([hidden])');
+    await prepareRefund(page, 30000, 'Khách trả 1 món');
+    await page.keyboard.press('Enter');
+    await refundsDone(page, 'refused');
+    assert.match(await page.textContent('#refund-list li'), /\(1080\)/);
+    await page.waitForSelector('#refund-retry:not([hidden])');
+    await page.keyboard.press('Alt+KeyT');
+    await page.waitForSelector('#refund-dialog[open][data-step="confirm"]');
+    assert.equal(await page.textContent('#refund-confirm-amount'), vnd(30000));
+    await page.keyboard.press('Enter');
+    await refundsDone(page, 'refunded');
+    assert.equal(await page.getAttribute('#refunds', 'data-refundable'), '48000');
+    assert.equal(await page.isHidden('#refund-retry'), true, 'retried once');
+    const seen = (await ledger(momo)).orders[`${order.ref}-1`];
+    assert.deepEqual(seen.refundRequests.map((r) => [r.orderId, r.requestId, r.resultCode]), [
+      [`${order.ref}-1-R1`, `${order.ref}-1-R1-1`, 1080],
+      [`${order.ref}-1-R1`, `${order.ref}-1-R1-2`, 0],
+    ]);
+    assert.equal(seen.refunded, 30000);
+    await context.close();
+  });
+
+  test('slow refund answer (0505): its stages shown, settled by a status query of the payment', async () => {
+    // Not held back with the others: its 30 s timeout would end the suite.
+    const { page, context, order } = await pay('0505', undefined, { first: true });
+    await done(page, 'paid');
+    await page.waitForSelector('#refunds:not([hidden])');
+    await prepareRefund(page, undefined, 'Hết món');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#refunds[data-state="running"][data-step="sending"]');
+    assert.match(await page.textContent('#refund-progress'), /Đang gửi yêu cầu hoàn 78\.000/);
+    await shot(page, 'refund-sending');
+    assert.equal(await page.isDisabled('#refund-open'), true, 'one refund at a time');
+    // MoMo applied it at once but holds the answer past the 30 s timeout:
+    // the payment's refundTrans lists it.
+    await refundsDone(page, 'refunded', SLOW_MS + 30000);
+    const seen = (await ledger(momo)).orders[`${order.ref}-1`];
+    assert.equal(seen.refunded, 78000);
+    assert.equal(new Set(seen.refundRequests.map((r) => r.requestId)).size, 1);
+    assert.ok(seen.queries.length >= 1, 'a status query found the refund');
+    const { body } = await api(`/api/orders/${order.ref}/refunds`);
+    assert.ok(body.refunds[0].log.some((e) => e.kind === 'timeout'), 'the refund answer timed out');
+    assert.ok(body.refunds[0].log.some((e) => e.kind === 'evidence'));
+    await context.close();
+  });
+
+  test('backend killed mid-refund: restarted on its state dir, it resends the same bytes and finishes', async () => {
+    const stateDir = join(tmp, 'state-refund-crash');
+    const first = await ownBackend('backend-refund-crash-1', stateDir);
+    const order = await newOrder(undefined, first.url);
+    const { page, context } = await openCashier(order.ref, first.url, { first: true }); // a 30 s timeout ahead
+    await scan(page, code('0505'));
+    await done(page, 'paid');
+    await prepareRefund(page, 30000, 'Khách trả 1 món');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#refunds[data-state="running"][data-step="sending"]');
+    await first.kill(); // SIGKILL while MoMo holds the refund's answer
+    const second = await ownBackend('backend-refund-crash-2', stateDir);
+    await page.goto(`${second.url}/?order=${order.ref}`);
+    await page.waitForSelector('#refunds[data-state="running"], #refunds[data-state="done"]');
+    await refundsDone(page, 'refunded', SLOW_MS + 30000);
+    assert.equal(await page.getAttribute('#refunds', 'data-refundable'), '48000');
+    const { body } = await api(`/api/orders/${order.ref}/refunds`, {}, second.url);
+    assert.equal(body.refunds.length, 1);
+    assert.ok(body.refunds[0].log.some((e) => e.kind === 'restored'), 'the refund driver was restored from its snapshot');
+    // On MoMo's side: one requestId, its bytes resent, one refund applied.
+    const seen = (await ledger(momo)).orders[`${order.ref}-1`];
+    assert.ok(seen.refundRequests.length >= 2, 'the request in flight went out again');
+    assert.equal(new Set(seen.refundRequests.map((r) => r.requestId)).size, 1);
+    assert.equal(new Set(seen.refundRequests.map((r) => r.sha256)).size, 1, 'byte for byte');
+    assert.equal(seen.refunds.length, 1);
+    assert.equal(seen.refunded, 30000);
+    await context.close();
+  });
+
   test('no file served to the page holds the secret key or the accessKey', async () => {
     const www = readdirSync(join(ROOT, 'www')).map((name) => `/${name}`);
     const vendor = ['web/browser.js', 'web/browser/momo_pos.js', 'web/browser/momo_pos_bg.wasm', 'error.mjs']
@@ -401,6 +624,9 @@ describe('cashier page', { concurrency: true }, () => {
     assert.equal(r.status, 409);
     r = await api(`/api/orders/${order.ref}/pay`, { method: 'POST', body: JSON.stringify({ encryptedPaymentCode: 'not base64!', lang: 'vi' }) });
     assert.equal(r.status, 400);
+    r = await api(`/api/orders/${order.ref}/refunds`, { method: 'POST', body: JSON.stringify({ amount: 1000, reason: 'x' }) });
+    assert.equal(r.status, 409);
+    assert.match(r.body.error, /not paid/);
     const list = await api('/api/orders');
     assert.ok(list.body.findIndex((o) => o.ref === order.ref) < list.body.findIndex((o) => o.total === 29000), 'newest first');
   });

@@ -3,13 +3,20 @@
 // what each reached next to what the sandbox saw. Exit 1 when any payment
 // ends other than expected or the sandbox saw something a correct host
 // never does (a second charge, a new requestId for a retry, a bad signature).
+// The refund scenarios run at the same time, each on a payment of its own,
+// in a second table: every refund's outcome beside the sandbox's refunds
+// ledger (refunded never above paid, no refund applied twice, resends the
+// same bytes, no violation but the one a row asks for).
 //
 //   node tests/e2e/headless.mjs [--terminal PATH] [--slow-ms N]
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FAST_POLLS, SCENARIOS, checkLedger, expected, runAll } from './scenarios.mjs';
+import {
+  FAST_POLLS, FAST_REFUND_POLLS, REFUND_SCENARIOS, SCENARIOS, checkLedger, checkRefundLedger, expected,
+  expectedRefundViolations, refundExpected, runAll, runRefunds,
+} from './scenarios.mjs';
 import { ROOT, ledger, startStack } from './stack.mjs';
 
 const { values } = parseArgs({
@@ -26,13 +33,15 @@ const stack = await startStack({
   slowMs: Number(values['slow-ms']),
   pendingMs: 1500,
   driverConfig: FAST_POLLS,
+  refundConfig: FAST_REFUND_POLLS,
   stateDir: mkdtempSync(join(tmpdir(), 'momo-demo-state-')),
 });
 let failed = false;
 try {
   console.log(`sandbox ${stack.sandbox.url}, backend ${stack.backend.url}`);
-  console.log(`running ${SCENARIOS.length} scenarios through both hosts at once; the slow one takes about 30 s...\n`);
-  const rows = await runAll({ backendUrl: stack.backend.url, sandboxUrl: stack.sandbox.url, terminal });
+  console.log(`running ${SCENARIOS.length} payment and ${REFUND_SCENARIOS.length} refund scenarios through both hosts at once; the slow ones take about 30 s...\n`);
+  const hosts = { backendUrl: stack.backend.url, sandboxUrl: stack.sandbox.url, terminal };
+  const [rows, refundRows] = await Promise.all([runAll(hosts), runRefunds(hosts)]);
   const seen = await ledger(stack.sandbox.url);
   const table = [['scenario', 'code', 'expected', 'Node backend', 'C terminal', 'pos sent (N/C)', 'queries (N/C)', 'charged (N/C)', 'sandbox checks']];
   for (const { scenario, node, c } of rows) {
@@ -54,22 +63,55 @@ try {
       problems.length ? problems.join('; ') : ok ? 'ok' : 'WRONG OUTCOME',
     ]);
   }
-  const widths = table[0].map((_, col) => Math.max(...table.map((row) => row[col].length)));
-  for (const [i, row] of table.entries()) {
-    console.log(row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd());
-    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  print(table);
+
+  const refundTable = [['refund scenario', 'code', 'expected', 'Node backend', 'C terminal', 'refund requests (N/C)', 'refunded of paid (N | C)', 'sandbox checks']];
+  for (const { scenario, node, c } of refundRows) {
+    const want = refundExpected(scenario);
+    const problems = [];
+    if (node) problems.push(...checkRefundLedger(seen, scenario, node).map((p) => `node: ${p}`));
+    if (c) problems.push(...checkRefundLedger(seen, scenario, c).map((p) => `C: ${p}`));
+    const hostOk = (run, host) => (scenario.hosts && !scenario.hosts.includes(host)) || (run ? run.outcome === want : host === 'c' && !terminal);
+    const ok = hostOk(node, 'node') && hostOk(c, 'c') && problems.length === 0;
+    failed ||= !ok;
+    const order = (run) => seen.orders?.[run.orderId];
+    const requests = (run) => (run ? String(order(run)?.refundRequests?.length ?? 0) : '-');
+    const sums = (run) => (run ? `${order(run)?.refunded ?? '?'}/${order(run)?.amount ?? '?'}` : '-');
+    const got = (run) => (run ? `${run.outcome} (${(run.ms / 1000).toFixed(1)} s)` : '-');
+    let checks = problems.length ? problems.join('; ') : ok ? 'ok' : 'WRONG OUTCOME';
+    if (ok && scenario.expectViolations) checks = c ? "ok: MoMo's 1081, recorded as the violation the guard prevents" : 'skipped (C terminal only)';
+    refundTable.push([scenario.name, `…${scenario.suffix}`, want, got(node), got(c), `${requests(node)}/${requests(c)}`, `${sums(node)} | ${sums(c)}`, checks]);
   }
-  if (seen.violations?.length) {
+  console.log('');
+  print(refundTable);
+
+  // A row past the guard makes MoMo refuse with 1081, which the sandbox
+  // records as a violation on purpose; any other violation fails the run.
+  const expectedViolations = new Set(expectedRefundViolations(seen, refundRows));
+  const violations = (seen.violations ?? []).filter((v) => !expectedViolations.has(v));
+  if (violations.length) {
     failed = true;
-    console.log(`\nsandbox violations:\n  ${seen.violations.join('\n  ')}`);
+    console.log(`\nsandbox violations:\n  ${violations.join('\n  ')}`);
   }
+  if (expectedViolations.size) console.log(`\nexpected violation (sent past the guard on purpose):\n  ${[...expectedViolations].join('\n  ')}`);
   console.log(`\n${failed ? 'FAILED' : 'all scenarios as expected'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (failed) {
     for (const { scenario, c } of rows) {
       if (c && c.outcome !== expected(scenario, 'c')) console.log(`\n--- C terminal, ${c.orderId}:\n${c.output}`);
     }
+    for (const { scenario, c } of refundRows) {
+      if (c && c.outcome !== refundExpected(scenario)) console.log(`\n--- C terminal, refunds of ${c.orderId}:\n${c.output}`);
+    }
   }
 } finally {
   await stack.stop();
+}
+
+function print(rows) {
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd());
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
 }
 process.exit(failed ? 1 : 0);

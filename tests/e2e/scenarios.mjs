@@ -40,6 +40,8 @@ export const expected = (scenario, host) => scenario.expectByHost?.[host] ?? sce
 
 /** Policy for tests: MoMo's 30 s timeout stays, the polls come faster. */
 export const FAST_POLLS = { pollDelaysMs: [500, 1000] };
+/** The same for refunds: MoMo's 30 s timeout, faster status queries of the payment. */
+export const FAST_REFUND_POLLS = { pollDelaysMs: [500, 1000] };
 
 /** A code the sandbox has never seen: 14 digits of our own, then the scenario. */
 export function codeFor(scenario, serial) {
@@ -185,5 +187,228 @@ export function checkLedger(ledger, run, expect) {
   if (order.amount !== run.amount) problems.push(`amount ${order.amount}, order total ${run.amount}`);
   const charged = expect === 'paid' ? 1 : 0;
   if (order.charges !== charged) problems.push(`${order.charges} charges, expected ${charged}`);
+  return problems;
+}
+
+// ---- refunds ---------------------------------------------------------------
+
+/**
+ * Refund scenarios: each pays once (the sandbox's refund behaviour goes by
+ * the payment's code), then runs its plan of refunds in order. A step's
+ * `amount` is VND or a function of (paid, refunded so far); `retry` sends
+ * the previous refund again under its refund orderId with a new requestId
+ * (after MoMo's 1080); `forget` (C terminal only) tells the terminal that
+ * nothing was refunded yet, so the refund passes the host's guard and
+ * reaches MoMo, which refuses it with 1081 and records a violation
+ * ("refund beyond the paid amount"): what the guard is there to prevent.
+ * `expect` is the step's outcome: 'refunded', 'refused <code>', 'unknown',
+ * or 'not sent (guard)' (refused by the host before anything was signed).
+ */
+export const REFUND_SCENARIOS = [
+  { name: 'full refund', suffix: '0000', plan: [{ amount: (paid) => paid, expect: 'refunded' }] },
+  {
+    name: 'partial refunds up to the paid amount, then one more', suffix: '0000',
+    plan: [
+      { amount: 20000, expect: 'refunded' },
+      { amount: 15000, expect: 'refunded' },
+      { amount: (paid, refunded) => paid - refunded, expect: 'refunded' },
+      { amount: 1000, expect: 'not sent (guard)' },
+    ],
+  },
+  { name: 'not refundable (1088)', suffix: '1088', plan: [{ amount: 10000, expect: 'refused 1088' }] },
+  {
+    name: 'retry later (1080), then retried', suffix: '1080',
+    plan: [{ amount: 10000, expect: 'refused 1080' }, { retry: true, expect: 'refunded' }],
+  },
+  { name: 'slow answer past the timeout (0505)', suffix: '0505', plan: [{ amount: (paid) => paid, expect: 'refunded' }], slow: true },
+  { name: 'answer dropped (0445)', suffix: '0445', plan: [{ amount: 20000, expect: 'refunded' }] },
+  {
+    name: 'past the guard: a host that forgot its refunds', suffix: '0000', hosts: ['c'],
+    plan: [{ amount: (paid) => paid, expect: 'refunded' }, { amount: 1000, forget: true, expect: 'refused 1081' }],
+    expectViolations: 1,
+  },
+];
+
+/** The outcomes a host must reach, one per step, as the table shows them. */
+export const refundExpected = (scenario) => scenario.plan.map((s) => (s.retry ? `retry ${s.expect}` : s.expect)).join(', ');
+
+function summarizeRefund(outcome) {
+  if (!outcome) return 'none';
+  return outcome.outcome === 'refused' ? `refused ${outcome.resultCode}` : outcome.outcome;
+}
+
+/** The VND each plan step asks for; null for a retry (the refund it repeats). */
+function stepAmount(step, paid, refunded) {
+  if (step.retry) return null;
+  return typeof step.amount === 'function' ? step.amount(paid, refunded) : step.amount;
+}
+
+/** One refund scenario through the Node backend: pay, then POST each refund and follow it. */
+export async function refundThroughBackend(backendUrl, scenario, code, { timeoutMs = 120_000 } = {}) {
+  const started = Date.now();
+  const payment = await payThroughBackend(backendUrl, { ...scenario, autoCapture: undefined }, code);
+  const steps = [];
+  if (payment.outcome !== 'paid') return { payment, steps, outcome: `payment ${payment.outcome}`, ms: Date.now() - started };
+  const base = `${backendUrl}/api/orders/${payment.orderRef}/refunds`;
+  let refunded = 0;
+  let last = null;
+  for (const [i, step] of scenario.plan.entries()) {
+    const amount = stepAmount(step, payment.amount, refunded);
+    const url = step.retry ? `${base}/${last.requestId}/retry` : base;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ amount, reason: `${scenario.name}, step ${i + 1}`, lang: 'en' }),
+    });
+    const body = await res.json();
+    if (res.status === 409 && /^refused before sending/.test(body.error)) {
+      steps.push({ outcome: 'not sent (guard)', error: body.error });
+      continue;
+    }
+    if (res.status !== 202) throw new Error(`${scenario.name}: POST ${url}: HTTP ${res.status} ${JSON.stringify(body)}`);
+    for (;;) {
+      const view = await json(base);
+      const entry = view.refunds.find((r) => r.requestId === body.requestId);
+      if (entry?.state === 'done') {
+        last = entry;
+        if (entry.outcome.outcome === 'refunded') refunded += entry.amount;
+        steps.push({ outcome: summarizeRefund(entry.outcome), orderId: entry.orderId, requestId: entry.requestId, amount: entry.amount });
+        break;
+      }
+      if (Date.now() - started > timeoutMs) throw new Error(`${scenario.name}: refund ${body.requestId} did not end in ${timeoutMs} ms`);
+      await sleep(150);
+    }
+  }
+  return { payment, steps, refunded, outcome: steps.map((s, i) => (scenario.plan[i].retry ? `retry ${s.outcome}` : s.outcome)).join(', '), ms: Date.now() - started };
+}
+
+/** Runs the terminal with `args`; resolves `{ exit, output }`. */
+function runTerminal(terminal, args, env, stdin = '') {
+  const child = spawn(terminal, args, { env: { ...process.env, ...CREDENTIALS, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (s) => (output += s));
+  child.stderr.setEncoding('utf8').on('data', (s) => (output += s));
+  child.stdin.end(stdin);
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (exit) => done({ exit, output }));
+  });
+}
+
+/** A terminal's refund outcome, from its "outcome:" line. */
+function terminalRefundOutcome({ exit, output }) {
+  const line = /^outcome: (.*)$/m.exec(output);
+  if (!line) return `exit ${exit}`;
+  if (/^refused before sending/.test(line[1])) return 'not sent (guard)';
+  const m = /^(refunded|refused|unknown)(?: \((\d+):)?/.exec(line[1]);
+  if (!m) return line[1];
+  return m[1] === 'refused' ? `refused ${m[2]}` : m[1];
+}
+
+/**
+ * One refund scenario through the C terminal: pay in its payment mode,
+ * read the transId from its "PAID:" line, then one refund-mode run per step.
+ */
+export async function refundThroughTerminal(terminal, sandboxUrl, scenario, code, orderId, amount) {
+  const started = Date.now();
+  const payment = await payThroughTerminal(terminal, sandboxUrl, scenario, code, orderId, amount);
+  const steps = [];
+  const transId = /^PAID: order \S+, transId (\d+)$/m.exec(payment.output)?.[1];
+  if (!transId) return { payment, steps, outcome: `payment ${payment.outcome}`, output: payment.output, ms: Date.now() - started };
+  let refunded = 0;
+  let output = payment.output;
+  let k = 0;
+  let last = null;
+  for (const [i, step] of scenario.plan.entries()) {
+    let refundId;
+    let requestId;
+    let stepAmountVnd;
+    if (step.retry) {
+      refundId = last.orderId;
+      requestId = `${refundId}-${last.attempt + 1}`;
+      stepAmountVnd = last.amount;
+    } else {
+      refundId = `${orderId}-R${++k}`;
+      requestId = `${refundId}-1`;
+      stepAmountVnd = stepAmount(step, amount, refunded);
+    }
+    const already = step.forget ? 0 : refunded;
+    const run = await runTerminal(terminal, [
+      '--refund-id', refundId, '--request-id', requestId, sandboxUrl, 'refund',
+      orderId, transId, String(amount), String(already), String(stepAmountVnd), `${scenario.name}, step ${i + 1}`,
+    ], { MOMO_REFUND_CONFIG: JSON.stringify(FAST_REFUND_POLLS) });
+    output += `\n$ pos_terminal ... refund ${orderId} ${transId} ${amount} ${already} ${stepAmountVnd}\n${run.output}`;
+    const outcome = terminalRefundOutcome(run);
+    if (outcome === 'refunded') refunded += stepAmountVnd;
+    last = { orderId: refundId, requestId, amount: stepAmountVnd, attempt: step.retry ? last.attempt + 1 : 1 };
+    steps.push({ outcome, orderId: refundId, requestId, amount: stepAmountVnd, exit: run.exit });
+  }
+  return {
+    payment, steps, refunded, output, transId,
+    outcome: steps.map((s, i) => (scenario.plan[i].retry ? `retry ${s.outcome}` : s.outcome)).join(', '),
+    ms: Date.now() - started,
+  };
+}
+
+/** Every refund scenario through both hosts at once. One row each: `{ scenario, node, c }`. */
+export async function runRefunds({ backendUrl, sandboxUrl, terminal, serial = Date.now() % 1e9 }) {
+  return Promise.all(
+    REFUND_SCENARIOS.map(async (scenario, i) => {
+      const hosts = scenario.hosts ?? ['node', 'c'];
+      const nodeCode = codeFor(scenario, serial * 100 + 50 + i * 2);
+      const cCode = codeFor(scenario, serial * 100 + 50 + i * 2 + 1);
+      const cOrderId = `CR${serial}-${i}`;
+      const [node, c] = await Promise.all([
+        hosts.includes('node') ? refundThroughBackend(backendUrl, scenario, nodeCode) : null,
+        terminal && hosts.includes('c') ? refundThroughTerminal(terminal, sandboxUrl, scenario, cCode, cOrderId, 59_000) : null,
+      ]);
+      return {
+        scenario,
+        node: node && { ...node, orderId: node.payment.momoOrderId, amount: node.payment.amount },
+        c: c && { ...c, orderId: cOrderId, amount: 59_000 },
+      };
+    }),
+  );
+}
+
+/** The violations a refund row expects the sandbox to have recorded (the forgetful host's 1081). */
+export function expectedRefundViolations(ledger, rows) {
+  const expectedIds = rows.flatMap(({ scenario, node, c }) => (scenario.expectViolations ? [node, c] : []).filter(Boolean).map((r) => r.orderId));
+  return (ledger.violations ?? []).filter((v) => expectedIds.some((id) => v.includes(id)) && /refund beyond the paid amount/.test(v));
+}
+
+/**
+ * What the sandbox saw of one refund row's payment, checked against what a
+ * correct host does: refunded never above paid, exactly the refunds that
+ * ended refunded, no refund applied twice (every refund orderId once), one
+ * body per requestId (resends the same bytes), valid signatures, no
+ * violation about it (but the one a row expects).
+ */
+export function checkRefundLedger(ledger, scenario, run) {
+  const problems = [];
+  const order = ledger.orders?.[run.orderId];
+  if (!order) return [`the sandbox never saw order ${run.orderId}`];
+  if (order.charges !== 1) problems.push(`${order.charges} charges, expected 1`);
+  const refunds = order.refunds ?? [];
+  const requests = order.refundRequests ?? [];
+  if (order.refunded > order.amount) problems.push(`refunded ${order.refunded} > paid ${order.amount}`);
+  if (order.refunded !== run.refunded) problems.push(`the sandbox refunded ${order.refunded}, the host counts ${run.refunded}`);
+  if (refunds.reduce((n, r) => n + r.amount, 0) !== order.refunded) problems.push('refunds[] do not add up to refunded');
+  const ids = refunds.map((r) => r.orderId);
+  if (new Set(ids).size !== ids.length) problems.push(`duplicate refund: ${ids}`);
+  const byRequest = new Map();
+  for (const r of requests) {
+    if (r.signatureValid !== true) problems.push(`a refund signature the sandbox refused (${r.requestId})`);
+    byRequest.set(r.requestId, (byRequest.get(r.requestId) ?? new Set()).add(r.sha256));
+  }
+  for (const [id, bodies] of byRequest) if (bodies.size > 1) problems.push(`requestId ${id} sent with ${bodies.size} different bodies`);
+  const sent = run.steps.filter((s) => s.outcome !== 'not sent (guard)').map((s) => s.requestId);
+  const seenIds = [...byRequest.keys()];
+  if (JSON.stringify(seenIds) !== JSON.stringify(sent)) problems.push(`refund requestIds ${seenIds}, the host sent ${sent}`);
+  const mine = (ledger.violations ?? []).filter((v) => v.includes(run.orderId));
+  const allowed = scenario.expectViolations ?? 0;
+  const wrong = mine.filter((v) => !(allowed && /refund beyond the paid amount/.test(v)));
+  if (wrong.length) problems.push(`violations: ${wrong.join('; ')}`);
+  if (mine.length - wrong.length !== allowed) problems.push(`${mine.length - wrong.length} expected violation(s) recorded, expected ${allowed}`);
   return problems;
 }

@@ -75,7 +75,7 @@ export function startSandbox({ slowMs, pendingMs, log } = {}) {
 }
 
 /** The demo backend (examples/pos-backend) against `sandboxUrl`. */
-export function startBackend(sandboxUrl, { stateDir, driverConfig, log, name = 'backend' } = {}) {
+export function startBackend(sandboxUrl, { stateDir, driverConfig, refundConfig, log, name = 'backend' } = {}) {
   const args = [join(ROOT, 'examples/pos-backend/server.mjs'), '--momo', sandboxUrl];
   if (stateDir) args.push('--state-dir', stateDir);
   return startNode(name, args, {
@@ -83,21 +83,23 @@ export function startBackend(sandboxUrl, { stateDir, driverConfig, log, name = '
     env: {
       ...CREDENTIALS,
       ...(driverConfig ? { MOMO_DRIVER_CONFIG: JSON.stringify(driverConfig) } : {}),
+      ...(refundConfig ? { MOMO_REFUND_CONFIG: JSON.stringify(refundConfig) } : {}),
     },
   });
 }
 
 /**
  * Starts sandbox and backend. Options: `slowMs` and `pendingMs` (sandbox),
- * `driverConfig` (the backend's DriverConfig), `stateDir`, `log` (a
+ * `driverConfig` (the backend's DriverConfig), `refundConfig` (its
+ * RefundConfig), `stateDir`, `log` (a
  * function given every output chunk). Returns `{ sandbox, backend, stop() }`
  * where sandbox and backend have `url`.
  */
-export async function startStack({ slowMs, pendingMs, driverConfig, stateDir, log } = {}) {
+export async function startStack({ slowMs, pendingMs, driverConfig, refundConfig, stateDir, log } = {}) {
   const sandbox = await startSandbox({ slowMs, pendingMs, log });
   const stack = { sandbox };
   try {
-    stack.backend = await startBackend(sandbox.url, { stateDir, driverConfig, log });
+    stack.backend = await startBackend(sandbox.url, { stateDir, driverConfig, refundConfig, log });
   } catch (error) {
     await sandbox.stop();
     throw error;
