@@ -14,6 +14,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PaymentDriver, isMomoError } from 'momo-pos';
+import { Alarm, post } from './sends.mjs';
 import { writeFileAtomic } from './store.mjs';
 
 /** A payment of `ref` has MoMo orderId `<ref>-<n>`. */
@@ -23,7 +24,7 @@ const refOf = (momoOrderId) => momoOrderId.replace(/-\d+$/, '');
 const SEND_GRACE_MS = 1000;
 
 class PaymentRun {
-  #wake = null; // resolves the current sleep early (a send's fate, IPN, cashier decision)
+  #alarm = new Alarm(); // a send's fate, an IPN or the cashier's decision ends its sleep early
   #lastSent = '';
   /** @type {Set<number>} ids of the sends being performed */
   #performing = new Set();
@@ -65,21 +66,8 @@ class PaymentRun {
     return this.#performing.size;
   }
 
-  /** Resolves 'timer' at `untilMs`, or 'event' as soon as wake() is called. */
-  #sleepUntil(untilMs) {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => finish('timer'), Math.max(0, untilMs - Date.now()));
-      const finish = (why) => {
-        clearTimeout(timer);
-        this.#wake = null;
-        resolve(why);
-      };
-      this.#wake = () => finish('event');
-    });
-  }
-
   wake() {
-    this.#wake?.();
+    this.#alarm.wake();
   }
 
   /**
@@ -90,23 +78,7 @@ class PaymentRun {
   #perform(action) {
     const { driver } = this;
     this.#performing.add(action.id);
-    const report = async () => {
-      try {
-        const res = await fetch(action.url, {
-          method: 'POST',
-          headers: action.headers,
-          body: action.body,
-          signal: AbortSignal.timeout(action.timeoutMs),
-        });
-        // Raw text, never res.json(): transId may pass 2^53.
-        const text = await res.text();
-        return () => driver.handleResponse(action.id, res.status, text);
-      } catch (e) {
-        if (e?.name === 'TimeoutError') return () => driver.handleTimeout(action.id);
-        return () => driver.handleNetworkError(action.id);
-      }
-    };
-    report()
+    post(driver, action)
       .then((feed) => {
         this.#performing.delete(action.id);
         feed();
@@ -140,7 +112,7 @@ class PaymentRun {
         // decision (applied to the driver by their handlers) ends them early.
         untilMs = action.untilMs;
       }
-      const why = await this.#sleepUntil(untilMs);
+      const why = await this.#alarm.sleepUntil(untilMs);
       if (why === 'timer') driver.tick();
     }
     this.persist();

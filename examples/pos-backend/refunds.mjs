@@ -16,6 +16,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RefundDriver, isMomoError } from 'momo-pos';
+import { Alarm, post } from './sends.mjs';
 import { writeFileAtomic } from './store.mjs';
 
 const SEND_GRACE_MS = 1000;
@@ -34,7 +35,7 @@ export function counts(entry) {
 }
 
 class RefundRun {
-  #wake = null;
+  #alarm = new Alarm();
   #lastSent = '';
   /** @type {Set<number>} */
   #performing = new Set();
@@ -82,44 +83,16 @@ class RefundRun {
     this.refunds.persist(this.requestId, this.driver.snapshot());
   }
 
-  #sleepUntil(untilMs) {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => finish('timer'), Math.max(0, untilMs - Date.now()));
-      const finish = (why) => {
-        clearTimeout(timer);
-        this.#wake = null;
-        resolve(why);
-      };
-      this.#wake = () => finish('event');
-    });
-  }
-
   #perform(action) {
     const { driver } = this;
     this.#performing.add(action.id);
-    const report = async () => {
-      try {
-        const res = await fetch(action.url, {
-          method: 'POST',
-          headers: action.headers,
-          body: action.body,
-          signal: AbortSignal.timeout(action.timeoutMs),
-        });
-        // Raw text: transIds pass 2^53.
-        const text = await res.text();
-        return () => driver.handleResponse(action.id, res.status, text);
-      } catch (e) {
-        if (e?.name === 'TimeoutError') return () => driver.handleTimeout(action.id);
-        return () => driver.handleNetworkError(action.id);
-      }
-    };
-    report()
+    post(driver, action)
       .then((feed) => {
         this.#performing.delete(action.id);
         feed();
         if (this.done) this.persist(); // a late answer grew a finished refund's journal
         this.changed();
-        this.#wake?.();
+        this.#alarm.wake();
       })
       .catch((e) => console.error(`refund ${this.requestId}: reporting send #${action.id} failed: ${e?.stack ?? e}`));
   }
@@ -138,7 +111,7 @@ class RefundRun {
       } else {
         untilMs = action.untilMs; // the next status query of the payment, or the deadline
       }
-      const why = await this.#sleepUntil(untilMs);
+      const why = await this.#alarm.sleepUntil(untilMs);
       if (why === 'timer') driver.tick();
     }
     this.persist();
