@@ -220,9 +220,8 @@ describe('amounts and the refund rules', () => {
     assert.equal(e.refunded, 59000);
     assert.equal(e.refunds.length, 1);
     assert.deepEqual(e.refundRequests.map((r) => r.resultCode), [0, 1081]);
-    const v = violations();
-    assert.equal(v.length, 1);
-    assert.match(v[0], /refund beyond the paid amount: 1000 asked, 0 of 59000 still refundable/);
+    // MoMo's refusal: no violation (another till may have refunded first).
+    assert.deepEqual(violations(), []);
   });
 
   test('partial refunds up to the paid amount, then one more: 1081', async () => {
@@ -238,9 +237,7 @@ describe('amounts and the refund rules', () => {
     const e = entry(pay.id);
     assert.equal(e.refunded, 59000);
     assert.deepEqual(e.refunds.map((r) => [r.orderId, r.amount]), parts.map((p) => [p.id, JSON.parse(p.body).amount]));
-    const v = violations();
-    assert.equal(v.length, 2);
-    assert.ok(v.every((t) => /refund beyond the paid amount/.test(t)));
+    assert.deepEqual(violations(), []);
     // The refused refund orderIds took no money: they stay free.
     assert.equal((await refund(pay.transId, 1000, { id: over.id })).a.json.resultCode, 1081);
   });
