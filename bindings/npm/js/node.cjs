@@ -2,11 +2,9 @@
 // Node, CommonJS: the wasm-bindgen nodejs build compiles the module
 // synchronously at require time, so init() has nothing left to do; it
 // exists so that code shared with browsers can await it everywhere.
-// Node 18 has Web Crypto only as require('node:crypto').webcrypto, and the
-// wasm draws the randomness of RSA padding from globalThis.crypto.
-if (typeof globalThis.crypto === 'undefined') {
-  globalThis.crypto = require('node:crypto').webcrypto;
-}
+// The wasm draws the randomness of RSA padding from globalThis.crypto,
+// which every supported Node (20 and later) has: the package assigns no
+// global of its own.
 const wasm = require('./@ENTRY@/momo_pos.js');
 const { MomoError, isMomoError } = require('../error.cjs');
 

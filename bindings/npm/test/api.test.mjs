@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import init, * as momo from 'momo-pos';
 import * as browser from 'momo-pos/browser';
 import { throwsMomo } from './throws-momo.mjs';
@@ -159,6 +160,22 @@ test('import and require give the same module and the same MomoError', () => {
   assert.deepEqual(esmNames, cjsNames);
   const cjsBrowser = require('momo-pos/browser');
   assert.deepEqual(Object.keys(browser).filter((k) => k !== 'default').sort(), Object.keys(cjsBrowser).filter((k) => k !== 'default').sort());
+});
+
+test('loading the package assigns no global (globalThis.crypto stays as Node has it)', () => {
+  // Without Node's global Web Crypto, the package must not install one: it
+  // loads, and only drawing randomness fails, as a MomoError.
+  const script = `
+    delete globalThis.crypto;
+    const momo = require('momo-pos');
+    if (typeof globalThis.crypto !== 'undefined') throw new Error('globalThis.crypto was assigned');
+    const key = new momo.MomoPublicKey(${JSON.stringify(publicKey2048)});
+    try { key.encryptPaymentCode('MM561918531775222861'); process.exit(3); }
+    catch (e) { if (!momo.isMomoError(e)) throw e; console.log(e.code); }`;
+  const out = execFileSync(process.execPath, ['-e', script], {
+    cwd: pkgDir, encoding: 'utf8',
+  });
+  assert.equal(out.trim(), 'randomness');
 });
 
 test('the browser entry cannot sign: no signing export, no signing code', async () => {
