@@ -1,13 +1,16 @@
 // Side-by-side throughput of the package against hand-written node:crypto
 // code and pure-JS libraries (crypto-js, node-forge), module cold start, and
 // the .wasm sizes. Run after scripts/build-npm.sh:
-//   node bindings/npm/bench/bench.mjs [seconds-per-case]
-// Not run by the tests: timings depend on the machine and are only reported.
+//   node bindings/npm/bench/bench.mjs [seconds-per-case] [--json]
+// --json prints one JSON object (every row below, the machine's load) for a
+// script to compare runs. The tests run it only to check that it runs:
+// timings depend on the machine and are only reported.
 import { createHmac, publicEncrypt, timingSafeEqual, constants, createPublicKey } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
 import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
 import { MomoClient, MomoPublicKey } from 'momo-pos';
 import { credentials, ipnBody, pkgDir, publicKey2048, KEYS } from '../test/oracle.mjs';
 
@@ -15,7 +18,9 @@ const require = createRequire(import.meta.url);
 const CryptoJS = require('crypto-js');
 const forge = require('node-forge');
 
-const seconds = Number(process.argv[2] ?? 1);
+const json = process.argv.includes('--json');
+const seconds = Number(process.argv.slice(2).find((a) => a !== '--json') ?? 1);
+const loadBefore = loadavg();
 const SCANNED = 'MM561918531775222861';
 
 function opsPerSecond(fn) {
@@ -91,10 +96,16 @@ if (signPosNode(payment) === undefined || verifyIpnNode(ipn).orderId !== client.
 }
 
 const rows = [];
-function compare(name, cases) {
-  const results = Object.entries(cases).map(([impl, fn]) => [impl, opsPerSecond(fn)]);
+const cases = [];
+function compare(name, impls) {
+  const results = Object.entries(impls).map(([impl, fn]) => [impl, opsPerSecond(fn)]);
   const wasm = results[0][1];
   for (const [impl, ops] of results) rows.push({ case: name, impl, 'ops/s': Math.round(ops), 'wasm ÷ this': (wasm / ops).toFixed(2) });
+  cases.push({
+    case: name,
+    opsPerSecond: Object.fromEntries(results.map(([impl, ops]) => [impl, Math.round(ops)])),
+    ratios: Object.fromEntries(results.slice(1).map(([impl, ops]) => [impl, Number((wasm / ops).toFixed(3))])),
+  });
 }
 
 compare('pos request: build + sign', {
@@ -112,20 +123,30 @@ compare('RSA-2048 encrypt a code', {
   'node:crypto publicEncrypt': () => encryptNode(SCANNED),
   'node-forge': () => encryptForge(SCANNED),
 });
-console.table(rows);
+if (!json) console.table(rows);
 
-function coldStartMs(specifier) {
+/** Median of 7 fresh processes: ms from before require to after `then` (JS run after loading). */
+function coldStartMs(specifier, then = '') {
   const times = [];
   for (let i = 0; i < 7; i++) {
-    const script = `const t = performance.now(); require(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`;
+    const script = `const t = performance.now(); const m = require(${JSON.stringify(specifier)}); ${then}; process.stdout.write(String(performance.now() - t));`;
     times.push(Number(execFileSync(process.execPath, ['-e', script], { cwd: pkgDir })));
   }
-  return times.sort((a, b) => a - b)[3].toFixed(1);
+  return Number(times.sort((a, b) => a - b)[3].toFixed(1));
 }
-console.table([
-  { entry: 'momo-pos (require, ms, median of 7)', 'cold start': coldStartMs('momo-pos') },
-  { entry: 'momo-pos/browser', 'cold start': coldStartMs('momo-pos/browser') },
-]);
+const firstVerify = `new m.MomoClient(${JSON.stringify(credentials)}).verifyIpn(Buffer.from(${JSON.stringify(ipn.toString())}))`;
+const coldStart = {
+  full: coldStartMs('momo-pos'),
+  fullThroughFirstVerify: coldStartMs('momo-pos', firstVerify),
+  browser: coldStartMs('momo-pos/browser'),
+};
+if (!json) {
+  console.table([
+    { entry: 'momo-pos (require, ms, median of 7)', 'cold start': coldStart.full },
+    { entry: 'momo-pos, through the first IPN verify', 'cold start': coldStart.fullThroughFirstVerify },
+    { entry: 'momo-pos/browser', 'cold start': coldStart.browser },
+  ]);
+}
 
 const sizes = ['full', 'browser'].map((entry) => {
   const bytes = readFileSync(`${pkgDir}dist/web/${entry}/momo_pos_bg.wasm`);
@@ -136,4 +157,9 @@ const sizes = ['full', 'browser'].map((entry) => {
     brotli: brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length,
   };
 });
-console.table(sizes);
+if (json) {
+  const machine = { cpus: availableParallelism(), loadavgBefore: loadBefore, loadavgAfter: loadavg(), node: process.version };
+  console.log(JSON.stringify({ secondsPerCase: seconds, machine, cases, coldStartMs: coldStart, wasmBytes: sizes }));
+} else {
+  console.table(sizes);
+}
