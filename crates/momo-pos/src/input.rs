@@ -106,7 +106,15 @@ impl PosPaymentInput {
                      encryptedPaymentCode instead",
                 ))
             }
-            (None, Some(encrypted), _) => EncryptedPaymentCode::from_base64(&encrypted)?,
+            // Named as the caller named it, not as the body's paymentCode.
+            (None, Some(encrypted), _) => {
+                EncryptedPaymentCode::from_base64(&encrypted).map_err(|e| match e {
+                    Error::InvalidField { reason, .. } => {
+                        Error::invalid("encryptedPaymentCode", reason)
+                    }
+                    other => other,
+                })?
+            }
             (Some(_), Some(_), _) => {
                 return Err(Error::invalid(
                     "paymentCode",
@@ -294,11 +302,45 @@ fn serde_error(error: &serde_path_to_error::Error<serde_json::Error>, what: &str
     let field = if path == "." { what.to_owned() } else { path };
     // Errors from this crate's own parsers (lang, requestType) already
     // start with the field name.
-    let reason = message
-        .strip_prefix(&format!("{field}: "))
-        .unwrap_or(message)
-        .to_owned();
+    let reason = plain_types(
+        message
+            .strip_prefix(&format!("{field}: "))
+            .unwrap_or(message),
+    );
     Error::invalid(field, reason)
+}
+
+/// serde's messages name Rust types (`expected u64`); callers write JSON,
+/// from JS, C or a shell: say it in JSON's words.
+fn plain_types(reason: &str) -> String {
+    const WORDS: [(&str, &str); 9] = [
+        (
+            "expected u64",
+            "expected a whole number from 0 to 18446744073709551615",
+        ),
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected i64", "expected a whole number"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected an object"),
+        ("expected struct Item", "expected an object"),
+        ("expected struct UserInfo", "expected an object"),
+    ];
+    let mut reason = reason.to_owned();
+    for (rust, json) in WORDS {
+        if let Some(at) = reason.find(rust) {
+            // Only a whole word: `u64` but not `u6` of `u64`.
+            let end = at + rust.len();
+            if !reason[end..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                reason.replace_range(at..end, json);
+            }
+        }
+    }
+    reason
 }
 
 /// Largest integer a JS number holds exactly (2^53 - 1).
@@ -403,6 +445,33 @@ mod tests {
             assert_eq!(err.field(), Some("orderGroupId"), "{bad}: {err}");
         }
         assert_eq!(pos(&format!("{{{BASE}}}")).unwrap().order_group_id, None);
+    }
+
+    #[test]
+    fn errors_speak_json_not_rust() {
+        let err =
+            pos(r#"{"orderId":"O","requestId":"R","amount":"59000","encryptedPaymentCode":"x"}"#)
+                .unwrap_err();
+        assert_eq!(err.field(), Some("amount"));
+        let text = err.to_string();
+        assert!(text.contains("expected a whole number from 0 to"), "{text}");
+        assert!(!text.contains("u64"), "{text}");
+        let err = pos(r#"{"orderId":"O","requestId":"R","amount":1,"items":{}}"#).unwrap_err();
+        assert!(err.to_string().contains("expected an array"), "{err}");
+        let err = pos(r#"{"orderId":"O","requestId":"R","amount":1,"items":[7]}"#).unwrap_err();
+        assert!(err.to_string().contains("expected an object"), "{err}");
+        assert!(!err.to_string().contains("struct"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_encrypted_code_is_named_as_given() {
+        let err = pos(
+            r#"{"orderId":"O","requestId":"R","amount":1000,"encryptedPaymentCode":"not base64!"}"#,
+        )
+        .unwrap()
+        .into_payment(None)
+        .unwrap_err();
+        assert_eq!(err.field(), Some("encryptedPaymentCode"), "{err}");
     }
 
     #[test]
