@@ -498,13 +498,14 @@ mod signing {
             ("invalidField", Some("orderInfo")),
             "{message}"
         );
-        // A plain code where the ciphertext belongs never reaches MoMo.
+        // A plain code where the ciphertext belongs never reaches MoMo, and
+        // the error names the field as the caller wrote it.
         let (code, field, _) = momo_error(client.pos_request(json(
             r#"{"orderId":"O","requestId":"r","amount":1000,"encryptedPaymentCode":"MM561918531775222861"}"#,
         )).unwrap_err());
         assert_eq!(
             (code.as_str(), field.as_deref()),
-            ("invalidField", Some("paymentCode"))
+            ("invalidField", Some("encryptedPaymentCode"))
         );
     }
 
