@@ -257,6 +257,11 @@ pub enum Error {
         /// MoMo's camelCase name of the field that differs: `partnerCode`,
         /// `orderId`, `requestId` or `amount`.
         field: String,
+        /// The value expected (the client's partnerCode, the request's ids,
+        /// the order's amount).
+        expected: String,
+        /// The value the message carries.
+        found: String,
     },
     /// The [`RandomSource`](crate::RandomSource) (the operating system's,
     /// for [`MomoPublicKey::encrypt`](crate::MomoPublicKey::encrypt)) could
@@ -305,7 +310,9 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::InvalidPaymentCode { .. } => Some("paymentCode"),
-            Self::InvalidCredentials { field, .. } | Self::FieldMismatch { field } => Some(field),
+            Self::InvalidCredentials { field, .. } | Self::FieldMismatch { field, .. } => {
+                Some(field)
+            }
             Self::InvalidField { field, .. }
             | Self::MissingField { field }
             | Self::DuplicateKey { field } => Some(field),
@@ -320,6 +327,20 @@ impl Error {
         Self::InvalidField {
             field: field.into(),
             reason: reason.into(),
+        }
+    }
+
+    /// [`Error::FieldMismatch`]: a message about something else than
+    /// `expected`.
+    pub fn mismatch(
+        field: impl Into<String>,
+        expected: impl ToString,
+        found: impl ToString,
+    ) -> Self {
+        Self::FieldMismatch {
+            field: field.into(),
+            expected: expected.to_string(),
+            found: found.to_string(),
         }
     }
 
@@ -351,9 +372,11 @@ impl fmt::Display for Error {
             Self::SignatureMismatch => f.write_str(
                 "signature: does not match the signed fields (altered message or other credentials)",
             ),
-            Self::FieldMismatch { field } => {
-                write!(f, "{field}: does not match the expected value")
-            }
+            Self::FieldMismatch {
+                field,
+                expected,
+                found,
+            } => write!(f, "{field}: is {found:?}, expected {expected:?}"),
             Self::Randomness => f.write_str("the operating system could not supply randomness"),
             Self::Encryption { reason } => write!(f, "paymentCode: RSA encryption failed: {reason}"),
             Self::InvalidState { reason } => write!(f, "driver: {reason}"),

@@ -169,14 +169,10 @@ impl Notification {
     /// order, as MoMo requires before answering 204.
     pub fn check_order(&self, order_id: &str, amount: u64) -> Result<()> {
         if self.order_id != order_id {
-            return Err(Error::FieldMismatch {
-                field: "orderId".into(),
-            });
+            return Err(Error::mismatch("orderId", order_id, &self.order_id));
         }
         if self.amount != amount {
-            return Err(Error::FieldMismatch {
-                field: "amount".into(),
-            });
+            return Err(Error::mismatch("amount", amount, self.amount));
         }
         Ok(())
     }
@@ -207,9 +203,11 @@ pub(crate) fn verify(credentials: &Credentials, body: &[u8]) -> Result<Notificat
     // Authentic; now make sure it is about this merchant.
     let partner_code = o.str("partnerCode")?;
     if partner_code != credentials.partner_code() {
-        return Err(Error::FieldMismatch {
-            field: "partnerCode".into(),
-        });
+        return Err(Error::mismatch(
+            "partnerCode",
+            credentials.partner_code(),
+            partner_code,
+        ));
     }
     // MoMo only accepts orderIds of this pattern, so an authentic one
     // matches it; checking keeps `DedupeKey`'s text form unambiguous.

@@ -110,10 +110,8 @@ impl Answer {
             ("requestId", &self.request_id, request_id),
         ];
         for (field, answered, sent) in pairs {
-            if answered.as_deref().is_some_and(|a| a != sent) {
-                return Err(Error::FieldMismatch {
-                    field: field.into(),
-                });
+            if let Some(answered) = answered.as_deref().filter(|a| *a != sent) {
+                return Err(Error::mismatch(field, sent, answered));
             }
         }
         Ok(())

@@ -564,6 +564,8 @@ fn refund_answers_parse_and_check_their_request() {
         .check_request(&request)
         .unwrap_err();
     assert_eq!(err.field(), Some("orderId"));
+    // The message says what was expected and what came.
+    assert_eq!(err.to_string(), r#"orderId: is "O1-R2", expected "O1-R1""#);
     let refused = br#"{"orderId":"O1-R1","requestId":"O1-R1","resultCode":1081,"message":"x"}"#;
     let info = client.parse_refund_response(refused).unwrap().result();
     assert!(info.is_final);

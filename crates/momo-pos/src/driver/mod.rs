@@ -557,10 +557,8 @@ impl Driver {
         };
         answer.check_ids(&self.partner_code, &self.order_id, request.request_id())?;
         let moves_money = matches!(answer.result_code, 0 | 9000);
-        if moves_money && answer.amount.is_some_and(|a| a != self.amount) {
-            return Err(Error::FieldMismatch {
-                field: "amount".into(),
-            });
+        if let Some(amount) = answer.amount.filter(|a| moves_money && *a != self.amount) {
+            return Err(Error::mismatch("amount", self.amount, amount));
         }
         Ok((answer, authenticity == crate::Authenticity::Verified))
     }

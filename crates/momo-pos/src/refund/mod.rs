@@ -443,10 +443,11 @@ impl RefundDriver {
         let r = client.parse_refund_response(body)?;
         let answer = r.body.answer;
         answer.check_ids(&self.partner_code, &self.order_id, &self.request_id)?;
-        if answer.result_code == 0 && answer.amount.is_some_and(|a| a != self.amount) {
-            return Err(Error::FieldMismatch {
-                field: "amount".into(),
-            });
+        if let Some(amount) = answer
+            .amount
+            .filter(|a| answer.result_code == 0 && *a != self.amount)
+        {
+            return Err(Error::mismatch("amount", self.amount, amount));
         }
         Ok((answer, r.authenticity == crate::Authenticity::Verified))
     }
