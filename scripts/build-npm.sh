@@ -32,7 +32,14 @@ bind() {
       --remove-name-section --remove-producers-section "$wasm"
     # Our entry .d.ts files describe the API; these describe the raw exports.
     rm -f "$out/momo_pos_bg.wasm.d.ts"
-    [ "$kind" = web ] && rm -f "$out/momo_pos.d.ts"
+    if [ "$kind" = web ]; then
+      rm -f "$out/momo_pos.d.ts"
+    else
+      # wasm-bindgen declares [Symbol.dispose](), which TypeScript's default
+      # lib lacks (TS2550 under skipLibCheck: false): the declarations bring
+      # the lib they need, so a plain tsconfig checks them.
+      sed -i '1i /// <reference lib="esnext.disposable" />' "$out/momo_pos.d.ts"
+    fi
   done
   # The two bindings embed the same module: optimize once, ship it twice.
   if cmp -s "$dist/node/$entry/momo_pos_bg.wasm" "$dist/web/$entry/momo_pos_bg.wasm"; then

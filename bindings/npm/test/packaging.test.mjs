@@ -169,6 +169,23 @@ async function inChromium(url) {
 
 const REPORT = `.then((out) => { window.smokeResult = out; }, (e) => { window.smokeError = String(e && e.stack || e); });`;
 
+test('the shipped types check under a plain tsconfig (strict, default lib, skipLibCheck off, no Node types)', () => {
+  const dir = project('tsplain', {
+    'package.json': JSON.stringify({ name: 'smoke-tsplain', private: true, type: 'module' }),
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: false, types: [] },
+    }),
+    'index.ts': `import { MomoPublicKey } from 'momo-pos/browser';
+import { MomoClient, RefundDriver } from 'momo-pos';
+export const key: MomoPublicKey = new MomoPublicKey('');
+export const make = (c: ConstructorParameters<typeof MomoClient>[0]) => new MomoClient(c);
+export const driver: typeof RefundDriver = RefundDriver;
+`,
+  });
+  // The repository's own TypeScript, run over the installed package only.
+  execFileSync(`${pkgDir}node_modules/.bin/tsc`, ['-p', dir], { stdio: 'pipe' });
+});
+
 test('Vite production build in headless Chromium (browser entry only)', async () => {
   const dir = project('vite', {
     'index.html': '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/main.js"></script>',
