@@ -38,7 +38,8 @@ C_RELEASE_TARGETS=(x86_64-unknown-linux-gnu x86_64-pc-windows-gnu i686-pc-window
 #                native-static-libs for TARGET)
 # The flags make the output independent of where the repository and
 # ~/.cargo are (--remap-path-prefix), drop symbols (not the exports) and, on Windows, the
-# link time stamp: the same commit gives the same bytes.
+# link time stamp (on Windows rustc's raw-dylib import library still names
+# a random temporary folder: README.md, "Release archives").
 # Honours CARGO_TARGET_DIR. Run from the repository root.
 c_release_build() {
   local target=$1 upper flags json
