@@ -161,7 +161,15 @@ echo "a finished payment's state file: PAID again, nothing sent"
 
 step "Packaging: install, link the .a alone, the .so through pkg-config, CMake find_package"
 prefix="$repo/$out/install"
-bash scripts/install-c.sh "$prefix"
+# install-c.sh installs what cargo built for this very build, wherever
+# CARGO_TARGET_DIR puts it (here a second name for target/, so nothing is
+# rebuilt), not a path it guessed.
+ln -sfn "$repo/target" "$out/other-target"
+CARGO_TARGET_DIR="$repo/$out/other-target" bash scripts/install-c.sh "$prefix" | tee "$out/install.log"
+grep -qF "$repo/$out/other-target/" "$out/install.log"
+for f in libmomo_pos.a libmomo_pos.so; do
+  cmp "$prefix/lib/$f" "$out/other-target/$(rustc -vV | sed -n 's/^host: //p')/release/$f"
+done
 # The shared library exports the header's functions and nothing else.
 diff <(nm -D --defined-only "$prefix/lib/libmomo_pos.so" | awk '{print $3}' | sort) \
   <(grep -oE '\bmomo_[a-z0-9_]+\(' include/momo_pos.h | tr -d '(' | sort -u)
@@ -188,11 +196,40 @@ cc -std=c11 -Wall -Werror -I"$out" tests/c/link_smoke.c $(pkg-config --cflags --
   -Wl,-rpath,"$prefix/lib" -o "$out/link_shared"
 ldd "$out/link_shared" | grep -q "$prefix/lib/libmomo_pos.so"
 "$out/link_shared"
+# The static link through pkg-config: momo_pos-static.pc names the .a by
+# path, so the .so beside it is not picked (`--static --libs momo_pos` would).
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Werror -I"$out" tests/c/link_smoke.c $(pkg-config --cflags --libs momo_pos-static) \
+  -o "$out/link_pc_static"
+if ldd "$out/link_pc_static" | grep -q momo_pos; then
+  echo "link_pc_static depends on a shared momo_pos" >&2
+  exit 1
+fi
+"$out/link_pc_static"
 cmake -S tests/c/cmake-consumer -B "$out/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
   -DVECTORS_DIR="$repo/$out" >/dev/null
 cmake --build "$out/cmake" >/dev/null
 "$out/cmake/link_cmake_shared"
 "$out/cmake/link_cmake_static"
+# The README's C++17 example, compiled and run from the README's own text.
+python3 - README.md "$out/readme_example.cpp" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"<!-- cpp-example:[^>]*-->\n```cpp\n(.*?)\n```", text, re.S)
+if not m:
+    sys.exit("README.md: no cpp-example block")
+open(sys.argv[2], "w", encoding="utf-8").write(m.group(1) + "\n")
+PY
+# shellcheck disable=SC2086 # the list is words
+g++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$prefix/include" "$out/readme_example.cpp" \
+  "$prefix/lib/libmomo_pos.a" $native -o "$out/readme_example"
+python3 -c 'import json, sys
+for v in json.load(open("tests/vectors/signatures.json"))["ipn"]:
+    if v["name"] == "valid_basic": sys.stdout.write(v["body"])' >"$out/readme_ipn.json"
+"$out/readme_example" tests/keys/test_rsa2048_public_spki.b64 <"$out/readme_ipn.json" \
+  | tee "$out/readme_example.log"
+grep -q '"partnerCode":"MOMO"' "$out/readme_example.log"
+grep -q '^IPN MM1540456472575 paid, transId ' "$out/readme_example.log"
 # The benchmark program only compiles here (scripts/bench-c.sh runs it).
 # shellcheck disable=SC2086
 cc -std=c11 -O2 -Wall -Wextra -Werror -I"$prefix/include" -I"$out" tests/c/bench.c \

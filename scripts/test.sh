@@ -55,6 +55,9 @@ bash scripts/test-wasm.sh
 step "C ABI: C and C++ tests, sanitizers, valgrind, example, packaging"
 bash scripts/test-c.sh
 
+step "C library on Windows (64-, 32-bit, Wine) and aarch64 Linux (qemu): C suites, release archives, link tests"
+bash scripts/test-c-cross.sh
+
 step "End to end: MoMo sandbox, Node backend, C terminal, cashier page"
 bash scripts/test-e2e.sh
 

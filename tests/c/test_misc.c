@@ -166,6 +166,56 @@ static void extra_data_round_trips(void) {
   CHECK(out == SENTINEL);
 }
 
+/* Lengths, limits and momo_buffer at this target's width: size_t is 32 bits
+ * on i686 Windows. MOMO_C_TEST_SIZE_T_BITS (set by test-c-cross.sh) says
+ * which width the build must have. */
+static void widths_hold_on_this_target(void) {
+  const char *bits = getenv("MOMO_C_TEST_SIZE_T_BITS");
+  printf("size_t is %u bits, pointers %u bits\n", (unsigned)(sizeof(size_t) * 8),
+         (unsigned)(sizeof(void *) * 8));
+  if (bits != NULL) CHECK((size_t)atoi(bits) == sizeof(size_t) * 8);
+  CHECK(sizeof(size_t) >= 4);
+  CHECK(MOMO_MAX_INPUT_LEN + 1 > MOMO_MAX_INPUT_LEN); /* no wrap in size_t */
+
+  momo_buffer *out = SENTINEL;
+  size_t big = (size_t)MOMO_MAX_INPUT_LEN + 1;
+  char *text = malloc(big);
+  CHECK(text != NULL);
+  if (text == NULL) return;
+  memset(text, ' ', big);
+  text[0] = '{';
+  text[1] = '}';
+  /* One byte over the limit is refused unread, at any width. */
+  CHECK_RC(momo_extra_data_encode(text, big, &out), MOMO_RESULT_INPUT_TOO_LONG);
+  CHECK_RC(momo_extra_data_encode(text, (size_t)UINT32_MAX, &out), MOMO_RESULT_INPUT_TOO_LONG);
+  CHECK_RC(momo_extra_data_encode(text, SIZE_MAX / 2 + 1, &out), MOMO_RESULT_INPUT_TOO_LONG);
+  CHECK(out == SENTINEL);
+  /* Exactly the limit is read. */
+  momo_result rc = momo_extra_data_encode(text, (size_t)MOMO_MAX_INPUT_LEN, &out);
+  CHECK(rc != MOMO_RESULT_INPUT_TOO_LONG);
+  if (rc == MOMO_RESULT_OK) momo_buffer_free(out);
+
+  /* A buffer of a few KiB has its exact length, both ways. */
+  size_t value_len = 3000;
+  size_t json_len = value_len + 8; /* {"k":"..."} */
+  snprintf(text, 7, "{\"k\":\"");
+  memset(text + 6, 'a', value_len);
+  memcpy(text + 6 + value_len, "\"}", 3);
+  CHECK(strlen(text) == json_len);
+  out = NULL;
+  CHECK_RC(momo_extra_data_encode(text, json_len, &out), MOMO_RESULT_OK);
+  size_t encoded_len = momo_buffer_len(out);
+  CHECK(encoded_len == 4 * ((json_len + 2) / 3));
+  CHECK(momo_buffer_data(out) != NULL && strlen(momo_buffer_data(out)) == encoded_len);
+  momo_buffer *back = NULL;
+  CHECK_RC(momo_extra_data_decode(momo_buffer_data(out), encoded_len, &back), MOMO_RESULT_OK);
+  CHECK(momo_buffer_len(back) == json_len);
+  CHECK(momo_buffer_data(back) != NULL && memcmp(momo_buffer_data(back), text, json_len) == 0);
+  momo_buffer_free(back);
+  momo_buffer_free(out);
+  free(text);
+}
+
 static void catalogue_lists_the_protocol_codes(void) {
   size_t len = 0;
   CHECK_RC(momo_result_code_catalogue_len(&len), MOMO_RESULT_OK);
@@ -189,4 +239,5 @@ static void catalogue_lists_the_protocol_codes(void) {
 void suite_misc_more(void) {
   RUN(extra_data_round_trips);
   RUN(catalogue_lists_the_protocol_codes);
+  RUN(widths_hold_on_this_target);
 }
