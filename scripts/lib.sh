@@ -37,9 +37,9 @@ C_RELEASE_TARGETS=(x86_64-unknown-linux-gnu x86_64-pc-windows-gnu i686-pc-window
 #   C_NATIVE     what a static link needs from the system (rustc's
 #                native-static-libs for TARGET)
 # The flags make the output independent of where the repository and
-# ~/.cargo are (--remap-path-prefix), drop symbols (not the exports) and, on Windows, the
-# link time stamp (on Windows rustc's raw-dylib import library still names
-# a random temporary folder: README.md, "Release archives").
+# ~/.cargo are (--remap-path-prefix), drop symbols (not the exports) and, on
+# Windows, the link time stamp (scripts/package-c.sh also removes, from the
+# Windows static library, an import library named after a random folder).
 # Honours CARGO_TARGET_DIR. Run from the repository root.
 c_release_build() {
   local target=$1 upper flags json

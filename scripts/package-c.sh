@@ -12,10 +12,9 @@
 # and SHA256SUMS over the archives. Reproducible: SOURCE_DATE_EPOCH (default
 # the commit's time) for every timestamp; sorted entries; no owner names;
 # gzip -n; path-independent builds (c_release_build in scripts/lib.sh): the
-# Linux archives of a commit are the same bytes even built fresh elsewhere.
-# Not yet the Windows DLL and .a of two fresh builds: rustc 1.95 names the
-# raw-dylib import library of bcryptprimitives.dll after a random temporary
-# folder (README.md, "Release archives").
+# archives of a commit are the same bytes even built elsewhere; on Windows
+# the static library loses the copy of an import library that rustc names
+# after a random temporary folder (scripts/drop-temp-implib.py).
 # Usage: bash scripts/package-c.sh [TARGET...]   (default: every target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +69,9 @@ for target in "${targets[@]}"; do
   install -m 644 include/momo_pos.h bindings/cpp/momo_pos.hpp "$top/include/"
   install -m 644 LICENSE-MIT LICENSE-APACHE "$top/"
   install -m 644 "$C_STATICLIB" "$top/lib/libmomo_pos.a"
+  case $target in
+    *-windows-gnu) python3 scripts/drop-temp-implib.py "$top/lib/libmomo_pos.a" "$target" ;;
+  esac
   echo "$native" >"$top/lib/momo_pos.native-static-libs"
   # shellcheck disable=SC2016 # pkg-config expands it: the .pc files are relocatable
   prefix='${pcfiledir}/../..'

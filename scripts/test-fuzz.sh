@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fuzz stage (issue 7): builds every target in fuzz/ with cargo-fuzz on
 # nightly, replays fuzz/regressions/<target>/ (inputs that once crashed),
-# then fuzzes each target for MOMO_FUZZ_SECONDS (default 60) from the
+# then fuzzes each target for MOMO_FUZZ_SECONDS (default 30) from the
 # committed seeds in fuzz/seeds/<target>/. Any crash, invariant violation,
 # leak or timeout input is copied into fuzz/regressions/<target>/ and the
 # stage fails: commit the input with the fix so it is replayed forever.
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${MOMO_FUZZ_SECONDS:-60}"
+seconds="${MOMO_FUZZ_SECONDS:-30}"
 targets="${MOMO_FUZZ_TARGETS:-ipn_verify responses payment_code public_key extra_data driver ffi}"
 triple="$(rustc +nightly -vV | sed -n 's/^host: //p')"
 bin_dir="fuzz/target/${triple}/release"
