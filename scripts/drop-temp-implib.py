@@ -73,19 +73,16 @@ def main():
     new_index = [(name, off) for name, off in index if off not in drop]
     names = b"".join(name + b"\0" for name, _ in new_index)
     size = 4 + 4 * len(new_index) + len(names)
-    # Layout after the change: where each kept member now starts.
-    moved, pos = {}, len(MAGIC) + 60 + size + (size & 1)
-    for off, header, body in parts[1:]:
-        if off in drop:
-            continue
-        moved[off] = pos
-        pos += 60 + len(body) + (len(body) & 1)
-    body = struct.pack(f">{len(new_index) + 1}I", len(new_index), *(moved[o] for _, o in new_index)) + names
-    header = parts[0][1][:48] + str(size).encode().ljust(10) + b"`\n"
-    out = [MAGIC, header, body, b"\n" if size & 1 else b""]
+    # The kept members, each where it starts once the index has shrunk.
+    moved, rest, pos = {}, [], len(MAGIC) + 60 + size + (size & 1)
     for off, header, member in parts[1:]:
         if off not in drop:
-            out += [header, member, b"\n" if len(member) & 1 else b""]
+            moved[off] = pos
+            rest += [header, member, b"\n" if len(member) & 1 else b""]
+            pos += 60 + len(member) + (len(member) & 1)
+    body = struct.pack(f">{len(new_index) + 1}I", len(new_index), *(moved[o] for _, o in new_index)) + names
+    header = parts[0][1][:48] + str(size).encode().ljust(10) + b"`\n"
+    out = [MAGIC, header, body, b"\n" if size & 1 else b""] + rest
     result = b"".join(out)
     if spelled in result:
         sys.exit(f"{lib}: still names a temporary folder of the build")

@@ -201,7 +201,6 @@ for target in "${C_RELEASE_TARGETS[@]}"; do
 done
 find "$again" \( -path '*/.fingerprint/momo-pos-ffi-*' -o -path '*/.fingerprint/getrandom-*' \) \
   -prune -exec rm -rf {} +
-rm -f "$again"/release/libmomo_pos.* "$again"/*/release/libmomo_pos.* "$again"/*/release/momo_pos.dll
 CARGO_TARGET_DIR=$again MOMO_DIST_DIR="$out/dist-again" bash scripts/package-c.sh >/dev/null
 (cd "$dist" && ls) >"$out/dist.list"
 (cd "$out/dist-again" && ls) >"$out/dist-again.list"

@@ -67,5 +67,5 @@ step "Miri: the C ABI's unit tests (pointers, buffers, handle lifetimes) checked
 # Miri for the same reason); a few minutes cold, seconds once built.
 cargo +nightly miri test -p momo-pos-ffi --lib
 
-step "fuzzing: every target in fuzz/ for ${MOMO_FUZZ_SECONDS:-30}s each, regressions replayed"
+step "fuzzing: every target in fuzz/ (MOMO_FUZZ_SECONDS each, see scripts/test-fuzz.sh), regressions replayed"
 bash scripts/test-fuzz.sh
