@@ -9,6 +9,8 @@ const wasm = require('./@ENTRY@/momo_pos.js');
 const { MomoError, isMomoError } = require('../error.cjs');
 
 wasm.__setErrorClass(MomoError);
+/*@full*/ // client.verifyIpnRequest(req) reads a request's body for verifyIpn.
+/*@full*/ require('../ipn-request.cjs').installVerifyIpnRequest(wasm.MomoClient, MomoError, isMomoError);
 
 function init() {
   return Promise.resolve();

@@ -3,6 +3,12 @@
 // momo_pos_bg.wasm next to this file unless given the module's URL or bytes.
 import load, { __setErrorClass } from './@ENTRY@/momo_pos.js';
 import { MomoError, isMomoError } from '../error.mjs';
+/*@full*/ import { MomoClient } from './@ENTRY@/momo_pos.js';
+/*@full*/ import { installVerifyIpnRequest } from '../ipn-request.mjs';
+
+/*@full*/ // client.verifyIpnRequest(request) also here: Workers-style runtimes
+/*@full*/ // (workerd) take this entry, giving init() the compiled module.
+/*@full*/ installVerifyIpnRequest(MomoClient, MomoError, isMomoError);
 
 let loading;
 

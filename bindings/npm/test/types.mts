@@ -298,3 +298,32 @@ type NoRefundTypes = browser.RefundOutcome;
 void [refundRequest, refundTransId, listedTransId, lossyRefund, rawRefundTrans, refundNow, refundOutcome];
 void [refundAnomalies, refundResult, refundIds, refundRestoredNow];
 void [bits, body, contentType, transId, lossy, authenticity, next, snake, all, code, decoded];
+
+// client.verifyIpnRequest: any request shape that carries the raw body,
+// and a reply that must be narrowed before its notification is read.
+import type { IpnReply, IpnRequest, IpnFetchRequest, IpnNodeRequest } from "momo-pos";
+declare const fetchRequest: IpnFetchRequest;
+declare const nodeRequest: IpnNodeRequest;
+const ipnReply: IpnReply = await client.verifyIpnRequest(fetchRequest);
+if (ipnReply.ok) {
+  const accepted: [204, Notification] = [ipnReply.status, ipnReply.notification];
+  void accepted;
+} else {
+  const refused: [400, string, MomoError, MomoErrorCode] = [ipnReply.status, ipnReply.reason, ipnReply.error, ipnReply.error.code];
+  void refused;
+}
+// @ts-expect-error only an accepted reply has a notification
+void ipnReply.notification;
+await client.verifyIpnRequest(nodeRequest);
+await client.verifyIpnRequest({ body: new Uint8Array() });
+await client.verifyIpnRequest({ body: "{}" });
+await client.verifyIpnRequest({ raw: nodeRequest, body: undefined });
+const wrapped: IpnRequest = { raw: fetchRequest };
+await client.verifyIpnRequest(wrapped);
+// @ts-expect-error the request, not the body: verifyIpn takes that
+await client.verifyIpnRequest("{}");
+// @ts-expect-error a parsed body cannot be verified
+await client.verifyIpnRequest({ body: { partnerCode: "MOMO" } });
+// @ts-expect-error it answers a promise, not the reply itself
+const unawaited: IpnReply = client.verifyIpnRequest(fetchRequest);
+void unawaited;
