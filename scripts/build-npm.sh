@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the npm package: two wasm binaries (browser: public-key only; full:
-# with the signing client), each bound for Node (CommonJS, loads
-# synchronously) and for the web (ES module, explicit init()), shrunk with
-# wasm-opt, type-checked with tsc, then packed by `npm pack` into
+# Builds the npm package: two wasm modules (browser: public-key only; full:
+# with the signing client), each built fast for Node (CommonJS, loads
+# synchronously) and small for the web (ES module, explicit init()),
+# optimized by wasm-opt, type-checked with tsc, then packed by `npm pack` into
 # target/npm/momo-pos-<version>.tgz: the file users would install.
 # Needs scripts/setup-wasm.sh to have run.
 set -euo pipefail
@@ -21,12 +21,15 @@ mkdir -p "$dist/node" "$dist/web" target/npm
 bind() {
   # $1: entry name (browser|full); $2: cargo features ("" for none)
   local entry=$1 features=$2
-  say "wasm: $entry${features:+ (--features $features)}"
-  cargo rustc -p momo-pos-wasm --lib --crate-type cdylib --target wasm32-unknown-unknown \
-    --profile wasm-release --locked --quiet ${features:+--features "$features"}
-  local wasm=target/wasm32-unknown-unknown/wasm-release/momo_pos_wasm.wasm
-  local kind out
+  local kind profile out wasm
   for kind in nodejs web; do
+    # Node loads the module from disk: built for speed (Cargo.toml's
+    # wasm-node profile); web pages download it: built small.
+    if [ "$kind" = nodejs ]; then profile=wasm-node; else profile=wasm-release; fi
+    say "wasm: $entry for $kind, profile $profile${features:+ (--features $features)}"
+    cargo rustc -p momo-pos-wasm --lib --crate-type cdylib --target wasm32-unknown-unknown \
+      --profile "$profile" --locked --quiet ${features:+--features "$features"}
+    wasm=target/wasm32-unknown-unknown/$profile/momo_pos_wasm.wasm
     out=$dist/$([ "$kind" = nodejs ] && echo node || echo web)/$entry
     wasm-bindgen --target "$kind" --out-dir "$out" --out-name momo_pos \
       --remove-name-section --remove-producers-section "$wasm"
@@ -34,22 +37,15 @@ bind() {
     rm -f "$out/momo_pos_bg.wasm.d.ts"
     if [ "$kind" = web ]; then
       rm -f "$out/momo_pos.d.ts"
+      wasm-opt -Oz "$out/momo_pos_bg.wasm" -o "$out/momo_pos_bg.wasm"
     else
       # wasm-bindgen declares [Symbol.dispose](), which TypeScript's default
       # lib lacks (TS2550 under skipLibCheck: false): the declarations bring
       # the lib they need, so a plain tsconfig checks them.
       sed -i '1i /// <reference lib="esnext.disposable" />' "$out/momo_pos.d.ts"
+      wasm-opt -O3 "$out/momo_pos_bg.wasm" -o "$out/momo_pos_bg.wasm"
     fi
   done
-  # The two bindings embed the same module: optimize once, ship it twice.
-  if cmp -s "$dist/node/$entry/momo_pos_bg.wasm" "$dist/web/$entry/momo_pos_bg.wasm"; then
-    wasm-opt -Oz "$dist/node/$entry/momo_pos_bg.wasm" -o "$dist/node/$entry/momo_pos_bg.wasm"
-    cp "$dist/node/$entry/momo_pos_bg.wasm" "$dist/web/$entry/momo_pos_bg.wasm"
-  else
-    for kind in node web; do
-      wasm-opt -Oz "$dist/$kind/$entry/momo_pos_bg.wasm" -o "$dist/$kind/$entry/momo_pos_bg.wasm"
-    done
-  fi
 }
 
 bind browser ""

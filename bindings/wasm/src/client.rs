@@ -322,7 +322,7 @@ pub(super) fn refund(refund: &JsValue) -> momo_pos::Result<Refund> {
 
 fn signed_out(request: momo_pos::Result<SignedRequest>) -> JsResult<JsValue> {
     let request = js(request)?;
-    output::to_js(&RequestOut::from(&request))
+    output::to_js_object(&RequestOut::from(&request))
 }
 
 /// Signs requests and verifies what MoMo sends, with the merchant's secret.

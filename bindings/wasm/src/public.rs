@@ -66,7 +66,7 @@ pub fn explain_result_code(
     #[wasm_bindgen(unchecked_param_type = "number")] code: JsValue,
 ) -> JsResult<JsValue> {
     let code = js(input::integer(&code, "resultCode"))?;
-    output::to_js(&JsResultInfo(result_code::explain(code)))
+    output::to_js_object(&JsResultInfo(result_code::explain(code)))
 }
 
 /// Every documented result code, sorted by code.
@@ -77,7 +77,7 @@ pub fn result_code_catalogue() -> JsResult<JsValue> {
         .copied()
         .map(JsResultInfo)
         .collect();
-    output::to_js(&rows)
+    output::to_js_object(&rows)
 }
 
 /// MoMo's RSA public key, parsed once; encrypts scanned payment codes.

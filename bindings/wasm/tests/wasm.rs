@@ -353,6 +353,32 @@ mod signing {
         }
     }
 
+    /// Results cross as JSON, which JSON.parse would round past 2^53: such
+    /// a number is refused, never handed over changed.
+    #[wasm_bindgen_test]
+    fn answers_with_integers_beyond_2_pow_53_are_refused_not_rounded() {
+        let client = client();
+        let answer = |amount: u64| {
+            format!(
+                r#"{{"partnerCode":"MOMO","orderId":"O-1","requestId":"O-1","amount":{amount},"transId":4088878653,"resultCode":0,"message":"ok","responseTime":1}}"#
+            )
+        };
+        let fine = client
+            .parse_pos_response(answer(9_007_199_254_740_991).as_str().into())
+            .unwrap();
+        assert_eq!(
+            get(&fine, "body.amount").as_f64(),
+            Some(9_007_199_254_740_991.0)
+        );
+        let (code, _, message) = momo_error(
+            client
+                .parse_pos_response(answer(9_007_199_254_740_993).as_str().into())
+                .unwrap_err(),
+        );
+        assert_eq!(code, "invalidJson");
+        assert!(message.contains("9007199254740993"), "{message}");
+    }
+
     #[wasm_bindgen_test]
     fn ipn_refuses_a_parsed_object() {
         let client = client();
