@@ -128,6 +128,27 @@ test('answers: verified only with a valid signature, unsigned otherwise', () => 
   throwsMomo(() => client.parsePosResponse(json(',"signature":"ABC"')), 'malformedSignature');
 });
 
+test('checkRequest: an answer belongs to its request, or a fieldMismatch names the field', () => {
+  const request = client.queryRequest({ orderId: 'ORDER-1001', requestId: 'ORDER-1001-q1' });
+  const answer = (ids) =>
+    client.parseQueryResponse(JSON.stringify({ ...ids, resultCode: 1000, message: 'Pending' }));
+  momo.checkRequest(answer({ partnerCode: 'MOMO', orderId: 'ORDER-1001', requestId: 'ORDER-1001-q1' }), request);
+  // An error answer may leave the ids out: nothing to contradict.
+  momo.checkRequest(answer({}), request);
+  const other = throwsMomo(
+    () => momo.checkRequest(answer({ orderId: 'ORDER-1002', requestId: 'ORDER-1001-q1' }), request),
+    'fieldMismatch',
+    'orderId',
+  );
+  assert.equal(other.message, 'orderId: is "ORDER-1002", expected "ORDER-1001"');
+  throwsMomo(() => momo.checkRequest(answer({ requestId: 'ORDER-1001-r1' }), request), 'fieldMismatch', 'requestId');
+  throwsMomo(() => momo.checkRequest(answer({ partnerCode: 'OTHER' }), request), 'fieldMismatch', 'partnerCode');
+  // Not what the parse and sign calls return: refused, never passed.
+  throwsMomo(() => momo.checkRequest({}, request), 'invalidField', 'response');
+  throwsMomo(() => momo.checkRequest(answer({}), { orderId: 'ORDER-1001' }), 'invalidField', 'request');
+  throwsMomo(() => momo.checkRequest({ body: { orderId: 7 } }, request), 'invalidField', 'response.body.orderId');
+});
+
 test('inputs: lone surrogates, lossy numbers and unknown fields are refused with the field', () => {
   throwsMomo(() => momo.normalizePaymentCode(CODE + '\uDC00'), 'invalidField', 'paymentCode');
   throwsMomo(() => client.queryRequest({ orderId: 'O', requestId: LONE }), 'invalidField', 'requestId');

@@ -327,3 +327,11 @@ await client.verifyIpnRequest({ body: { partnerCode: "MOMO" } });
 // @ts-expect-error it answers a promise, not the reply itself
 const unawaited: IpnReply = client.verifyIpnRequest(fetchRequest);
 void unawaited;
+
+// checkRequest takes any parsed answer and the request it answers.
+import { checkRequest } from "momo-pos";
+const queried: MomoResponse<QueryAnswer> = client.parseQueryResponse("{}");
+checkRequest(queried, request);
+const checked: void = checkRequest(client.parsePosResponse("{}"), request);
+// @ts-expect-error: the raw body is not a parsed answer
+checkRequest("{}", request);

@@ -506,6 +506,58 @@ impl JsClient {
     }
 }
 
+/// Checks that `response` (from a `parse*Response`) answers `request` (the
+/// `SignedRequest` it was parsed for): the same partnerCode, orderId and
+/// requestId wherever the answer states them. Throws `fieldMismatch`
+/// naming the field (`orderId: is "B", expected "A"`) otherwise: an answer
+/// meant for another request, mixed up by a proxy or a retry loop.
+#[wasm_bindgen(js_name = checkRequest)]
+pub fn check_request(
+    #[wasm_bindgen(unchecked_param_type = "MomoResponse<Answer>")] response: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SignedRequest")] request: JsValue,
+) -> JsResult<()> {
+    js(check_request_ids(&response, &request))
+}
+
+fn check_request_ids(response: &JsValue, request: &JsValue) -> momo_pos::Result<()> {
+    let body = property(response, "body")
+        .filter(JsValue::is_object)
+        .ok_or_else(|| Error::invalid("response", "must be what a parse*Response call returned"))?;
+    let answered = |id: &str| match property(&body, id) {
+        Some(value) if !value.is_null() && !value.is_undefined() => {
+            input::text(&value, &format!("response.body.{id}")).map(Some)
+        }
+        _ => Ok(None),
+    };
+    let sent = |id: &str| {
+        let value = property(request, id).unwrap_or(JsValue::UNDEFINED);
+        input::text(&value, &format!("request.{id}")).map_err(|_| {
+            Error::invalid(
+                "request",
+                "must be the SignedRequest the answer was parsed for",
+            )
+        })
+    };
+    let answered = [
+        answered("partnerCode")?,
+        answered("orderId")?,
+        answered("requestId")?,
+    ];
+    let sent = [sent("partnerCode")?, sent("orderId")?, sent("requestId")?];
+    momo_pos::check_answer_ids(
+        answered.each_ref().map(Option::as_deref),
+        sent.each_ref().map(String::as_str),
+    )
+}
+
+/// `object[key]`, or `None` when `object` is not an object.
+fn property(object: &JsValue, key: &str) -> Option<JsValue> {
+    if !object.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).ok()
+}
+
 /// `extraData` for a request: `""` for an empty object, else base64 of its JSON.
 #[wasm_bindgen(js_name = encodeExtraData)]
 pub fn encode_extra_data(

@@ -34,7 +34,7 @@ mod refund;
 mod status;
 
 #[cfg(feature = "signing")]
-pub use client::{decode_extra_data, encode_extra_data, JsClient};
+pub use client::{check_request, decode_extra_data, encode_extra_data, JsClient};
 #[cfg(feature = "signing")]
 pub use driver::JsDriver;
 pub use error::set_error_class;

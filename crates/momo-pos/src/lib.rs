@@ -112,8 +112,8 @@ pub use request::{
     UserInfo, CONTENT_TYPE, MIN_TIMEOUT,
 };
 pub use response::{
-    Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, RefundAnswer, RefundTrans,
-    Response,
+    check_answer_ids, Answer, Authenticity, ConfirmAnswer, PosAnswer, QueryAnswer, RefundAnswer,
+    RefundTrans, Response,
 };
 pub use result_code::{explain, Category, NextStep, ResultCodeInfo};
 pub use rules::{AmountLimits, MAX_ITEMS, MAX_REQUEST_ID_LEN};

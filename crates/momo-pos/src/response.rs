@@ -104,18 +104,29 @@ impl Answer {
         order_id: &str,
         request_id: &str,
     ) -> Result<()> {
-        let pairs = [
-            ("partnerCode", &self.partner_code, partner_code),
-            ("orderId", &self.order_id, order_id),
-            ("requestId", &self.request_id, request_id),
-        ];
-        for (field, answered, sent) in pairs {
-            if let Some(answered) = answered.as_deref().filter(|a| *a != sent) {
-                return Err(Error::mismatch(field, sent, answered));
-            }
-        }
-        Ok(())
+        check_answer_ids(
+            [
+                self.partner_code.as_deref(),
+                self.order_id.as_deref(),
+                self.request_id.as_deref(),
+            ],
+            [partner_code, order_id, request_id],
+        )
     }
+}
+
+/// [`Answer::check_request`] for a caller that holds neither value, only
+/// their ids (the JS bridge, given back the plain objects it handed out):
+/// `answered` and `sent` are each `[partnerCode, orderId, requestId]`; an id
+/// the answer leaves out (`None`) is not compared.
+pub fn check_answer_ids(answered: [Option<&str>; 3], sent: [&str; 3]) -> Result<()> {
+    let fields = ["partnerCode", "orderId", "requestId"];
+    for ((field, answered), sent) in fields.into_iter().zip(answered).zip(sent) {
+        if let Some(answered) = answered.filter(|a| *a != sent) {
+            return Err(Error::mismatch(field, sent, answered));
+        }
+    }
+    Ok(())
 }
 
 impl<T: AsRef<Answer>> Response<T> {
