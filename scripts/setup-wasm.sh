@@ -29,8 +29,8 @@ apt_install chromium chromium-driver
 
 command -v node >/dev/null 2>&1 || apt_install nodejs npm
 node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 18 ]; then
-  echo "Node $node_major is too old: the npm package needs Node 18 or later" >&2
+if [ "$node_major" -lt 20 ]; then
+  echo "Node $node_major is too old: the npm package needs Node 20 or later" >&2
   exit 2
 fi
 
