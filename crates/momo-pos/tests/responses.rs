@@ -502,6 +502,28 @@ fn an_answer_about_another_order_or_request_is_caught() {
     assert_eq!(bare.result().next_step, momo_pos::NextStep::FixRequest);
 }
 
+/// The bridges' form of the check, from ids alone: the same verdicts.
+#[test]
+fn check_answer_ids_compares_what_the_answer_states() {
+    let sent = ["MOMO", "ORDER-1", "ORDER-1-q1"];
+    let ids = |p, o, r| [p, o, r];
+    assert_eq!(
+        momo_pos::check_answer_ids(ids(Some("MOMO"), Some("ORDER-1"), Some("ORDER-1-q1")), sent),
+        Ok(())
+    );
+    assert_eq!(
+        momo_pos::check_answer_ids(ids(None, None, None), sent),
+        Ok(())
+    );
+    let error = momo_pos::check_answer_ids(ids(None, Some("ORDER-2"), None), sent).unwrap_err();
+    assert_eq!(error, Error::mismatch("orderId", "ORDER-1", "ORDER-2"));
+    // The first field that differs is the one named.
+    let error = momo_pos::check_answer_ids(ids(Some("OTHER"), None, Some("x")), sent).unwrap_err();
+    assert_eq!(error.field(), Some("partnerCode"));
+    let error = momo_pos::check_answer_ids(ids(None, None, Some("ORDER-1-q2")), sent).unwrap_err();
+    assert_eq!(error.field(), Some("requestId"));
+}
+
 #[test]
 fn refund_trans_reads_as_typed_entries_with_exact_digits() {
     let v = vectors();
