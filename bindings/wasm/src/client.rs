@@ -301,7 +301,16 @@ fn response_out<T: AsRef<momo_pos::Answer>, B: Serialize>(
 /// PaymentDriver.start).
 pub(super) fn pos_payment(payment: &JsValue) -> momo_pos::Result<PosPayment> {
     // No key here: the page encrypted the code with the browser entry.
-    objects::object::<PosPaymentInput>(payment, "payment")?.into_payment(None)
+    let input = objects::object::<PosPaymentInput>(payment, "payment")?;
+    if input.payment_code.is_some() {
+        // The core's advice (give the key) has no JS spelling: say what does.
+        return Err(Error::invalid(
+            "paymentCode",
+            "is not taken here: encrypt the scanned code with \
+             MomoPublicKey.encryptPaymentCode and pass encryptedPaymentCode",
+        ));
+    }
+    input.into_payment(None)
 }
 
 /// A verified notification as JS data (verifyIpn, PaymentDriver.handleIpn).

@@ -296,8 +296,14 @@ fn serde_error(error: &serde_path_to_error::Error<serde_json::Error>, what: &str
         return Error::missing(at(&name));
     }
     if message.starts_with("unknown field `") {
-        // Here the path already ends with the unknown name.
-        return Error::invalid(path, format!("is not a field of {what}"));
+        // Here the path already ends with the unknown name. serde lists the
+        // known ones after it ("expected one of `orderId`, ..."): kept, so
+        // a typo shows its fix.
+        let known = message
+            .split_once("`, ")
+            .map(|(_, known)| format!(" ({known})"))
+            .unwrap_or_default();
+        return Error::invalid(path, format!("is not a field of {what}{known}"));
     }
     let field = if path == "." { what.to_owned() } else { path };
     // Errors from this crate's own parsers (lang, requestType) already
@@ -480,6 +486,13 @@ mod tests {
         assert_eq!(err, Error::missing("requestId"));
         let err = pos(&format!("{{{BASE},\"storeID\":\"S\"}}")).unwrap_err();
         assert_eq!(err.field(), Some("storeID"));
+        // The known fields are listed, so the typo shows its fix.
+        let text = err.to_string();
+        assert!(
+            text.contains("is not a field of payment (expected one of `orderId`"),
+            "{text}"
+        );
+        assert!(text.contains("`storeId`"), "{text}");
         let err = pos(&format!("{{{BASE},\"items\":[{{\"id\":\"1\",\"name\":\"A\",\"price\":\"x\",\"quantity\":1,\"totalPrice\":1}}]}}")).unwrap_err();
         assert_eq!(err.field(), Some("items[0].price"));
         assert!(!err.to_string().contains("line"), "{err}");
