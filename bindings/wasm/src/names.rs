@@ -11,6 +11,7 @@
 //! declarations is camelCase, and that what the package returns is in them.
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+use wasm_bindgen::JsValue;
 
 use momo_pos::result_code::{Category, NextStep, ResultCodeInfo};
 use momo_pos::ErrorKind;
@@ -81,6 +82,29 @@ impl Serialize for JsResultInfo {
         out.serialize_field("category", category(info.category))?;
         out.serialize_field("nextStep", next_step(info.next_step))?;
         out.end()
+    }
+}
+
+impl JsResultInfo {
+    /// The same object built directly, without a serializer: the browser
+    /// module (result codes are its only structured output) then carries
+    /// none, which keeps it under 50 KB gzipped.
+    pub(crate) fn to_object(self) -> JsValue {
+        let info = self.0;
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| {
+            // Defining a property of a fresh plain object cannot fail.
+            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+        };
+        // Result codes are small integers, exact in a JS number.
+        #[allow(clippy::cast_precision_loss)]
+        set("code", JsValue::from_f64(info.code as f64));
+        set("messageEn", JsValue::from_str(info.message_en));
+        set("messageVi", JsValue::from_str(info.message_vi));
+        set("isFinal", JsValue::from_bool(info.is_final));
+        set("category", JsValue::from_str(category(info.category)));
+        set("nextStep", JsValue::from_str(next_step(info.next_step)));
+        object.into()
     }
 }
 

@@ -1,4 +1,5 @@
-//! Rust values out as plain JS objects.
+//! Rust values out as plain JS objects (the full module; the browser one
+//! builds its few result-code rows directly, see `names`).
 //!
 //! Plain objects rather than classes: they print, compare and
 //! `JSON.stringify` like any other data, and need no `free()`.
@@ -13,17 +14,17 @@
 //! integer beyond 2^53 without a word, so the writer refuses one instead;
 //! ids that can be that large (`transId`) are strings already.
 
+use std::io;
+
 use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter};
 use wasm_bindgen::JsValue;
 
 use super::error::{self, JsResult};
+use super::input::MAX_SAFE_INTEGER;
 use momo_pos::Error;
 
-#[cfg(feature = "signing")]
-pub(crate) use json::to_js;
-
-/// `to_js` for values made of a few long strings (signed requests), and
-/// for the browser module, which then carries no JSON writer at all.
+/// `to_js` for values made of a few long strings (signed requests).
 pub(crate) fn to_js_object<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -34,102 +35,70 @@ pub(crate) fn to_js_object<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue
         })
 }
 
-/// Only the full module returns data with many fields.
-#[cfg(feature = "signing")]
-mod json {
-    use std::io;
-
-    use serde::Serialize;
-    use serde_json::ser::{CompactFormatter, Formatter};
-    use wasm_bindgen::JsValue;
-
-    use crate::error::{self, JsResult};
-    use crate::input::MAX_SAFE_INTEGER;
-    use momo_pos::Error;
-
-    /// `None` becomes `null` and maps become objects, as in the JSON MoMo sends.
-    pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
-        let text = to_json(value).map_err(|e| {
-            error::to_js(&Error::InvalidJson {
-                reason: format!("cannot be returned to JavaScript: {e}"),
-            })
-        })?;
-        // Valid JSON by construction: parse fails only on a bug here.
-        js_sys::JSON::parse(&text).map_err(|_| {
-            error::to_js(&Error::InvalidJson {
-                reason: "cannot be returned to JavaScript: not JSON".into(),
-            })
+/// `None` becomes `null` and maps become objects, as in the JSON MoMo sends.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    let text = to_json(value).map_err(|e| {
+        error::to_js(&Error::InvalidJson {
+            reason: format!("cannot be returned to JavaScript: {e}"),
         })
+    })?;
+    // Valid JSON by construction: parse fails only on a bug here.
+    js_sys::JSON::parse(&text).map_err(|_| {
+        error::to_js(&Error::InvalidJson {
+            reason: "cannot be returned to JavaScript: not JSON".into(),
+        })
+    })
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(512);
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut out,
+        SafeIntegers,
+    ))?;
+    // serde_json writes UTF-8 only; the check costs less than a copy.
+    String::from_utf8(out).map_err(|e| serde_json::Error::io(io::Error::other(e)))
+}
+
+/// Compact JSON whose integers all survive `JSON.parse` exactly.
+struct SafeIntegers;
+
+fn unsafe_integer(value: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!(
+        "the integer {value} is beyond 2^53 - 1, which a JS number cannot hold exactly"
+    ))
+}
+
+impl Formatter for SafeIntegers {
+    fn write_u64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: u64) -> io::Result<()> {
+        if value > MAX_SAFE_INTEGER {
+            return Err(unsafe_integer(value));
+        }
+        CompactFormatter.write_u64(writer, value)
     }
 
-    fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
-        let mut out = Vec::with_capacity(512);
-        value.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut out,
-            SafeIntegers,
-        ))?;
-        // serde_json writes UTF-8 only; the check costs less than a copy.
-        String::from_utf8(out).map_err(|e| serde_json::Error::io(io::Error::other(e)))
+    fn write_i64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: i64) -> io::Result<()> {
+        if value.unsigned_abs() > MAX_SAFE_INTEGER {
+            return Err(unsafe_integer(value));
+        }
+        CompactFormatter.write_i64(writer, value)
     }
 
-    /// Compact JSON whose integers all survive `JSON.parse` exactly.
-    struct SafeIntegers;
-
-    fn unsafe_integer(value: impl std::fmt::Display) -> io::Error {
-        io::Error::other(format!(
-            "the integer {value} is beyond 2^53 - 1, which a JS number cannot hold exactly"
-        ))
+    fn write_u128<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: u128) -> io::Result<()> {
+        match u64::try_from(value) {
+            Ok(value) => self.write_u64(writer, value),
+            Err(_) => Err(unsafe_integer(value)),
+        }
     }
 
-    impl Formatter for SafeIntegers {
-        fn write_u64<W: ?Sized + io::Write>(
-            &mut self,
-            writer: &mut W,
-            value: u64,
-        ) -> io::Result<()> {
-            if value > MAX_SAFE_INTEGER {
-                return Err(unsafe_integer(value));
-            }
-            CompactFormatter.write_u64(writer, value)
-        }
-
-        fn write_i64<W: ?Sized + io::Write>(
-            &mut self,
-            writer: &mut W,
-            value: i64,
-        ) -> io::Result<()> {
-            if value.unsigned_abs() > MAX_SAFE_INTEGER {
-                return Err(unsafe_integer(value));
-            }
-            CompactFormatter.write_i64(writer, value)
-        }
-
-        fn write_u128<W: ?Sized + io::Write>(
-            &mut self,
-            writer: &mut W,
-            value: u128,
-        ) -> io::Result<()> {
-            match u64::try_from(value) {
-                Ok(value) => self.write_u64(writer, value),
-                Err(_) => Err(unsafe_integer(value)),
-            }
-        }
-
-        fn write_i128<W: ?Sized + io::Write>(
-            &mut self,
-            writer: &mut W,
-            value: i128,
-        ) -> io::Result<()> {
-            match i64::try_from(value) {
-                Ok(value) => self.write_i64(writer, value),
-                Err(_) => Err(unsafe_integer(value)),
-            }
+    fn write_i128<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: i128) -> io::Result<()> {
+        match i64::try_from(value) {
+            Ok(value) => self.write_i64(writer, value),
+            Err(_) => Err(unsafe_integer(value)),
         }
     }
 }
-
 /// A request's headers, as `fetch` takes them.
-#[cfg(feature = "signing")]
 #[derive(Serialize)]
 pub(crate) struct Headers {
     #[serde(rename = "Content-Type")]

@@ -4,8 +4,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::error::{js, JsResult};
+use super::input;
 use super::names::JsResultInfo;
-use super::{input, output};
 use momo_pos::{result_code, MomoPublicKey, PaymentCode};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -66,18 +66,17 @@ pub fn explain_result_code(
     #[wasm_bindgen(unchecked_param_type = "number")] code: JsValue,
 ) -> JsResult<JsValue> {
     let code = js(input::integer(&code, "resultCode"))?;
-    output::to_js_object(&JsResultInfo(result_code::explain(code)))
+    Ok(JsResultInfo(result_code::explain(code)).to_object())
 }
 
 /// Every documented result code, sorted by code.
 #[wasm_bindgen(js_name = resultCodeCatalogue, unchecked_return_type = "ResultCodeInfo[]")]
 pub fn result_code_catalogue() -> JsResult<JsValue> {
-    let rows: Vec<JsResultInfo> = result_code::catalogue()
+    let rows: js_sys::Array = result_code::catalogue()
         .iter()
-        .copied()
-        .map(JsResultInfo)
+        .map(|info| JsResultInfo(*info).to_object())
         .collect();
-    output::to_js_object(&rows)
+    Ok(rows.into())
 }
 
 /// MoMo's RSA public key, parsed once; encrypts scanned payment codes.
