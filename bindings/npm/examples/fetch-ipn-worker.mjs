@@ -1,8 +1,9 @@
 // fetch-ipn.mjs as a Cloudflare Worker, run locally by workerd (see
 // workerd.capnp). A Worker cannot fetch the WebAssembly that sits next to
-// the package's web entry, so the config bundles it as a module, and it is
-// handed to init() before the handler's first call.
-import wasm from 'momo-pos/dist/web/full/momo_pos_bg.wasm';
+// the package's web entry, so it is imported as a module (the package
+// exports it as momo-pos/momo_pos_bg.wasm, which wrangler and other
+// bundlers resolve) and handed to init() before the handler's first call.
+import wasm from 'momo-pos/momo_pos_bg.wasm';
 import { init } from 'momo-pos';
 import ipn from './fetch-ipn.mjs';
 

@@ -26,7 +26,7 @@ const ipnWorker :Workerd.Worker = (
     (name = "momo-pos", esModule = "export * from 'momo-pos/dist/web/full.js';"),
     (name = "momo-pos/dist/web/full.js", esModule = embed "../node_modules/momo-pos/dist/web/full.js"),
     (name = "momo-pos/dist/web/full/momo_pos.js", esModule = embed "../node_modules/momo-pos/dist/web/full/momo_pos.js"),
-    (name = "momo-pos/dist/web/full/momo_pos_bg.wasm", wasm = embed "../node_modules/momo-pos/dist/web/full/momo_pos_bg.wasm"),
+    (name = "momo-pos/momo_pos_bg.wasm", wasm = embed "../node_modules/momo-pos/dist/web/full/momo_pos_bg.wasm"),
     (name = "momo-pos/dist/error.mjs", esModule = embed "../node_modules/momo-pos/dist/error.mjs"),
     (name = "momo-pos/dist/ipn-request.mjs", esModule = embed "../node_modules/momo-pos/dist/ipn-request.mjs"),
   ],

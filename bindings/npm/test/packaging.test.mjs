@@ -116,6 +116,15 @@ smoke(require('momo-pos/browser'), require('momo-pos')).then((out) => console.lo
   // The wasm's randomness comes from Node's global Web Crypto (Node 20 and
   // later); api.test.mjs checks that the package assigns no global itself.
   check(runNode(dir, 'index.cjs'), { signed: true });
+  // The web modules by name, for Workers and bundlers that import the
+  // .wasm itself (init(module)): each the file its entry fetches.
+  for (const [specifier, file] of [
+    ['momo-pos/momo_pos_bg.wasm', 'dist/web/full/momo_pos_bg.wasm'],
+    ['momo-pos/browser/momo_pos_bg.wasm', 'dist/web/browser/momo_pos_bg.wasm'],
+  ]) {
+    const resolved = execFileSync(process.execPath, ['-p', `require.resolve(${JSON.stringify(specifier)})`], { cwd: dir });
+    assert.equal(resolved.toString().trim(), join(dir, 'node_modules/momo-pos', file), specifier);
+  }
 });
 
 test('Node ES modules: import from "momo-pos"', () => {
