@@ -12,6 +12,7 @@ import * as browser from 'momo-pos/browser';
 import { credentials, hmacHex, ipnBody, pkgDir, publicKey2048, repo } from './oracle.mjs';
 import { T0, TRANS_ID, play } from './fake-momo/fake-momo.js';
 import { declarationFiles } from './shipped.mjs';
+import { stripComments } from './comments.mjs';
 
 await init();
 
@@ -25,29 +26,6 @@ const EXCEPTIONS = new Map([
   ['MomoError', 'MomoError.name, the class name (Error convention)'],
   ['VND', 'Item.currency, ISO 4217 as MoMo takes it'],
 ]);
-
-/** Declaration text without comments; strings kept as they are. */
-function stripComments(text) {
-  let out = '';
-  for (let i = 0; i < text.length; ) {
-    const c = text[i];
-    if (c === '"' || c === "'" || c === '`') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-    } else if (text.startsWith('//', i)) {
-      while (i < text.length && text[i] !== '\n') i += 1;
-    } else if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-    } else {
-      out += c;
-      i += 1;
-    }
-  }
-  return out;
-}
 
 /**
  * The string-literal types of declaration text (comments stripped): every

@@ -23,6 +23,10 @@ import * as browser from 'momo-pos/browser';
 import { credentials, ipnBody, publicKey2048, repo } from './oracle.mjs';
 import { T0, TRANS_ID, play } from './fake-momo/fake-momo.js';
 import { SHIPPED, memberKey, readDeclarations, readShipped } from './declarations.mjs';
+import { stripComments } from './comments.mjs';
+
+/** Rust text without its comments (line, doc and block comments); string literals kept. */
+const stripRustComments = (text) => stripComments(text, '"');
 
 await init();
 
@@ -130,28 +134,6 @@ function unionsIn(type, found = new Set(), visited = new Set()) {
 
 // ---------------------------------------------------------------------------
 // The Rust side: the structs serde reads each input into.
-
-/** Rust text without its comments (line, doc and block comments); string literals kept. */
-function stripRustComments(text) {
-  let out = '';
-  for (let i = 0; i < text.length;) {
-    if (text[i] === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-    } else if (text.startsWith('//', i)) {
-      while (i < text.length && text[i] !== '\n') i += 1;
-    } else if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-    } else {
-      out += text[i];
-      i += 1;
-    }
-  }
-  return out;
-}
 
 /** `a = "x", b, c(d = "y")` split at its top-level commas, trimmed. */
 function splitTopLevel(text, separator = ',') {
