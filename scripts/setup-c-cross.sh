@@ -22,7 +22,7 @@ done
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-if ! dpkg --print-foreign-architectures | grep -qx i386; then
+if ! dpkg --print-foreign-architectures | grep -x i386 >/dev/null; then
   say "dpkg --add-architecture i386 (for wine32)"
   $sudo dpkg --add-architecture i386
   # A new architecture needs a fresh package index even when apt_install

@@ -27,14 +27,14 @@ if [ "$(installed_version deny)" != "$CARGO_DENY_VERSION" ]; then
 fi
 
 # cargo-fuzz and Miri need nightly; rustup's minimal profile is enough.
-if ! rustup toolchain list | grep -q '^nightly'; then
+if ! rustup toolchain list | grep '^nightly' >/dev/null; then
   say "rustup toolchain install nightly --profile minimal"
   rustup toolchain install nightly --profile minimal
 fi
 # Miri runs the C ABI's unit tests (pointer handling, buffers, handles);
 # it needs rust-src to build its own standard library.
 for component in miri rust-src; do
-  if ! rustup +nightly component list --installed 2>/dev/null | grep -q "^${component}"; then
+  if ! rustup +nightly component list --installed 2>/dev/null | grep "^${component}" >/dev/null; then
     say "rustup +nightly component add ${component}"
     rustup +nightly component add "${component}"
   fi

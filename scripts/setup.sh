@@ -15,7 +15,7 @@ fi
 
 # rustfmt and clippy are part of the test command.
 for component in rustfmt clippy; do
-  if ! rustup component list --installed 2>/dev/null | grep -q "^${component}"; then
+  if ! rustup component list --installed 2>/dev/null | grep "^${component}" >/dev/null; then
     say "rustup component add ${component}"
     rustup component add "${component}"
   fi

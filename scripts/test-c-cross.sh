@@ -138,7 +138,7 @@ for target in "${C_RELEASE_TARGETS[@]}"; do
     "$cc" "${cflags[@]}" tests/c/archive_smoke.c "$top/lib/momo_pos.lib" -static -o "$dir/lib.exe"
     # shellcheck disable=SC2086 # the list is words
     "$cc" "${cflags[@]}" tests/c/archive_smoke.c "$top/lib/libmomo_pos.a" $native -static -o "$dir/static.exe"
-    if "$pfx-objdump" -p "$dir/static.exe" | grep -qi 'DLL Name: momo_pos.dll'; then
+    if "$pfx-objdump" -p "$dir/static.exe" | grep -i 'DLL Name: momo_pos.dll' >/dev/null; then
       echo "$target: the static program imports momo_pos.dll" >&2
       exit 1
     fi
@@ -158,7 +158,7 @@ for target in "${C_RELEASE_TARGETS[@]}"; do
       $(PKG_CONFIG_LIBDIR="$top/lib/pkgconfig" pkg-config --cflags --libs momo_pos-static) \
       -o "$dir/pc_static"
     for prog in static pc_static; do
-      if "${pfx:+$pfx-}readelf" -d "$dir/$prog" | grep -q 'libmomo_pos'; then
+      if "${pfx:+$pfx-}readelf" -d "$dir/$prog" | grep 'libmomo_pos' >/dev/null; then
         echo "$target: $prog needs a shared momo_pos" >&2
         exit 1
       fi

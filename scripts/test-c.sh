@@ -184,7 +184,7 @@ done
 # shellcheck disable=SC2086 # the list is words
 cc -std=c11 -Wall -Werror -I"$prefix/include" -I"$out" tests/c/link_smoke.c \
   "$prefix/lib/libmomo_pos.a" $native -o "$out/link_static"
-if ldd "$out/link_static" | grep -q momo_pos; then
+if ldd "$out/link_static" | grep momo_pos >/dev/null; then
   echo "link_static depends on a shared momo_pos" >&2
   exit 1
 fi
@@ -194,14 +194,14 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 # shellcheck disable=SC2046 # pkg-config prints words
 cc -std=c11 -Wall -Werror -I"$out" tests/c/link_smoke.c $(pkg-config --cflags --libs momo_pos) \
   -Wl,-rpath,"$prefix/lib" -o "$out/link_shared"
-ldd "$out/link_shared" | grep -q "$prefix/lib/libmomo_pos.so"
+ldd "$out/link_shared" | grep "$prefix/lib/libmomo_pos.so" >/dev/null
 "$out/link_shared"
 # The static link through pkg-config: momo_pos-static.pc names the .a by
 # path, so the .so beside it is not picked (`--static --libs momo_pos` would).
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Werror -I"$out" tests/c/link_smoke.c $(pkg-config --cflags --libs momo_pos-static) \
   -o "$out/link_pc_static"
-if ldd "$out/link_pc_static" | grep -q momo_pos; then
+if ldd "$out/link_pc_static" | grep momo_pos >/dev/null; then
   echo "link_pc_static depends on a shared momo_pos" >&2
   exit 1
 fi
