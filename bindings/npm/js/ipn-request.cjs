@@ -18,10 +18,6 @@
 // (no Buffer, no node:stream), and the ES module copy in dist/ is derived
 // from this file's text by make-entries.mjs.
 
-// The core refuses larger bodies unread (momo_pos::MAX_BODY_BYTES); reading
-// stops at the same point so a stranger cannot make the endpoint buffer more.
-const MAX_BODY_BYTES = 64 * 1024;
-
 const RAW_BODY_HINT =
   'the signature covers the exact bytes MoMo sent, and JSON.parse loses transId digits beyond 2^53. ' +
   'Give the IPN route its raw body: in Express, mount express.raw({ type: "application/json" }) on that ' +
@@ -39,19 +35,19 @@ function installVerifyIpnRequest(MomoClient, MomoError, isMomoError) {
 
   // The same words the core uses for its own refusal of a large body, with
   // what is known: a declared length, or where reading stopped.
-  const tooLarge = (what) =>
-    answer(new MomoError('bodyTooLarge', `body of ${what} exceeds the limit of ${MAX_BODY_BYTES} bytes`));
+  const tooLarge = (what, limit) =>
+    answer(new MomoError('bodyTooLarge', `body of ${what} exceeds the limit of ${limit} bytes`));
 
   const cutOff = (size) =>
     answer(new MomoError('invalidJson', `the request ended after ${size} bytes, before its body was complete`));
 
   // Content-Length, when present and sane, lets a large body be refused
   // before a byte of it is read; a lying header is caught by the count.
-  const declaredTooLarge = (value) => {
+  const declaredTooLarge = (value, limit) => {
     const text = Array.isArray(value) ? value[0] : value;
     if (typeof text !== 'string' || !/^\s*\d+\s*$/.test(text)) return null;
     const declared = Number(text);
-    return declared > MAX_BODY_BYTES ? tooLarge(`${declared} bytes (Content-Length)`) : null;
+    return declared > limit ? tooLarge(`${declared} bytes (Content-Length)`, limit) : null;
   };
 
   const join = (chunks, size) => {
@@ -89,9 +85,9 @@ function installVerifyIpnRequest(MomoClient, MomoError, isMomoError) {
   // the cap the rest is let flow with no listener, so it is dropped as it
   // arrives and the connection stays usable (pausing instead would leave a
   // keep-alive socket stuck behind the unread remainder).
-  const readNodeStream = (stream) =>
+  const readNodeStream = (stream, limit) =>
     new Promise((resolve) => {
-      const early = declaredTooLarge(stream.headers?.['content-length']);
+      const early = declaredTooLarge(stream.headers?.['content-length'], limit);
       if (early) {
         resolve(early);
         return;
@@ -108,8 +104,8 @@ function installVerifyIpnRequest(MomoClient, MomoError, isMomoError) {
       const onData = (chunk) => {
         const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
         size += bytes.byteLength;
-        if (size > MAX_BODY_BYTES) {
-          finish(() => resolve(tooLarge(`more than ${MAX_BODY_BYTES} bytes`)));
+        if (size > limit) {
+          finish(() => resolve(tooLarge(`more than ${limit} bytes`, limit)));
           stream.resume?.();
         } else {
           chunks.push(bytes);
@@ -124,8 +120,8 @@ function installVerifyIpnRequest(MomoClient, MomoError, isMomoError) {
       stream.resume?.();
     });
 
-  const readFetchBody = async (req) => {
-    const early = declaredTooLarge(req.headers.get('content-length'));
+  const readFetchBody = async (req, limit) => {
+    const early = declaredTooLarge(req.headers.get('content-length'), limit);
     if (early) return early;
     if (req.body === null) return got(new Uint8Array(0));
     const reader = req.body.getReader();
@@ -140,17 +136,17 @@ function installVerifyIpnRequest(MomoClient, MomoError, isMomoError) {
       }
       if (step.done) return got(join(chunks, size));
       size += step.value.byteLength;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         // Tells the runtime the rest is unwanted; a failure to cancel changes nothing here.
         reader.cancel().catch(() => {});
-        return tooLarge(`more than ${MAX_BODY_BYTES} bytes`);
+        return tooLarge(`more than ${limit} bytes`, limit);
       }
       chunks.push(step.value);
     }
   };
 
   /** { body } with the raw bytes or text, or { reply } with a 400; throws on wiring mistakes. */
-  const rawBody = async (req, depth) => {
+  const rawBody = async (req, depth, limit) => {
     if (req === null || typeof req !== 'object') {
       throw wiring(`verifyIpnRequest takes the HTTP request (got ${req === null ? 'null' : typeof req}); for a body already in hand use verifyIpn(rawBody)`);
     }
@@ -159,19 +155,19 @@ function installVerifyIpnRequest(MomoClient, MomoError, isMomoError) {
     if (isRawBody(body)) return got(body);
     if (isFetchRequest(req)) {
       if (req.bodyUsed) throw consumed(undefined);
-      return readFetchBody(req);
+      return readFetchBody(req, limit);
     }
     if (isNodeStream(req)) {
       // An untouched stream is read even when a parser left a placeholder
       // body (Express 4's express.json() sets {} for other content types).
-      if (!req.readableEnded && !req.readableDidRead) return readNodeStream(req);
+      if (!req.readableEnded && !req.readableDidRead) return readNodeStream(req, limit);
       throw consumed(body);
     }
     // A framework's wrapper around the runtime's request: Fastify's request
     // (.raw is the IncomingMessage), Hono's c.req (.raw is the Request).
     if (depth === 0 && req.raw !== null && typeof req.raw === 'object') {
       if (body !== undefined && body !== null) throw consumed(body);
-      return rawBody(req.raw, 1);
+      return rawBody(req.raw, 1, limit);
     }
     if (body !== undefined && body !== null) throw consumed(body);
     throw wiring(
@@ -182,7 +178,10 @@ function installVerifyIpnRequest(MomoClient, MomoError, isMomoError) {
 
   const methods = {
     async verifyIpnRequest(request) {
-      const { body, reply } = await rawBody(request, 0);
+      // The core's own limit (momo_pos::MAX_BODY_BYTES): reading stops where
+      // verifyIpn would refuse anyway, so a stranger cannot make the
+      // endpoint buffer more.
+      const { body, reply } = await rawBody(request, 0, this.maxBodyBytes);
       if (reply) return reply;
       try {
         return { ok: true, status: 204, notification: this.verifyIpn(body) };

@@ -128,6 +128,13 @@ test('answers: verified only with a valid signature, unsigned otherwise', () => 
   throwsMomo(() => client.parsePosResponse(json(',"signature":"ABC"')), 'malformedSignature');
 });
 
+test('maxBodyBytes is the body limit the core enforces (64 KiB)', () => {
+  assert.equal(client.maxBodyBytes, 65536);
+  const body = ipnBody();
+  assert.doesNotThrow(() => client.verifyIpn(body + ' '.repeat(client.maxBodyBytes - Buffer.byteLength(body))));
+  throwsMomo(() => client.verifyIpn(body + ' '.repeat(client.maxBodyBytes - Buffer.byteLength(body) + 1)), 'bodyTooLarge');
+});
+
 test('checkRequest: an answer belongs to its request, or a fieldMismatch names the field', () => {
   const request = client.queryRequest({ orderId: 'ORDER-1001', requestId: 'ORDER-1001-q1' });
   const answer = (ids) =>

@@ -462,6 +462,7 @@ function exercise(entry, observe) {
   for (const c of [client, full]) {
     observe('MomoClient.partnerCode', c.partnerCode);
     observe('MomoClient.baseUrl', c.baseUrl);
+    observe('MomoClient.maxBodyBytes', c.maxBodyBytes);
   }
   full.free();
   const minimal = { orderId: 'ORDER-1', requestId: 'ORDER-1-r1', amount: 59000, encryptedPaymentCode: ENCRYPTED };

@@ -389,6 +389,13 @@ impl JsClient {
         self.client.credentials().partner_code().to_owned()
     }
 
+    /// The largest body `verifyIpn` and the `parse*Response` calls read
+    /// (64 KiB); `verifyIpnRequest` stops reading there.
+    #[wasm_bindgen(getter, js_name = maxBodyBytes)]
+    pub fn max_body_bytes(&self) -> u32 {
+        u32::try_from(momo_pos::MAX_BODY_BYTES).unwrap_or(u32::MAX)
+    }
+
     /// The gateway's base URL.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
