@@ -29,6 +29,7 @@ const ipnWorker :Workerd.Worker = (
     (name = "momo-pos/momo_pos_bg.wasm", wasm = embed "../node_modules/momo-pos/dist/web/full/momo_pos_bg.wasm"),
     (name = "momo-pos/dist/error.mjs", esModule = embed "../node_modules/momo-pos/dist/error.mjs"),
     (name = "momo-pos/dist/ipn-request.mjs", esModule = embed "../node_modules/momo-pos/dist/ipn-request.mjs"),
+    (name = "momo-pos/dist/packed.mjs", esModule = embed "../node_modules/momo-pos/dist/packed.mjs"),
   ],
   # An unset variable is null in env, and shop.mjs falls back to its default.
   bindings = [

@@ -1,9 +1,8 @@
 // Writes the package's entry files into dist/ from the templates here
-// (node.cjs, node.mjs, web.js, error.cjs, ipn-request.cjs). The exported
-// names come from the wasm-bindgen output itself, so the entries always
-// list exactly what the Rust layer exports; the ES module copies of
-// error.cjs and ipn-request.cjs are derived from them, so each exists in
-// one source. Template lines marked /*@full*/ are for the full entry only.
+// (node.cjs, node.mjs, web.js, error.cjs, ipn-request.cjs, packed.cjs). The
+// exported names come from the wasm-bindgen output itself, so the entries
+// always list exactly what the Rust layer exports; the ES module copies of
+// the .cjs files are derived from them, so each exists in one source. Template lines marked /*@full*/ are for the full entry only.
 // Usage: node js/make-entries.mjs <dist>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -59,5 +58,16 @@ writeFileSync(
     ["'use strict';\n", ''],
     ['\nfunction installVerifyIpnRequest', '\nexport function installVerifyIpnRequest'],
     ['\nmodule.exports = { installVerifyIpnRequest };\n', ''],
+  ]),
+);
+
+const packedCjs = template('packed.cjs');
+writeFileSync(`${dist}/packed.cjs`, packedCjs);
+writeFileSync(
+  `${dist}/packed.mjs`,
+  toModule(packedCjs, [
+    ["'use strict';\n", ''],
+    ['\nconst objectBuilders', '\nexport const objectBuilders'],
+    ['\nmodule.exports = { objectBuilders };\n', ''],
   ]),
 );

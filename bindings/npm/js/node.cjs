@@ -9,6 +9,8 @@ const wasm = require('./@ENTRY@/momo_pos.js');
 const { MomoError, isMomoError } = require('../error.cjs');
 
 wasm.__setErrorClass(MomoError);
+/*@full*/ // A verified IPN and a signed request are built by these literals.
+/*@full*/ wasm.__setObjectBuilders(require('../packed.cjs').objectBuilders);
 /*@full*/ // client.verifyIpnRequest(req) reads a request's body for verifyIpn.
 /*@full*/ require('../ipn-request.cjs').installVerifyIpnRequest(wasm.MomoClient, MomoError, isMomoError);
 

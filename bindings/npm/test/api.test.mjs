@@ -18,6 +18,7 @@ const client = new momo.MomoClient(credentials);
 const SCANNED = ']Q1MM561918531775222861\r\n';
 const CODE = 'MM561918531775222861';
 const LONE = 'x\uD800';
+const ENCRYPTED = new momo.MomoPublicKey(publicKey2048).encryptPaymentCode(CODE);
 
 test('encryption decrypts, with the test private key, to the normalized code', () => {
   for (const entry of [momo, browser]) {
@@ -85,6 +86,78 @@ test('IPN verification from the raw body keeps transId exact', () => {
   assert.match(e.message, /raw body/);
   throwsMomo(() => client.verifyIpn(body.replace('Cà phê', LONE)), 'invalidField', 'body');
   throwsMomo(() => client.verifyIpn('x'.repeat(70_000)), 'bodyTooLarge');
+});
+
+// A verified IPN and a signed request are built in JS from one packed
+// string cut at UTF-16 offsets (bindings/wasm/src/packed.rs): text of every
+// UTF-8 width, astral characters (two UTF-16 units) and empty fields must
+// land in the right field, whole.
+test('every field of a notification and of a signed request comes out whole, whatever the text', () => {
+  const texts = ['', 'a', 'Cà phê sữa đá x2', '€ 5', '😀 x 😀', '\u007f\u0080\u07ff\u0800\uffff\u{10000}\u{10ffff}', '"quoted" \\ back\nline'];
+  for (const [i, text] of texts.entries()) {
+    const fields = {
+      orderId: `ORDER-${i}`, requestId: `ORDER-${i}-r1`, amount: '59000', orderInfo: text, orderType: 'momo_wallet',
+      transId: '9007199254740993', resultCode: '1006', message: `${text}!`, payType: 'pos', responseTime: '1763886412345',
+      extraData: [...text].reverse().join(''),
+    };
+    for (const partnerUserId of [undefined, '', `u-${text}`]) {
+      let body = ipnBody(fields);
+      if (partnerUserId !== undefined) body = body.replace(/,"signature"/, `,"partnerUserId":${JSON.stringify(partnerUserId)},"signature"`);
+      const n = client.verifyIpn(body);
+      const explained = momo.explainResultCode(1006);
+      assert.deepEqual(Object.keys(n), [
+        'partnerCode', 'orderId', 'requestId', 'amount', 'orderInfo', 'orderType', 'transId', 'resultCode', 'message',
+        'payType', 'responseTime', 'extraData', 'partnerUserId', 'isPaid', 'dedupeKey', 'result',
+      ]);
+      assert.deepEqual(n, {
+        partnerCode: 'MOMO', orderId: fields.orderId, requestId: fields.requestId, amount: 59000, orderInfo: text,
+        orderType: 'momo_wallet', transId: '9007199254740993', resultCode: 1006, message: `${text}!`, payType: 'pos',
+        responseTime: 1763886412345, extraData: fields.extraData, partnerUserId: partnerUserId ?? null, isPaid: false,
+        dedupeKey: `MOMO|${fields.orderId}|${fields.requestId}|9007199254740993`, result: explained,
+      }, JSON.stringify(text));
+      assert.deepEqual(Object.keys(n.result), Object.keys(explained));
+    }
+    // Requests refuse control characters (PROTOCOL.md's text rules).
+    const info = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '') || 'x';
+    const payment = { orderId: `ORDER-${i}`, requestId: `ORDER-${i}-r1`, amount: 59000, encryptedPaymentCode: ENCRYPTED, orderInfo: info, extraData: '' };
+    const r = client.posRequest(payment);
+    const raw = rawSignature('pos', { ...payment, paymentCode: ENCRYPTED, partnerCode: 'MOMO' });
+    assert.deepEqual(Object.keys(r), ['url', 'path', 'headers', 'body', 'timeoutMs', 'rawSignature', 'signature', 'partnerCode', 'orderId', 'requestId']);
+    assert.equal(r.rawSignature, raw);
+    assert.equal(r.signature, hmacHex(raw));
+    assert.equal(JSON.parse(r.body).orderInfo, info);
+    assert.deepEqual(r.headers, { 'Content-Type': 'application/json; charset=UTF-8' });
+    assert.equal(r.url, `${client.baseUrl}${r.path}`);
+    assert.deepEqual([r.partnerCode, r.orderId, r.requestId], ['MOMO', payment.orderId, payment.requestId]);
+  }
+});
+
+test('the packed results are the objects the serde forms give, key for key and in order', () => {
+  // The entry registered js/packed.cjs; null makes the module build the
+  // same results through JSON (IPN) and serde-wasm-bindgen (requests).
+  const raw = require(`${pkgDir}dist/node/full/momo_pos.js`);
+  const bodies = [ipnBody(), ipnBody({ resultCode: '9000', orderInfo: '😀 Cà phê', extraData: 'eyJ0aWxsIjozfQ==' }), ipnBody().replace(/,"signature"/, ',"partnerUserId":"u-1","signature"')];
+  const payment = { orderId: 'ORDER-1', requestId: 'ORDER-1-r1', amount: 59000, encryptedPaymentCode: ENCRYPTED, orderInfo: 'Cà phê 😀' };
+  const results = () => [
+    ...bodies.map((b) => client.verifyIpn(b)),
+    client.posRequest(payment),
+    client.queryRequest({ orderId: 'ORDER-1', requestId: 'ORDER-1-q1' }),
+    client.confirmRequest({ orderId: 'ORDER-1', requestId: 'ORDER-1-c1', amount: 59000, requestType: 'capture' }),
+    client.refundRequest({ orderId: 'ORDER-1-R1', requestId: 'ORDER-1-R1-1', amount: 1000, transId: '9007199254740993' }),
+  ];
+  const packed = results();
+  raw.__setObjectBuilders(null);
+  let plain;
+  try {
+    plain = results();
+  } finally {
+    raw.__setObjectBuilders(require(`${pkgDir}dist/packed.cjs`).objectBuilders);
+  }
+  // JSON.stringify compares keys in order, nested objects too.
+  for (const [i, p] of packed.entries()) {
+    assert.equal(JSON.stringify(p), JSON.stringify(plain[i]), `result ${i}`);
+    assert.deepEqual(p, plain[i]);
+  }
 });
 
 test('the worst-case corpus (tests/hostile): each body gets its verdict, as a string and as bytes', () => {

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use super::error::{js, JsResult};
 use super::names::JsResultInfo;
 use super::output::Headers;
-use super::{input, objects, output};
+use super::{input, objects, output, packed};
 use momo_pos::input::{ConfirmInput, PosPaymentInput, RefundInput, StatusQueryInput};
 use momo_pos::{
     extra_data, AmountLimits, Client, CredentialFields, Credentials, Environment, Error, Lang,
@@ -314,7 +314,13 @@ pub(super) fn pos_payment(payment: &JsValue) -> momo_pos::Result<PosPayment> {
 }
 
 /// A verified notification as JS data (verifyIpn, PaymentDriver.handleIpn).
+/// A verified IPN as JS data: built by the package's literal when its entry
+/// registered one (`packed`), else through JSON (the module used bare, as
+/// in `tests/wasm.rs`; the npm tests check that both give the same object).
 pub(super) fn notification_out(notification: &Notification) -> JsResult<JsValue> {
+    if let Some(object) = packed::notification(notification) {
+        return object;
+    }
     output::to_js(&NotificationOut {
         notification,
         is_paid: notification.is_paid(),
@@ -331,6 +337,9 @@ pub(super) fn refund(refund: &JsValue) -> momo_pos::Result<Refund> {
 
 fn signed_out(request: momo_pos::Result<SignedRequest>) -> JsResult<JsValue> {
     let request = js(request)?;
+    if let Some(object) = packed::request(&request) {
+        return object;
+    }
     output::to_js_object(&RequestOut::from(&request))
 }
 

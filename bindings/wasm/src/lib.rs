@@ -27,6 +27,8 @@ mod input;
 mod names;
 #[cfg(feature = "signing")]
 mod output;
+#[cfg(feature = "signing")]
+mod packed;
 mod public;
 mod status_types;
 
@@ -46,6 +48,8 @@ pub use client::{check_request, decode_extra_data, encode_extra_data, JsClient};
 #[cfg(feature = "signing")]
 pub use driver::JsDriver;
 pub use error::set_error_class;
+#[cfg(feature = "signing")]
+pub use packed::set_object_builders;
 pub use public::{
     explain_result_code, mask_payment_code, normalize_payment_code, result_code_catalogue,
     JsPublicKey,

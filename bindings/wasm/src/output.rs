@@ -1,18 +1,20 @@
 //! Rust values out as plain JS objects (the full module; the browser one
-//! builds its few result-code rows directly, see `names`).
+//! builds its few result-code rows directly, see `names`; a verified IPN
+//! and a signed request, the hottest results, are built in `packed`).
 //!
 //! Plain objects rather than classes: they print, compare and
 //! `JSON.stringify` like any other data, and need no `free()`.
 //!
-//! Most cross as one JSON text that the engine's `JSON.parse` builds: one
+//! They cross as one JSON text that the engine's `JSON.parse` builds: one
 //! boundary call and native object construction, where building the object
 //! property by property from Rust (serde-wasm-bindgen) costs a call per
-//! field; a verified IPN (twenty-odd small fields) comes out 35% faster.
-//! A signed request is the other way round: a few long strings, one of them
-//! JSON itself, which JSON would escape and unescape again, so it is built
-//! directly (`to_js_object`, 20% faster there). JSON.parse would round an
-//! integer beyond 2^53 without a word, so the writer refuses one instead;
-//! ids that can be that large (`transId`) are strings already.
+//! field. A signed request of the bare module (no package entry, see
+//! `packed`) is the other way round: a few long strings, one of them JSON
+//! itself, which JSON would escape and unescape again, so it is built
+//! directly (`to_js_object`). JSON.parse would round an integer beyond
+//! 2^53 without a word, so the writer refuses one instead (and
+//! serde-wasm-bindgen does too); ids that can be that large (`transId`) are
+//! strings already.
 
 use std::io;
 
