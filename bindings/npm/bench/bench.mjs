@@ -23,18 +23,41 @@ const seconds = Number(process.argv.slice(2).find((a) => a !== '--json') ?? 1);
 const loadBefore = loadavg();
 const SCANNED = 'MM561918531775222861';
 
-function opsPerSecond(fn) {
+// The implementations of a case take turns in short slices (ROUNDS each),
+// so that a change of machine speed during the run (a neighbour, the clock)
+// falls on all of them alike and the ratios stay meaningful.
+const ROUNDS = 10;
+
+function warm(fn) {
   for (let i = 0; i < 200; i++) fn(); // warm up the JIT and the wasm
+}
+
+/** Runs `fn` for about `ns` nanoseconds; returns `[ops, elapsed ns]`. */
+function slice(fn, ns) {
   let ops = 0;
   const start = process.hrtime.bigint();
-  const budget = BigInt(Math.round(seconds * 1e9));
   let elapsed = 0n;
-  while (elapsed < budget) {
+  while (elapsed < ns) {
     for (let i = 0; i < 50; i++) fn();
     ops += 50;
     elapsed = process.hrtime.bigint() - start;
   }
-  return ops / (Number(elapsed) / 1e9);
+  return [ops, elapsed];
+}
+
+/** ops/s of each function, measured in alternating slices. */
+function opsPerSecond(fns) {
+  fns.forEach(warm);
+  const ns = BigInt(Math.round((seconds * 1e9) / ROUNDS));
+  const totals = fns.map(() => ({ ops: 0, ns: 0n }));
+  for (let round = 0; round < ROUNDS; round++) {
+    fns.forEach((fn, i) => {
+      const [ops, elapsed] = slice(fn, ns);
+      totals[i].ops += ops;
+      totals[i].ns += elapsed;
+    });
+  }
+  return totals.map(({ ops, ns: total }) => ops / (Number(total) / 1e9));
 }
 
 const client = new MomoClient(credentials);
@@ -98,7 +121,8 @@ if (signPosNode(payment) === undefined || verifyIpnNode(ipn).orderId !== client.
 const rows = [];
 const cases = [];
 function compare(name, impls) {
-  const results = Object.entries(impls).map(([impl, fn]) => [impl, opsPerSecond(fn)]);
+  const measured = opsPerSecond(Object.values(impls));
+  const results = Object.keys(impls).map((impl, i) => [impl, measured[i]]);
   const wasm = results[0][1];
   for (const [impl, ops] of results) rows.push({ case: name, impl, 'ops/s': Math.round(ops), 'wasm ÷ this': (wasm / ops).toFixed(2) });
   cases.push({
