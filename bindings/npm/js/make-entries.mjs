@@ -2,7 +2,8 @@
 // (node.cjs, node.mjs, web.js, error.cjs, ipn-request.cjs, packed.cjs). The
 // exported names come from the wasm-bindgen output itself, so the entries
 // always list exactly what the Rust layer exports; the ES module copies of
-// the .cjs files are derived from them, so each exists in one source. Template lines marked /*@full*/ are for the full entry only.
+// the .cjs files are derived from them, so each exists in one source.
+// Template lines marked /*@full*/ are for the full entry only.
 // Usage: node js/make-entries.mjs <dist>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -313,10 +313,10 @@ pub(super) fn pos_payment(payment: &JsValue) -> momo_pos::Result<PosPayment> {
     input.into_payment(None)
 }
 
-/// A verified notification as JS data (verifyIpn, PaymentDriver.handleIpn).
-/// A verified IPN as JS data: built by the package's literal when its entry
-/// registered one (`packed`), else through JSON (the module used bare, as
-/// in `tests/wasm.rs`; the npm tests check that both give the same object).
+/// A verified notification as JS data (verifyIpn, PaymentDriver.handleIpn):
+/// built by the package's literal when its entry registered one (`packed`),
+/// else through JSON (the module used bare, as in `tests/wasm.rs`; the npm
+/// tests check that both give the same object).
 pub(super) fn notification_out(notification: &Notification) -> JsResult<JsValue> {
     if let Some(object) = packed::notification(notification) {
         return object;

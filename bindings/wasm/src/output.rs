@@ -65,10 +65,13 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error
 /// Compact JSON whose integers all survive `JSON.parse` exactly.
 struct SafeIntegers;
 
+/// Why an integer cannot be handed to JS (the JSON writer's and `packed`'s).
+pub(crate) fn beyond_safe_integer(value: impl std::fmt::Display) -> String {
+    format!("the integer {value} is beyond 2^53 - 1, which a JS number cannot hold exactly")
+}
+
 fn unsafe_integer(value: impl std::fmt::Display) -> io::Error {
-    io::Error::other(format!(
-        "the integer {value} is beyond 2^53 - 1, which a JS number cannot hold exactly"
-    ))
+    io::Error::other(beyond_safe_integer(value))
 }
 
 impl Formatter for SafeIntegers {

@@ -115,8 +115,8 @@ fn exact(value: u64) -> JsResult<f64> {
     if value > MAX_SAFE_INTEGER {
         return Err(super::error::to_js(&Error::InvalidJson {
             reason: format!(
-                "cannot be returned to JavaScript: the integer {value} is beyond 2^53 - 1, \
-                 which a JS number cannot hold exactly"
+                "cannot be returned to JavaScript: {}",
+                super::output::beyond_safe_integer(value)
             ),
         }));
     }
