@@ -30,25 +30,21 @@ use momo_pos::Error;
 pub(crate) fn to_js_object<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            error::to_js(&Error::InvalidJson {
-                reason: format!("cannot be returned to JavaScript: {e}"),
-            })
-        })
+        .map_err(unreturnable)
 }
 
 /// `None` becomes `null` and maps become objects, as in the JSON MoMo sends.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
-    let text = to_json(value).map_err(|e| {
-        error::to_js(&Error::InvalidJson {
-            reason: format!("cannot be returned to JavaScript: {e}"),
-        })
-    })?;
+    let text = to_json(value).map_err(unreturnable)?;
     // Valid JSON by construction: parse fails only on a bug here.
-    js_sys::JSON::parse(&text).map_err(|_| {
-        error::to_js(&Error::InvalidJson {
-            reason: "cannot be returned to JavaScript: not JSON".into(),
-        })
+    js_sys::JSON::parse(&text).map_err(|_| unreturnable("not JSON"))
+}
+
+/// The error for a result that cannot be handed to JS as it is (here and
+/// in `packed`).
+pub(crate) fn unreturnable(reason: impl std::fmt::Display) -> JsValue {
+    error::to_js(&Error::InvalidJson {
+        reason: format!("cannot be returned to JavaScript: {reason}"),
     })
 }
 

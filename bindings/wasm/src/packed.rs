@@ -22,7 +22,8 @@ use wasm_bindgen::prelude::*;
 use super::error::JsResult;
 use super::input::MAX_SAFE_INTEGER;
 use super::names::{category, next_step};
-use momo_pos::{Error, Notification, SignedRequest};
+use super::output;
+use momo_pos::{Notification, SignedRequest};
 
 #[wasm_bindgen]
 extern "C" {
@@ -113,12 +114,7 @@ fn utf16_len(text: &str) -> usize {
 /// cannot (`JSON.parse` would round it without a word).
 fn exact(value: u64) -> JsResult<f64> {
     if value > MAX_SAFE_INTEGER {
-        return Err(super::error::to_js(&Error::InvalidJson {
-            reason: format!(
-                "cannot be returned to JavaScript: {}",
-                super::output::beyond_safe_integer(value)
-            ),
-        }));
+        return Err(output::unreturnable(output::beyond_safe_integer(value)));
     }
     // Exact: at most 2^53 - 1.
     #[allow(clippy::cast_precision_loss)]
